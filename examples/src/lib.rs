@@ -1,0 +1,1 @@
+//! Runnable examples of lauren: `cargo run --example NAME`.

@@ -1,0 +1,164 @@
+//! `#[controller("/prefix")]`: parse the impl block, check every route, emit the route table.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{ImplItem, ItemImpl, LitStr};
+
+use crate::errors::Errors;
+use crate::route::{self, verb_of, Handler};
+use crate::template::{normalize, PathLit};
+
+const USAGE: &str = "put `#[controller(\"/prefix\")]` on an inherent impl block: `#[controller(\"/orders\")] impl OrdersController { .. }`";
+
+/// What the attribute was given.
+struct Model<'a> {
+    item: &'a ItemImpl,
+    prefix: PathLit,
+    handlers: Vec<Handler<'a>>,
+}
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let prefix = parse_args(args)?;
+    let item: ItemImpl = syn::parse2(item.clone()).map_err(|_| {
+        syn::Error::new_spanned(first_tokens(&item), format!("`#[controller]` goes on an impl block: {USAGE}"))
+    })?;
+    let mut errors = Errors::default();
+    let model = parse(&item, prefix, &mut errors);
+    check_duplicates(&model, &mut errors);
+    let user_item = strip_verbs(&item);
+    if !errors.is_empty() {
+        // Re-emit the item so one mistake does not cascade into "method not found" errors.
+        let errors = errors.into_compile_errors();
+        return Ok(quote!(#user_item #errors));
+    }
+    let generated = expand_model(&model);
+    Ok(quote!(#user_item #generated))
+}
+
+fn first_tokens(item: &TokenStream) -> TokenStream {
+    item.clone().into_iter().take(3).collect()
+}
+
+fn parse_args(args: TokenStream) -> syn::Result<PathLit> {
+    if args.is_empty() {
+        return Ok(PathLit { value: String::new(), span: proc_macro2::Span::call_site() });
+    }
+    let lit: LitStr = syn::parse2(args.clone()).map_err(|_| {
+        syn::Error::new_spanned(&args, "expected the controller's path prefix as a string: `#[controller(\"/orders\")]`")
+    })?;
+    Ok(PathLit { value: lit.value(), span: lit.span() })
+}
+
+fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<'a> {
+    if let Some((_, path, _)) = &item.trait_ {
+        errors.spanned(path, format!("`#[controller]` cannot go on a trait impl: {USAGE}"));
+    }
+    if !item.generics.params.is_empty() {
+        errors.spanned(&item.generics, "controllers cannot be generic: remove the type parameters");
+    }
+    let handlers = item
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            ImplItem::Fn(func) => route::parse(func, &prefix, errors),
+            _ => None,
+        })
+        .collect();
+    Model { item, prefix, handlers }
+}
+
+/// The same method and path twice in one controller is a compile error, at the second one.
+fn check_duplicates(model: &Model<'_>, errors: &mut Errors) {
+    let mut seen: Vec<(&str, String, &syn::Ident)> = Vec::new();
+    for handler in &model.handlers {
+        for verb in &handler.verbs {
+            let path = normalize(&model.prefix.value, &verb.path.value);
+            let name = &handler.func.sig.ident;
+            if let Some((_, _, first)) = seen.iter().find(|(m, p, _)| *m == verb.method && *p == path) {
+                errors.spanned(
+                    verb.attr,
+                    format!(
+                        "duplicate route {} {path}: `{first}` already serves it; change one path or method",
+                        verb.method.to_ascii_uppercase()
+                    ),
+                );
+            } else {
+                seen.push((verb.method, path, name));
+            }
+        }
+    }
+}
+
+fn strip_verbs(item: &ItemImpl) -> ItemImpl {
+    let mut item = item.clone();
+    for it in &mut item.items {
+        if let ImplItem::Fn(func) = it {
+            func.attrs.retain(|attr| verb_of(attr).is_none());
+        }
+    }
+    item
+}
+
+fn expand_model(model: &Model<'_>) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    let self_ty = &model.item.self_ty;
+    let type_name = quote!(#self_ty).to_string().replace(' ', "");
+    let prefix = &model.prefix.value;
+
+    let mut entries = Vec::new();
+    let mut routes = Vec::new();
+    for (h, handler) in model.handlers.iter().enumerate() {
+        let entry = format_ident!("__lauren_entry_{}", h);
+        entries.push(route::expand_entry(handler, self_ty, &entry));
+        let handler_name = handler.func.sig.ident.to_string();
+        let path_vars = &handler.path_vars;
+        let json_body = handler.json_body;
+        for verb in &handler.verbs {
+            let method = format_ident!("{}", verb.method.to_ascii_uppercase());
+            let path = &verb.path.value;
+            routes.push(quote! {
+                #private::RouteDescriptor {
+                    method: #private::Method::#method,
+                    path: #path,
+                    handler_name: #handler_name,
+                    handler: #entry,
+                    path_vars: &[#(#path_vars),*],
+                    json_body: #json_body,
+                }
+            });
+        }
+    }
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, non_snake_case, clippy::all, clippy::pedantic)]
+        const _: () = {
+            #(#entries)*
+
+            static __LAUREN_PROVIDER: #private::ProviderDescriptor = #private::ProviderDescriptor {
+                type_name: #type_name,
+                type_id: #private::type_id_of::<#self_ty>,
+                scope: #private::Scope::Singleton,
+                construct: #private::construct_default::<#self_ty>,
+            };
+
+            static __LAUREN_CONTROLLER: #private::ControllerDescriptor = #private::ControllerDescriptor {
+                type_name: #type_name,
+                prefix: #prefix,
+                routes: &[#(#routes),*],
+                provider: &__LAUREN_PROVIDER,
+            };
+
+            #[automatically_derived]
+            impl #private::Controller for #self_ty {
+                fn descriptor() -> &'static #private::ControllerDescriptor {
+                    &__LAUREN_CONTROLLER
+                }
+            }
+
+            #private::inventory::submit! {
+                #private::ControllerRegistration(&__LAUREN_CONTROLLER)
+            }
+        };
+    }
+}

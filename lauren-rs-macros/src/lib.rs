@@ -1,0 +1,67 @@
+//! Attribute macros of the `lauren` web framework. Use them through `lauren`, which re-exports
+//! them; generated code refers only to `::lauren::__private`.
+
+mod controller;
+mod errors;
+mod module;
+mod route;
+mod template;
+
+use proc_macro::TokenStream;
+
+/// Turns an `impl` block into a controller: `#[controller("/prefix")]`.
+///
+/// Methods marked with a verb attribute (`#[get]`, `#[post("/{id}")]`, ..) become routes; see
+/// the `lauren` crate docs for how parameters are extracted.
+#[proc_macro_attribute]
+pub fn controller(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, controller::expand)
+}
+
+/// Declares a module: `#[module(controllers = [OrdersController])] struct AppModule;`.
+#[proc_macro_attribute]
+pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, module::expand)
+}
+
+/// Routes `GET` requests to a controller method: `#[get]`, `#[get("/{id}")]`.
+#[proc_macro_attribute]
+pub fn get(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("get", a, i))
+}
+
+/// Routes `POST` requests to a controller method.
+#[proc_macro_attribute]
+pub fn post(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("post", a, i))
+}
+
+/// Routes `PUT` requests to a controller method.
+#[proc_macro_attribute]
+pub fn put(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("put", a, i))
+}
+
+/// Routes `PATCH` requests to a controller method.
+#[proc_macro_attribute]
+pub fn patch(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("patch", a, i))
+}
+
+/// Routes `DELETE` requests to a controller method.
+#[proc_macro_attribute]
+pub fn delete(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("delete", a, i))
+}
+
+/// Routes `HEAD` requests to a controller method (`GET` does not imply `HEAD`).
+#[proc_macro_attribute]
+pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("head", a, i))
+}
+
+/// Routes `OPTIONS` requests to a controller method.
+#[proc_macro_attribute]
+pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("options", a, i))
+}

@@ -1,0 +1,141 @@
+//! Startup and serving errors: misconfiguration is reported when the app is built, never at the
+//! first request.
+
+use std::fmt;
+
+/// What kind of problem stopped the app from starting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProblemCode {
+    /// Two routes serve the same method and path, or use different parameter names at one
+    /// position.
+    RouteConflict,
+    /// A route template matchit cannot accept (e.g. a wildcard that is not the last segment).
+    InvalidRoute,
+    /// A controller or module appears twice where it must appear once.
+    DuplicateRegistration,
+}
+
+impl ProblemCode {
+    /// The stable snake-case code, e.g. `route_conflict`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RouteConflict => "route_conflict",
+            Self::InvalidRoute => "invalid_route",
+            Self::DuplicateRegistration => "duplicate_registration",
+        }
+    }
+}
+
+/// One startup problem: what is wrong, and who is to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    code: ProblemCode,
+    message: String,
+    culprit: String,
+}
+
+impl Problem {
+    pub(crate) fn new(code: ProblemCode, message: String, culprit: impl Into<String>) -> Self {
+        Self { code, message, culprit: culprit.into() }
+    }
+
+    /// The kind of problem.
+    pub fn code(&self) -> ProblemCode {
+        self.code
+    }
+
+    /// The full explanation.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The item at fault, e.g. `UsersController::by_name`.
+    pub fn culprit(&self) -> &str {
+        &self.culprit
+    }
+}
+
+/// Why the app could not be built: every problem found, in registration order.
+///
+/// ```
+/// # use lauren::prelude::*;
+/// # #[derive(Default)] struct A;
+/// # #[controller("/x")] impl A { #[get] async fn one(&self) {} }
+/// # #[derive(Default)] struct B;
+/// # #[controller("/x")] impl B { #[get] async fn two(&self) {} }
+/// #[module(controllers = [A, B])]
+/// struct AppModule;
+///
+/// let err = LaurenFactory::create(AppModule).build().unwrap_err();
+/// assert_eq!(err.code(), "route_conflict");
+/// assert!(err.to_string().contains("A::one and B::two"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartupError {
+    problems: Vec<Problem>,
+}
+
+impl StartupError {
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
+        Self { problems }
+    }
+
+    /// The first problem's code, e.g. `route_conflict`.
+    pub fn code(&self) -> &'static str {
+        self.problems.first().map_or("startup_error", |p| p.code.as_str())
+    }
+
+    /// Every problem found.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => f.write_str(&one.message),
+            many => {
+                write!(f, "{} startup problems:", many.len())?;
+                many.iter().try_for_each(|p| write!(f, "\n  - {}", p.message))
+            }
+        }
+    }
+}
+
+impl std::error::Error for StartupError {}
+
+/// Why `listen` returned with an error.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The app could not be built.
+    Startup(StartupError),
+    /// The address could not be bound (or another socket error happened before serving).
+    Bind(std::io::Error),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Startup(err) => write!(f, "startup failed: {err}"),
+            Self::Bind(err) => write!(f, "could not bind: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Startup(err) => Some(err),
+            Self::Bind(err) => Some(err),
+        }
+    }
+}
+
+impl From<StartupError> for ServeError {
+    fn from(err: StartupError) -> Self {
+        Self::Startup(err)
+    }
+}

@@ -1,0 +1,133 @@
+//! The `'static` descriptors the macros emit: const data only (names, fn pointers, slices).
+//!
+//! `create()` reads them once, joins them and freezes the result; nothing here is consulted on
+//! the request path except through the frozen tables built from it.
+
+use std::any::{Any, TypeId};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use http::Method;
+
+use crate::body::Body;
+use crate::error::HttpError;
+use crate::pipeline::ExecutionContext;
+
+/// A shared, type-erased instance of a provider (a controller today; services with DI).
+pub type Instance = Arc<dyn Any + Send + Sync>;
+
+/// The one boxed future a request pays for: the handler's type is erased behind a fn pointer.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The generated entry point of one handler: downcast the instance, extract, call, reply.
+pub type HandlerFn = for<'a, 'r> fn(
+    &'a (dyn Any + Send + Sync),
+    &'a mut ExecutionContext<'r>,
+) -> BoxFuture<'a, Result<http::Response<Body>, HttpError>>;
+
+/// How long a provider's instance lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// A new instance per injection site per request.
+    Transient,
+    /// One instance per request, shared by everything that request touches.
+    Request,
+    /// One instance for the life of the app, built at startup.
+    Singleton,
+}
+
+/// How to build one injectable type.
+///
+/// Dependencies and asynchronous constructors slot in here with the DI container; the route
+/// table only ever sees the built [`Instance`].
+#[derive(Debug)]
+pub struct ProviderDescriptor {
+    /// The type's name as written (`OrdersController`).
+    pub type_name: &'static str,
+    /// The type's identity, for joining descriptors.
+    pub type_id: fn() -> TypeId,
+    /// How long an instance lives.
+    pub scope: Scope,
+    /// Builds an instance.
+    pub construct: fn() -> Instance,
+}
+
+/// One `(method, path)` of a controller: what the router and the pipeline need to serve it.
+#[derive(Debug)]
+pub struct RouteDescriptor {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path below the controller prefix, normalised (`/{id}`, or `""` for the prefix).
+    pub path: &'static str,
+    /// The handler method's name.
+    pub handler_name: &'static str,
+    /// The generated entry point.
+    pub handler: HandlerFn,
+    /// Path variables the handler binds one by one, in the order the entry point asks for them.
+    pub path_vars: &'static [&'static str],
+    /// The handler takes `Json<T>`: the content-type gate answers 415 for non-JSON requests.
+    pub json_body: bool,
+}
+
+/// A controller: its prefix, routes and how to build it.
+#[derive(Debug)]
+pub struct ControllerDescriptor {
+    /// The controller type's name.
+    pub type_name: &'static str,
+    /// The controller's `#[controller("..")]` prefix, normalised.
+    pub prefix: &'static str,
+    /// Its routes, in declaration order.
+    pub routes: &'static [RouteDescriptor],
+    /// How to build the controller instance.
+    pub provider: &'static ProviderDescriptor,
+}
+
+/// A module: the controllers it declares.
+#[derive(Debug)]
+pub struct ModuleDescriptor {
+    /// The module type's name.
+    pub type_name: &'static str,
+    /// The module's identity.
+    pub type_id: fn() -> TypeId,
+    /// Its controllers, in declaration order.
+    pub controllers: &'static [fn() -> &'static ControllerDescriptor],
+}
+
+/// Implemented by `#[controller]` for the controller type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a controller",
+    label = "listed as a controller here",
+    note = "put `#[controller(\"/prefix\")]` on an `impl {Self} {{ .. }}` block with routes"
+)]
+pub trait Controller: Send + Sync + 'static {
+    /// The controller's generated descriptor.
+    fn descriptor() -> &'static ControllerDescriptor;
+}
+
+/// Implemented by `#[module]` for the module type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a module",
+    note = "declare it with `#[module(controllers = [..])] struct {Self};`"
+)]
+pub trait Module: 'static {
+    /// The module's generated descriptor.
+    fn descriptor() -> &'static ModuleDescriptor;
+}
+
+/// What `#[controller]` submits to the global registry.
+#[derive(Debug)]
+pub struct ControllerRegistration(pub &'static ControllerDescriptor);
+
+inventory::collect!(ControllerRegistration);
+
+/// Every controller compiled into this binary, whether or not a module lists it.
+///
+/// ```
+/// for controller in lauren::registered_controllers() {
+///     println!("{} at {}", controller.type_name, controller.prefix);
+/// }
+/// ```
+pub fn registered_controllers() -> impl Iterator<Item = &'static ControllerDescriptor> {
+    inventory::iter::<ControllerRegistration>.into_iter().map(|r| r.0)
+}

@@ -1,0 +1,249 @@
+//! `HttpError`: the one error type a request can end in, rendered as Lauren's envelope
+//! `{"error":{"code":..,"message":..,"detail":{..}}}`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use crate::body::Body;
+
+/// An error that ends a request with a status and a JSON envelope.
+///
+/// Handlers, extractors and (later) guards and interceptors return it; the pipeline renders it as
+/// `{"error":{"code":"..","message":"..","detail":{..}}}` with `content-type: application/json`.
+///
+/// Any `std::error::Error` converts into a 500 `internal_error` whose `detail.type` names the
+/// error type, so `?` works in a handler returning [`crate::Result`]. `HttpError` itself does not
+/// implement `std::error::Error` for exactly that reason (the same trade-off `anyhow::Error` makes).
+///
+/// ```
+/// use lauren::HttpError;
+///
+/// let err = HttpError::not_found("order 7 does not exist").with_detail("id", 7);
+/// assert_eq!(err.status(), 404);
+/// assert_eq!(err.code(), "not_found");
+/// ```
+pub struct HttpError {
+    status: StatusCode,
+    code: Cow<'static, str>,
+    message: Cow<'static, str>,
+    detail: Map<String, Value>,
+    headers: HeaderMap,
+}
+
+impl HttpError {
+    /// An error with any status, machine-readable `code` and human `message`.
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+            detail: Map::new(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// 400 `bad_request`.
+    pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 401 `unauthorized`, detail `{"scheme":"Bearer"}` and a matching `www-authenticate` header.
+    pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            .with_detail("scheme", "Bearer")
+            .with_header(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+    }
+
+    /// 403 `forbidden`.
+    pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 404 `not_found`.
+    pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 409 `conflict`.
+    pub fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// 413 `payload_too_large`.
+    pub fn payload_too_large(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+    }
+
+    /// 422 `unprocessable_entity`.
+    pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity", message)
+    }
+
+    /// 429 `too_many_requests`.
+    pub fn too_many_requests(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+    }
+
+    /// 500 `internal_error` with the public message `internal server error` and
+    /// `detail.type` set to `kind` (what failed, never the failure's private text).
+    pub fn internal(kind: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
+            .with_detail("type", kind.into())
+    }
+
+    /// 503 `service_unavailable`.
+    pub fn service_unavailable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", message)
+    }
+
+    /// Sets one key of the `detail` object (a later call with the same key replaces it).
+    #[must_use]
+    pub fn with_detail(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.detail.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a response header, replacing one of the same name.
+    #[must_use]
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The machine-readable code, e.g. `extractor_field_error`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The human-readable message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The `detail` object.
+    pub fn detail(&self) -> &Map<String, Value> {
+        &self.detail
+    }
+
+    /// Extra response headers (e.g. `allow` on a 405).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Renders the envelope as an HTTP response.
+    pub fn into_response(self) -> http::Response<Body> {
+        let mut buf = Vec::with_capacity(64 + self.message.len());
+        // Serializing a tree of strings and JSON values into a Vec cannot fail.
+        let _ = serde_json::to_writer(
+            &mut buf,
+            &Envelope {
+                error: EnvelopeBody { code: &self.code, message: &self.message, detail: &self.detail },
+            },
+        );
+        let mut response = http::Response::new(Body::from(Bytes::from(buf)));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        *headers = self.headers;
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::reply::APPLICATION_JSON));
+        response
+    }
+
+    pub(crate) fn route_not_found(method: &http::Method, path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            format!("No route matches {method} {path}"),
+        )
+    }
+
+    pub(crate) fn panic() -> Self {
+        Self::internal("panic")
+    }
+
+    /// A missing or unparsable scalar (path, query, header, cookie): 422 `extractor_field_error`.
+    pub fn field(message: impl Into<Cow<'static, str>>, field: &str) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_field_error", message)
+            .with_detail("field", field)
+    }
+
+    /// A body or struct extractor failure: 422 `extractor_error`.
+    pub fn extractor(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_error", message)
+    }
+}
+
+/// Any error type becomes a 500 naming its type; this is what makes `?` work in handlers.
+impl<E: std::error::Error> From<E> for HttpError {
+    fn from(_: E) -> Self {
+        Self::internal(short_type_name::<E>())
+    }
+}
+
+impl fmt::Debug for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpError")
+            .field("status", &self.status.as_u16())
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("detail", &self.detail)
+            .finish()
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Envelope<'a> {
+    error: EnvelopeBody<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct EnvelopeBody<'a> {
+    code: &'a str,
+    message: &'a str,
+    detail: &'a Map<String, Value>,
+}
+
+/// `std::io::error::Error` -> `Error`, `my::Wrapper<a::B>` -> `Wrapper`: the name a user wrote.
+pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    let head = full.split('<').next().unwrap_or(full);
+    head.rsplit("::").next().unwrap_or(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_type_names_drop_paths_and_generics() {
+        assert_eq!(short_type_name::<std::io::Error>(), "Error");
+        assert_eq!(short_type_name::<std::num::ParseIntError>(), "ParseIntError");
+        assert_eq!(short_type_name::<Vec<String>>(), "Vec");
+    }
+
+    #[test]
+    fn foreign_errors_become_500_naming_the_type() {
+        let err: HttpError = "x".parse::<u8>().unwrap_err().into();
+        assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(err.detail()["type"], "ParseIntError");
+    }
+}

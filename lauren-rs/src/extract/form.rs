@@ -1,0 +1,49 @@
+//! `Form<T>`: an `application/x-www-form-urlencoded` body.
+
+use serde::de::DeserializeOwned;
+
+use super::{Field, FromRequest};
+use crate::error::HttpError;
+use crate::pipeline::ExecutionContext;
+
+/// A url-encoded form body deserialized into `T`.
+///
+/// ```
+/// use lauren::prelude::*;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Login { user: String }
+///
+/// #[derive(Default)]
+/// struct Auth;
+///
+/// #[controller("/login")]
+/// impl Auth {
+///     #[post]
+///     async fn login(&self, form: Form<Login>) -> String {
+///         form.0.user
+///     }
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
+    async fn from_request(
+        ctx: &mut ExecutionContext<'_>,
+        field: &'static Field,
+    ) -> Result<Self, HttpError> {
+        let bytes = ctx.body_bytes(field.name()).await?;
+        serde_urlencoded::from_bytes(&bytes).map(Form).map_err(|err| {
+            HttpError::extractor(format!("invalid form body: {err}"))
+                .with_detail("field", field.name())
+        })
+    }
+}
+
+impl<T> std::ops::Deref for Form<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}

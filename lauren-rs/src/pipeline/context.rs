@@ -1,0 +1,197 @@
+//! `ExecutionContext`: the one per-request object that extractors, interceptors and handlers share.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, Uri};
+
+use super::params::{PathParams, RawOrDecoded};
+use super::route::Route;
+use crate::body::{ReadError, RequestBody};
+use crate::error::HttpError;
+
+/// The head of the request being served: method, URI, version, headers and extensions.
+///
+/// The body is not part of it: body extractors (`Json`, `Form`, `Bytes`, `Body`) read it.
+pub type Request = http::request::Parts;
+
+/// Everything known about the request being served, and the route serving it.
+///
+/// One exists per request. Extractors read from it; a handler may take `&ExecutionContext` as a
+/// parameter to see the route it runs under.
+///
+/// ```
+/// use lauren::prelude::*;
+///
+/// #[derive(Default)]
+/// struct Info;
+///
+/// #[controller("/info")]
+/// impl Info {
+///     #[get("/{name}")]
+///     async fn describe(&self, name: String, ctx: &ExecutionContext<'_>) -> String {
+///         format!("{name} served by {}::{} at {}", ctx.handler_class(), ctx.handler_func(), ctx.route_template())
+///     }
+/// }
+/// ```
+pub struct ExecutionContext<'r> {
+    route: &'r Route,
+    head: Request,
+    params: PathParams,
+    body: BodyState,
+    body_limit: usize,
+}
+
+enum BodyState {
+    Unread(RequestBody),
+    Buffered(Bytes),
+    Failed(ReadFailure),
+}
+
+#[derive(Clone, Copy)]
+enum ReadFailure {
+    TooLarge(usize),
+    Transport,
+}
+
+impl<'r> ExecutionContext<'r> {
+    pub(crate) fn new(
+        route: &'r Route,
+        head: Request,
+        params: PathParams,
+        body: RequestBody,
+        body_limit: usize,
+    ) -> Self {
+        Self { route, head, params, body: BodyState::Unread(body), body_limit }
+    }
+
+    /// The controller type's name, e.g. `OrdersController`.
+    pub fn handler_class(&self) -> &'static str {
+        self.route.controller.type_name
+    }
+
+    /// The handler method's name, e.g. `get_order`.
+    pub fn handler_func(&self) -> &'static str {
+        self.route.descriptor.handler_name
+    }
+
+    /// The matched route's template, prefixes joined, e.g. `/orders/{id}`.
+    pub fn route_template(&self) -> &str {
+        &self.route.template
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The request URI as received (path still percent-encoded).
+    pub fn uri(&self) -> &Uri {
+        &self.head.uri
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// The request head.
+    pub fn request(&self) -> &Request {
+        &self.head
+    }
+
+    /// The request head, mutably: later extractors and the handler see the change.
+    pub fn request_mut(&mut self) -> &mut Request {
+        // Path params point into the URI by offset; make them independent before it can change.
+        self.params.detach(self.head.uri.path());
+        &mut self.head
+    }
+
+    /// A path parameter by name, percent-decoded (invalid UTF-8 is replaced, not rejected).
+    pub fn path_param(&self, name: &str) -> Option<Cow<'_, str>> {
+        let slot = self.route.slot_of(name)?;
+        match self.params.get(self.head.uri.path(), slot)? {
+            RawOrDecoded::Raw(raw) => Some(super::params::decode_lossy(raw)),
+            RawOrDecoded::Decoded(text) => Some(Cow::Borrowed(text)),
+        }
+    }
+
+    /// Replaces a path parameter's value for the extractors and handler that run after this call.
+    ///
+    /// Returns `false` (and changes nothing) if the route has no variable of that name.
+    pub fn set_path_param(&mut self, name: &str, value: impl Into<String>) -> bool {
+        match self.route.slot_of(name) {
+            Some(slot) => {
+                self.params.set(slot, value.into().into_boxed_str());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The first value of a query parameter, decoded (`+` is a space).
+    pub fn query_param(&self, name: &str) -> Option<Cow<'_, str>> {
+        let query = self.head.uri.query()?;
+        form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v)
+    }
+
+    /// The request's cookie of that name, as sent.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.head
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|header| header.split(';'))
+            .find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                (key.trim() == name).then(|| value.trim().trim_matches('"'))
+            })
+    }
+
+    /// The configured body limit in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// The whole request body, read once (bounded by the body limit) and shared afterwards.
+    ///
+    /// `field` names the handler parameter for the error message.
+    pub async fn body_bytes(&mut self, field: &str) -> Result<Bytes, HttpError> {
+        if let BodyState::Unread(_) = self.body {
+            let BodyState::Unread(body) =
+                std::mem::replace(&mut self.body, BodyState::Buffered(Bytes::new()))
+            else {
+                unreachable!("checked just above");
+            };
+            self.body = match body.read_to_bytes(self.body_limit).await {
+                Ok(bytes) => BodyState::Buffered(bytes),
+                Err(ReadError::TooLarge(limit)) => BodyState::Failed(ReadFailure::TooLarge(limit)),
+                Err(ReadError::Transport) => BodyState::Failed(ReadFailure::Transport),
+            };
+        }
+        match &self.body {
+            BodyState::Buffered(bytes) => Ok(bytes.clone()),
+            BodyState::Failed(ReadFailure::TooLarge(limit)) => Err(HttpError::extractor(format!(
+                "failed to extract '{field}': body exceeds {limit} bytes"
+            ))
+            .with_detail("field", field)
+            .with_detail("source", "body")),
+            BodyState::Failed(ReadFailure::Transport) => Err(HttpError::bad_request(format!(
+                "failed to extract '{field}': the request body could not be read"
+            ))
+            .with_detail("field", field)),
+            BodyState::Unread(_) => Err(HttpError::internal("BodyState")),
+        }
+    }
+
+    /// The handler's `i`-th bound path variable, decoded; used by generated code.
+    pub(crate) fn path_var(&self, i: usize) -> Option<Result<Cow<'_, str>, std::str::Utf8Error>> {
+        let slot = *self.route.var_slots.get(i)?;
+        Some(self.params.get(self.head.uri.path(), slot)?.decode())
+    }
+
+    pub(crate) fn route(&self) -> &'r Route {
+        self.route
+    }
+}

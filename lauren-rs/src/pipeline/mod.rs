@@ -1,0 +1,59 @@
+//! One request, end to end: route, gate, extract, handle, reply.
+
+mod content_type;
+mod context;
+mod params;
+mod route;
+
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt as _;
+use http::header::ALLOW;
+use http::StatusCode;
+
+pub use self::context::{ExecutionContext, Request};
+pub(crate) use self::params::PathParams;
+pub(crate) use self::route::Route;
+use crate::app::AppInner;
+use crate::body::{Body, RequestBody};
+use crate::error::HttpError;
+use crate::router::{normalize_request_path, Lookup, PathEntry};
+
+/// Serves one request. Never fails and never unwinds: every outcome is a response.
+pub(crate) async fn dispatch(app: &AppInner, request: http::Request<RequestBody>) -> http::Response<Body> {
+    let (head, body) = request.into_parts();
+    let raw_path = head.uri.path();
+    let (route, params) = match app.router.at(&head.method, normalize_request_path(raw_path)) {
+        Lookup::Found { route, params } => {
+            let route = &app.routes[route];
+            (route, PathParams::from_match(raw_path, &params, route.param_names.len()))
+        }
+        Lookup::MethodNotAllowed(entry) => return method_not_allowed(&head.method, raw_path, entry),
+        Lookup::NotFound => return HttpError::route_not_found(&head.method, raw_path).into_response(),
+    };
+
+    if route.descriptor.json_body {
+        if let Err(err) = content_type::require_json(&head, &route.template) {
+            return err.into_response();
+        }
+    }
+
+    let mut ctx = ExecutionContext::new(route, head, params, body, app.options.body_limit);
+    let call = (route.descriptor.handler)(&*route.instance, &mut ctx);
+    match AssertUnwindSafe(call).catch_unwind().await {
+        Ok(Ok(response)) => response,
+        Ok(Err(err)) => err.into_response(),
+        Err(_) => HttpError::panic().into_response(),
+    }
+}
+
+fn method_not_allowed(method: &http::Method, path: &str, entry: &PathEntry) -> http::Response<Body> {
+    HttpError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} not allowed for {path}"),
+    )
+    .with_detail("allow", entry.allow_list())
+    .with_header(ALLOW, entry.allow_header().clone())
+    .into_response()
+}

@@ -1,0 +1,23 @@
+//! A route as frozen at startup: everything the request path needs, resolved once.
+
+use crate::descriptor::{ControllerDescriptor, Instance, RouteDescriptor};
+
+/// One servable route.
+pub(crate) struct Route {
+    pub(crate) descriptor: &'static RouteDescriptor,
+    pub(crate) controller: &'static ControllerDescriptor,
+    /// The full template, prefix joined (`/orders/{id}`).
+    pub(crate) template: Box<str>,
+    /// The template's variables, in order.
+    pub(crate) param_names: Box<[Box<str>]>,
+    /// For each of the handler's `path_vars`, its index in `param_names`.
+    pub(crate) var_slots: Box<[usize]>,
+    /// The controller instance the handler runs on.
+    pub(crate) instance: Instance,
+}
+
+impl Route {
+    pub(crate) fn slot_of(&self, name: &str) -> Option<usize> {
+        self.param_names.iter().position(|n| &**n == name)
+    }
+}

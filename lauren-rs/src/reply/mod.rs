@@ -1,0 +1,169 @@
+//! Replies: what a handler may return, and how it becomes an HTTP response.
+
+mod parts;
+mod response;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::StatusCode;
+use serde::Serialize;
+
+pub use self::parts::IntoHeaders;
+pub use self::response::{Response, SetCookie};
+use crate::body::Body;
+use crate::error::HttpError;
+use crate::extract::Json;
+
+pub(crate) const APPLICATION_JSON: &str = "application/json";
+pub(crate) const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
+pub(crate) const TEXT_HTML: &str = "text/html; charset=utf-8";
+pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
+
+/// A value a handler can return.
+///
+/// | returned | status | content-type |
+/// |---|---|---|
+/// | `()`, `None` | 204 | none |
+/// | `String`, `&'static str` | 200 | `text/plain; charset=utf-8` |
+/// | `Bytes`, `Vec<u8>` | 200 | `application/octet-stream` |
+/// | `Json<T>`, `serde_json::Value` | 200 | `application/json` (compact, UTF-8 unescaped) |
+/// | `(StatusCode, T)`, `(StatusCode, headers, T)` | given | `T`'s |
+/// | [`Response`] | built | built |
+/// | `Result<T, E>` with `E: Into<HttpError>` | `T`'s, or the error envelope | |
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a handler",
+    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
+)]
+pub trait IntoReply {
+    /// Renders the value as a complete HTTP response.
+    fn into_response(self) -> http::Response<Body>;
+}
+
+pub(crate) fn with_content_type(body: Bytes, content_type: &'static str) -> http::Response<Body> {
+    let mut response = http::Response::new(Body::from(body));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// Serializes `value` compactly; a value that cannot be serialized becomes a 500.
+pub(crate) fn json_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Bytes, HttpError> {
+    let mut buf = Vec::with_capacity(128);
+    serde_json::to_writer(&mut buf, value)
+        .map(|()| Bytes::from(buf))
+        .map_err(|_| HttpError::internal("serialization"))
+}
+
+impl IntoReply for () {
+    fn into_response(self) -> http::Response<Body> {
+        let mut response = http::Response::new(Body::default());
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        response
+    }
+}
+
+impl<T: IntoReply> IntoReply for Option<T> {
+    fn into_response(self) -> http::Response<Body> {
+        match self {
+            Some(value) => value.into_response(),
+            None => ().into_response(),
+        }
+    }
+}
+
+impl IntoReply for String {
+    fn into_response(self) -> http::Response<Body> {
+        with_content_type(Bytes::from(self), TEXT_PLAIN)
+    }
+}
+
+impl IntoReply for &'static str {
+    fn into_response(self) -> http::Response<Body> {
+        with_content_type(Bytes::from_static(self.as_bytes()), TEXT_PLAIN)
+    }
+}
+
+impl IntoReply for Bytes {
+    fn into_response(self) -> http::Response<Body> {
+        with_content_type(self, OCTET_STREAM)
+    }
+}
+
+impl IntoReply for Vec<u8> {
+    fn into_response(self) -> http::Response<Body> {
+        with_content_type(Bytes::from(self), OCTET_STREAM)
+    }
+}
+
+impl<T: Serialize> IntoReply for Json<T> {
+    fn into_response(self) -> http::Response<Body> {
+        match json_bytes(&self.0) {
+            Ok(bytes) => with_content_type(bytes, APPLICATION_JSON),
+            Err(err) => err.into_response(),
+        }
+    }
+}
+
+impl IntoReply for serde_json::Value {
+    fn into_response(self) -> http::Response<Body> {
+        Json(self).into_response()
+    }
+}
+
+impl IntoReply for HttpError {
+    fn into_response(self) -> http::Response<Body> {
+        HttpError::into_response(self)
+    }
+}
+
+impl IntoReply for http::Response<Body> {
+    fn into_response(self) -> http::Response<Body> {
+        self
+    }
+}
+
+impl<T: IntoReply, E: Into<HttpError>> IntoReply for Result<T, E> {
+    fn into_response(self) -> http::Response<Body> {
+        match self {
+            Ok(value) => value.into_response(),
+            Err(err) => err.into().into_response(),
+        }
+    }
+}
+
+impl<T: IntoReply> IntoReply for (StatusCode, T) {
+    fn into_response(self) -> http::Response<Body> {
+        let mut response = self.1.into_response();
+        *response.status_mut() = self.0;
+        response
+    }
+}
+
+impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
+    fn into_response(self) -> http::Response<Body> {
+        let mut response = self.2.into_response();
+        *response.status_mut() = self.0;
+        match self.1.apply(response.headers_mut()) {
+            Ok(()) => response,
+            Err(err) => err.into_response(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_is_204_without_content_type() {
+        let response = ().into_response();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert!(response.headers().get(CONTENT_TYPE).is_none());
+    }
+
+    #[test]
+    fn status_tuple_keeps_the_inner_content_type() {
+        let response = (StatusCode::CREATED, "made").into_response();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.headers()[CONTENT_TYPE], TEXT_PLAIN);
+    }
+}

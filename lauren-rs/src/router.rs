@@ -1,0 +1,253 @@
+//! Path matching: `matchit` finds the path, a small per-path table finds the method.
+//!
+//! 405 answers and their `Allow` header are rendered from data computed at startup.
+
+use http::header::HeaderValue;
+use http::Method;
+use smallvec::SmallVec;
+
+use crate::app::error::{Problem, ProblemCode};
+
+/// The methods served at one path template, and the `Allow` answer for the others.
+pub(crate) struct PathEntry {
+    methods: SmallVec<[(Method, usize); 4]>,
+    allow_header: HeaderValue,
+    allow_list: Box<[&'static str]>,
+    /// Handler names for conflict messages.
+    handlers: Vec<String>,
+    template: Box<str>,
+}
+
+impl PathEntry {
+    pub(crate) fn allow_header(&self) -> &HeaderValue {
+        &self.allow_header
+    }
+
+    pub(crate) fn allow_list(&self) -> &[&'static str] {
+        &self.allow_list
+    }
+}
+
+/// The outcome of a lookup.
+pub(crate) enum Lookup<'a, 'p> {
+    /// A route serves this method and path.
+    Found { route: usize, params: matchit::Params<'a, 'p> },
+    /// The path exists, the method does not.
+    MethodNotAllowed(&'a PathEntry),
+    /// Nothing matches the path.
+    NotFound,
+}
+
+/// The frozen router.
+pub(crate) struct Router {
+    tree: matchit::Router<usize>,
+    paths: Vec<PathEntry>,
+}
+
+/// One route as the router sees it while it is being built.
+pub(crate) struct RouteSpec<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) template: &'a str,
+    /// `Controller::handler`, for messages.
+    pub(crate) handler: &'a str,
+}
+
+impl Router {
+    /// Builds the router from routes in registration order; `route` indices are positions in
+    /// `specs`. Every problem is reported, not only the first.
+    pub(crate) fn build(specs: &[RouteSpec<'_>]) -> Result<Self, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut paths: Vec<PathEntry> = Vec::new();
+        let mut tree = matchit::Router::new();
+
+        for (index, spec) in specs.iter().enumerate() {
+            let existing = paths.iter().position(|p| *p.template == *spec.template);
+            let entry = match existing {
+                Some(i) => i,
+                None => {
+                    if let Err(err) = tree.insert(spec.template, paths.len()) {
+                        problems.push(insert_problem(spec, &err, &paths));
+                        continue;
+                    }
+                    paths.push(PathEntry {
+                        methods: SmallVec::new(),
+                        allow_header: HeaderValue::from_static(""),
+                        allow_list: Box::new([]),
+                        handlers: Vec::new(),
+                        template: spec.template.into(),
+                    });
+                    paths.len() - 1
+                }
+            };
+            let path = &mut paths[entry];
+            if let Some(at) = path.methods.iter().position(|(m, _)| m == spec.method) {
+                problems.push(Problem::new(
+                    ProblemCode::RouteConflict,
+                    format!(
+                        "route conflict: {} {} is served by both {} and {}",
+                        spec.method, spec.template, path.handlers[at], spec.handler
+                    ),
+                    spec.handler,
+                ));
+                continue;
+            }
+            path.methods.push((spec.method.clone(), index));
+            path.handlers.push(spec.handler.to_owned());
+        }
+
+        // `{*rest}` may match nothing: serve `/files` through `/files/{*rest}` unless a route
+        // of its own claims that path (static beats wildcard).
+        for (entry, path) in paths.iter().enumerate() {
+            if let Some(twin) = empty_tail_twin(&path.template) {
+                if tree.at(twin).is_err() {
+                    let _ = tree.insert(twin, entry);
+                }
+            }
+        }
+
+        for path in &mut paths {
+            let mut names: Vec<&'static str> =
+                path.methods.iter().map(|(m, _)| method_name(m)).collect();
+            names.sort_unstable();
+            names.dedup();
+            path.allow_header = HeaderValue::from_str(&names.join(", "))
+                .unwrap_or_else(|_| HeaderValue::from_static(""));
+            path.allow_list = names.into_boxed_slice();
+        }
+
+        if problems.is_empty() { Ok(Self { tree, paths }) } else { Err(problems) }
+    }
+
+    /// Finds what serves `method` at `path` (already normalised).
+    pub(crate) fn at<'a, 'p>(&'a self, method: &Method, path: &'p str) -> Lookup<'a, 'p> {
+        let Ok(matched) = self.tree.at(path) else {
+            return Lookup::NotFound;
+        };
+        let entry = &self.paths[*matched.value];
+        match entry.methods.iter().find(|(m, _)| m == method) {
+            Some(&(_, route)) => Lookup::Found { route, params: matched.params },
+            None => Lookup::MethodNotAllowed(entry),
+        }
+    }
+}
+
+/// The method's name with a `'static` lifetime (extension methods are never routed).
+fn method_name(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "EXTENSION",
+    }
+}
+
+fn insert_problem(spec: &RouteSpec<'_>, err: &matchit::InsertError, paths: &[PathEntry]) -> Problem {
+    let message = match err {
+        matchit::InsertError::Conflict { with } => {
+            let other = paths
+                .iter()
+                .find(|p| *p.template == **with)
+                .map(|p| p.handlers.join(", "))
+                .unwrap_or_default();
+            format!(
+                "route conflict: {} {} ({}) conflicts with {with} ({other}): two routes may not \
+                 use different parameter names at the same position",
+                spec.method, spec.template, spec.handler
+            )
+        }
+        matchit::InsertError::InvalidCatchAll => format!(
+            "invalid route {} {} ({}): a `{{*wildcard}}` must be the last segment",
+            spec.method, spec.template, spec.handler
+        ),
+        other => format!("invalid route {} {} ({}): {other}", spec.method, spec.template, spec.handler),
+    };
+    Problem::new(ProblemCode::InvalidRoute, message, spec.handler)
+}
+
+/// `/files/{*rest}` -> `/files`; `/{*all}` -> `/`.
+fn empty_tail_twin(template: &str) -> Option<&str> {
+    let (head, last) = template.rsplit_once('/')?;
+    (last.starts_with("{*") && last.ends_with('}')).then_some(if head.is_empty() { "/" } else { head })
+}
+
+/// Strips trailing slashes so `/p/plain/` routes like `/p/plain`; the root stays `/`.
+pub(crate) fn normalize_request_path(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() { "/" } else { trimmed }
+}
+
+/// Joins route path pieces into one normalised template: one leading slash, no empty segments,
+/// no trailing slash.
+pub(crate) fn join_template(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for segment in parts.iter().flat_map(|p| p.split('/')).filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(segment);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The variable names of a template, in order: `/a/{id}/{*rest}` -> `["id", "rest"]`.
+pub(crate) fn template_params(template: &str) -> Vec<Box<str>> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if rest[open..].starts_with("{{") {
+            rest = &rest[open + 2..];
+            continue;
+        }
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = rest[open + 1..open + close].trim_start_matches('*');
+        names.push(name.into());
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_join_and_normalise() {
+        let cases = [
+            (&["/p", "/plain/"][..], "/p/plain"),
+            (&["/orders", ""][..], "/orders"),
+            (&["", ""][..], "/"),
+            (&["orders/", "/{id}"][..], "/orders/{id}"),
+            (&["//a//", "b"][..], "/a/b"),
+        ];
+        for (parts, expected) in cases {
+            assert_eq!(join_template(parts), expected, "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn request_paths_lose_trailing_slashes() {
+        assert_eq!(normalize_request_path("/p/plain/"), "/p/plain");
+        assert_eq!(normalize_request_path("/"), "/");
+        assert_eq!(normalize_request_path("//"), "/");
+    }
+
+    #[test]
+    fn template_params_in_order() {
+        let names = template_params("/a/{id}/b/{*rest}");
+        assert_eq!(names.iter().map(|n| &**n).collect::<Vec<_>>(), ["id", "rest"]);
+    }
+
+    #[test]
+    fn wildcard_twins() {
+        assert_eq!(empty_tail_twin("/files/{*rest}"), Some("/files"));
+        assert_eq!(empty_tail_twin("/{*all}"), Some("/"));
+        assert_eq!(empty_tail_twin("/files/{id}"), None);
+    }
+}

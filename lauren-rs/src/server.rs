@@ -1,0 +1,125 @@
+//! The accept loop: hyper-util's `auto` connection (HTTP/1.1 keep-alive and HTTP/2 prior
+//! knowledge), `TCP_NODELAY`, a header read timeout and a graceful, bounded drain.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+
+use crate::app::App;
+use crate::body::RequestBody;
+
+/// A bound, not yet serving, app.
+///
+/// ```no_run
+/// # use lauren::prelude::*;
+/// # #[module(controllers = [])] struct AppModule;
+/// # async fn run() -> Result<(), lauren::ServeError> {
+/// let server = LaurenFactory::create(AppModule).bind("127.0.0.1:0").await?;
+/// println!("listening on http://{}", server.local_addr());
+/// server.run().await;
+/// # Ok(()) }
+/// ```
+pub struct Server {
+    app: App,
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    connections: auto::Builder<TokioExecutor>,
+}
+
+impl Server {
+    pub(crate) fn new(app: App, listener: TcpListener) -> std::io::Result<Self> {
+        let local_addr = listener.local_addr()?;
+        let mut connections = auto::Builder::new(TokioExecutor::new());
+        connections
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(app.inner.options.header_read_timeout);
+        Ok(Self { app, listener, local_addr, connections })
+    }
+
+    /// The address actually bound (useful after binding port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until ctrl-c, then drains in-flight requests.
+    pub async fn run(self) {
+        self.run_until(async {
+            // If the signal handler cannot be installed, serve until the process is killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await;
+    }
+
+    /// Serves until `signal` completes, then stops accepting and lets in-flight requests finish
+    /// (up to the builder's `shutdown_timeout`).
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send) {
+        let Self { app, listener, connections, .. } = self;
+        let graceful = GracefulShutdown::new();
+        let mut signal = std::pin::pin!(signal);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let (stream, _peer) = match accepted {
+                        Ok(accepted) => accepted,
+                        Err(err) => {
+                            // Usually EMFILE: give the process a moment to free descriptors.
+                            tracing::warn!(error = %err, "accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    if let Err(err) = stream.set_nodelay(true) {
+                        tracing::debug!(error = %err, "could not set TCP_NODELAY");
+                    }
+                    let service = service(app.clone());
+                    let conn = connections.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    let conn = graceful.watch(conn.into_owned());
+                    tokio::spawn(async move {
+                        if let Err(err) = conn.await {
+                            tracing::debug!(error = %err, "connection ended with an error");
+                        }
+                    });
+                }
+                () = &mut signal => break,
+            }
+        }
+        drop(listener);
+        let drain = app.inner.options.shutdown_timeout;
+        if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
+            tracing::warn!(?drain, "graceful shutdown timed out; dropping remaining connections");
+        }
+    }
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("local_addr", &self.local_addr).finish()
+    }
+}
+
+/// The per-connection hyper service. Its future is the pipeline's own, unboxed.
+fn service(
+    app: App,
+) -> impl hyper::service::Service<
+    http::Request<Incoming>,
+    Response = http::Response<crate::body::Body>,
+    Error = Infallible,
+    Future = impl Future<Output = Result<http::Response<crate::body::Body>, Infallible>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |request: http::Request<Incoming>| {
+        let app = app.clone();
+        async move {
+            Ok(crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await)
+        }
+    })
+}

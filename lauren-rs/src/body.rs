@@ -5,7 +5,7 @@
 //! then buffered once (bounded by the body limit) so that a handler run twice sees it twice.
 
 use bytes::{Bytes, BytesMut};
-use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 
@@ -19,7 +19,7 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub(crate) enum RequestBody {
     Incoming(Incoming),
     Full(Bytes),
-    Boxed(UnsyncBoxBody<Bytes, BoxError>),
+    Boxed(BoxBody<Bytes, BoxError>),
 }
 
 /// Why reading a body failed.

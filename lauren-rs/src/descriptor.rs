@@ -1,5 +1,7 @@
 //! The `'static` descriptors the macros emit: const data only (names, fn pointers, slices).
 //!
+//! Public for reflection ([`registered_controllers`]); built only by the macros.
+//!
 //! `create()` reads them once, joins them and freezes the result; nothing here is consulted on
 //! the request path except through the frozen tables built from it.
 

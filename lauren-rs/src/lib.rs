@@ -40,7 +40,7 @@
 
 mod app;
 mod body;
-mod descriptor;
+pub mod descriptor;
 mod error;
 pub mod extract;
 mod pipeline;
@@ -60,7 +60,7 @@ pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::error::HttpError;
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::pipeline::{ExecutionContext, Request};
-pub use crate::reply::{IntoHeaders, IntoReply, Response, SetCookie};
+pub use crate::reply::{IntoHeaders, IntoReply, Response, SameSite, SetCookie};
 pub use crate::server::Server;
 
 /// `Result<T, HttpError>`: what handlers return when they can fail.

@@ -148,26 +148,33 @@ fn method_name(method: &Method) -> &'static str {
 }
 
 fn insert_problem(spec: &RouteSpec<'_>, err: &matchit::InsertError, paths: &[PathEntry]) -> Problem {
-    let message = match err {
+    let (code, message) = match err {
         matchit::InsertError::Conflict { with } => {
             let other = paths
                 .iter()
                 .find(|p| *p.template == **with)
                 .map(|p| p.handlers.join(", "))
                 .unwrap_or_default();
-            format!(
+            let message = format!(
                 "route conflict: {} {} ({}) conflicts with {with} ({other}): two routes may not \
                  use different parameter names at the same position",
                 spec.method, spec.template, spec.handler
-            )
+            );
+            (ProblemCode::RouteConflict, message)
         }
-        matchit::InsertError::InvalidCatchAll => format!(
-            "invalid route {} {} ({}): a `{{*wildcard}}` must be the last segment",
-            spec.method, spec.template, spec.handler
+        matchit::InsertError::InvalidCatchAll => (
+            ProblemCode::InvalidRoute,
+            format!(
+                "invalid route {} {} ({}): a `{{*wildcard}}` must be the last segment",
+                spec.method, spec.template, spec.handler
+            ),
         ),
-        other => format!("invalid route {} {} ({}): {other}", spec.method, spec.template, spec.handler),
+        other => (
+            ProblemCode::InvalidRoute,
+            format!("invalid route {} {} ({}): {other}", spec.method, spec.template, spec.handler),
+        ),
     };
-    Problem::new(ProblemCode::InvalidRoute, message, spec.handler)
+    Problem::new(code, message, spec.handler)
 }
 
 /// `/files/{*rest}` -> `/files`; `/{*all}` -> `/`.
@@ -242,6 +249,18 @@ mod tests {
     fn template_params_in_order() {
         let names = template_params("/a/{id}/b/{*rest}");
         assert_eq!(names.iter().map(|n| &**n).collect::<Vec<_>>(), ["id", "rest"]);
+    }
+
+    #[test]
+    fn wildcard_not_last_is_a_startup_problem_naming_the_route() {
+        let get = Method::GET;
+        let specs = [RouteSpec { method: &get, template: "/a/{*rest}/b", handler: "Files::nested" }];
+        let problems = Router::build(&specs).err().expect("invalid route");
+        assert_eq!(problems[0].code(), ProblemCode::InvalidRoute);
+        assert_eq!(
+            problems[0].message(),
+            "invalid route GET /a/{*rest}/b (Files::nested): a `{*wildcard}` must be the last segment"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::body::{Body, BoxError, RequestBody};
 
 impl<B> tower_service::Service<http::Request<B>> for App
 where
-    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
     B::Error: Into<BoxError>,
 {
     type Response = http::Response<Body>;
@@ -35,7 +35,7 @@ where
 /// Keeps hyper's own body unboxed; boxes anything else.
 pub(crate) fn into_request_body<B>(body: B) -> RequestBody
 where
-    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
     B::Error: Into<BoxError>,
 {
     let mut slot = Some(body);
@@ -44,7 +44,7 @@ where
         return RequestBody::Incoming(incoming);
     }
     match slot {
-        Some(body) => RequestBody::Boxed(body.map_err(Into::into).boxed_unsync()),
+        Some(body) => RequestBody::Boxed(body.map_err(Into::into).boxed()),
         None => RequestBody::empty(),
     }
 }

@@ -9,7 +9,7 @@ use http::StatusCode;
 use serde::Serialize;
 
 pub use self::parts::IntoHeaders;
-pub use self::response::{Response, SetCookie};
+pub use self::response::{Response, SameSite, SetCookie};
 use crate::body::Body;
 use crate::error::HttpError;
 use crate::extract::Json;

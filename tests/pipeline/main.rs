@@ -1,0 +1,6 @@
+//! The request pipeline end to end through `TestClient`: routing, extraction, replies, errors.
+
+mod extract;
+mod reply;
+mod routing;
+mod startup;

@@ -1,0 +1,194 @@
+//! Routing exactly as Lauren: static > param > wildcard, trailing slash, 404 / 405 + Allow.
+
+use lauren::prelude::*;
+use lauren::testing::TestClient;
+use lauren::Method;
+use serde_json::json;
+
+#[derive(Default)]
+struct PlainController;
+
+#[controller("/p")]
+impl PlainController {
+    #[get]
+    async fn root(&self) -> &'static str {
+        "prefix itself"
+    }
+
+    #[get("/plain")]
+    async fn get_plain(&self) -> &'static str {
+        "get plain"
+    }
+
+    #[post("/plain")]
+    async fn post_plain(&self) -> &'static str {
+        "post plain"
+    }
+
+    #[get("/users/{id}")]
+    async fn user(&self, id: u64) -> String {
+        format!("user {id}")
+    }
+
+    #[get("/users/me")]
+    async fn me(&self) -> &'static str {
+        "me"
+    }
+
+    #[get("/files/{*rest}")]
+    async fn files(&self, rest: String) -> String {
+        format!("rest=[{rest}]")
+    }
+
+    #[get("/files/special")]
+    async fn special(&self) -> &'static str {
+        "special"
+    }
+
+    #[get("/Case")]
+    async fn case(&self) -> &'static str {
+        "Case"
+    }
+
+    #[get("/multi")]
+    #[put("/multi")]
+    #[delete("/multi-too")]
+    async fn multi(&self, method: Method) -> String {
+        format!("multi via {method}")
+    }
+
+    #[get("/no-receiver")]
+    async fn no_receiver() -> &'static str {
+        "no receiver"
+    }
+
+    #[head("/h")]
+    async fn head_only(&self) {}
+
+    #[options("/h")]
+    async fn options_only(&self) -> &'static str {
+        "options"
+    }
+
+    #[patch("/h")]
+    async fn patch_only(&self) -> &'static str {
+        "patched"
+    }
+}
+
+#[module(controllers = [PlainController])]
+struct RoutingModule;
+
+fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(RoutingModule))
+}
+
+#[tokio::test]
+async fn each_verb_reaches_its_handler() {
+    let client = client();
+    assert_eq!(client.get("/p/plain").await.text(), "get plain");
+    assert_eq!(client.post("/p/plain").await.text(), "post plain");
+    assert_eq!(client.patch("/p/h").await.text(), "patched");
+    assert_eq!(client.options("/p/h").await.text(), "options");
+    assert_eq!(client.head("/p/h").await.status(), 204);
+}
+
+#[tokio::test]
+async fn bare_verb_serves_the_prefix_itself() {
+    let response = client().get("/p").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), "prefix itself");
+}
+
+#[tokio::test]
+async fn stacked_verbs_share_one_handler() {
+    let client = client();
+    assert_eq!(client.get("/p/multi").await.text(), "multi via GET");
+    assert_eq!(client.put("/p/multi").await.text(), "multi via PUT");
+    assert_eq!(client.delete("/p/multi-too").await.text(), "multi via DELETE");
+}
+
+#[tokio::test]
+async fn handlers_without_receiver_work() {
+    assert_eq!(client().get("/p/no-receiver").await.text(), "no receiver");
+}
+
+#[tokio::test]
+async fn static_beats_param_beats_wildcard() {
+    let client = client();
+    assert_eq!(client.get("/p/users/me").await.text(), "me");
+    assert_eq!(client.get("/p/users/42").await.text(), "user 42");
+    assert_eq!(client.get("/p/files/special").await.text(), "special");
+    assert_eq!(client.get("/p/files/a/b/c.txt").await.text(), "rest=[a/b/c.txt]");
+}
+
+#[tokio::test]
+async fn wildcard_may_match_empty() {
+    let client = client();
+    assert_eq!(client.get("/p/files").await.text(), "rest=[]");
+    assert_eq!(client.get("/p/files/").await.text(), "rest=[]");
+}
+
+#[tokio::test]
+async fn trailing_slash_is_normalised() {
+    let response = client().get("/p/plain/").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), "get plain");
+}
+
+#[tokio::test]
+async fn routing_is_case_sensitive() {
+    let client = client();
+    assert_eq!(client.get("/p/Case").await.status(), 200);
+    assert_eq!(client.get("/p/case").await.status(), 404);
+}
+
+#[tokio::test]
+async fn unknown_path_is_404_route_not_found() {
+    let response = client().get("/nope").await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(
+        response.json::<serde_json::Value>(),
+        json!({"error":{"code":"route_not_found","message":"No route matches GET /nope","detail":{}}})
+    );
+}
+
+#[tokio::test]
+async fn known_path_other_method_is_405_with_sorted_allow() {
+    let response = client().delete("/p/plain").await;
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.header("allow"), Some("GET, POST"));
+    assert_eq!(
+        response.json::<serde_json::Value>(),
+        json!({"error":{"code":"method_not_allowed","message":"DELETE not allowed for /p/plain","detail":{"allow":["GET","POST"]}}})
+    );
+}
+
+#[tokio::test]
+async fn get_does_not_imply_head_or_options() {
+    let client = client();
+    let head = client.head("/p/plain").await;
+    assert_eq!(head.status(), 405);
+    assert_eq!(head.header("allow"), Some("GET, POST"));
+    assert_eq!(client.options("/p/plain").await.status(), 405);
+    assert_eq!(client.get("/p/h").await.header("allow"), Some("HEAD, OPTIONS, PATCH"));
+}
+
+#[tokio::test]
+async fn app_lists_its_routes() {
+    let app = LaurenFactory::create(RoutingModule).build().expect("routing app builds");
+    let routes = app.routes();
+    assert!(routes.iter().any(|r| r.method == Method::GET
+        && r.path == "/p/users/{id}"
+        && r.handler == "PlainController::user"));
+    assert_eq!(routes.iter().filter(|r| r.handler == "PlainController::multi").count(), 3);
+}
+
+#[test]
+fn controllers_are_registered_through_inventory() {
+    let found = lauren::registered_controllers().find(|c| c.type_name == "PlainController");
+    let controller = found.expect("PlainController is in the inventory registry");
+    assert_eq!(controller.prefix, "/p");
+    assert_eq!(controller.routes.len(), 15);
+}

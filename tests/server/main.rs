@@ -1,0 +1,7 @@
+//! The server over real sockets: HTTP/1.1 keep-alive, HTTP/2, hostile input, graceful shutdown.
+
+mod app;
+mod hostile;
+mod protocol;
+mod shutdown;
+mod support;

@@ -1,0 +1,1 @@
+//! Integration tests of lauren live in this package's `[[test]]` targets.

@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 use syn::{ImplItem, ItemImpl, LitStr};
 
 use crate::errors::Errors;
-use crate::route::{self, verb_of, Handler};
-use crate::template::{normalize, PathLit};
+use crate::route::{self, Handler, verb_of};
+use crate::template::{PathLit, normalize};
 
 const USAGE: &str = "put `#[controller(\"/prefix\")]` on an inherent impl block: `#[controller(\"/orders\")] impl OrdersController { .. }`";
 
@@ -20,19 +20,35 @@ struct Model<'a> {
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let prefix = parse_args(args)?;
     let item: ItemImpl = syn::parse2(item.clone()).map_err(|_| {
-        syn::Error::new_spanned(first_tokens(&item), format!("`#[controller]` goes on an impl block: {USAGE}"))
+        syn::Error::new_spanned(
+            first_tokens(&item),
+            format!("`#[controller]` goes on an impl block: {USAGE}"),
+        )
     })?;
     let mut errors = Errors::default();
     let model = parse(&item, prefix, &mut errors);
     check_duplicates(&model, &mut errors);
     let user_item = strip_verbs(&item);
     if !errors.is_empty() {
-        // Re-emit the item so one mistake does not cascade into "method not found" errors.
+        // Re-emit the item, and claim the trait, so one mistake does not cascade into "method
+        // not found" or "not a controller" errors elsewhere.
         let errors = errors.into_compile_errors();
-        return Ok(quote!(#user_item #errors));
+        let fallback = fallback_impl(&item.self_ty);
+        return Ok(quote!(#user_item #fallback #errors));
     }
     let generated = expand_model(&model);
     Ok(quote!(#user_item #generated))
+}
+
+fn fallback_impl(self_ty: &syn::Type) -> TokenStream {
+    quote! {
+        #[automatically_derived]
+        impl ::lauren::__private::Controller for #self_ty {
+            fn descriptor() -> &'static ::lauren::__private::ControllerDescriptor {
+                ::core::unreachable!("this controller failed to compile")
+            }
+        }
+    }
 }
 
 fn first_tokens(item: &TokenStream) -> TokenStream {
@@ -41,20 +57,35 @@ fn first_tokens(item: &TokenStream) -> TokenStream {
 
 fn parse_args(args: TokenStream) -> syn::Result<PathLit> {
     if args.is_empty() {
-        return Ok(PathLit { value: String::new(), span: proc_macro2::Span::call_site() });
+        return Ok(PathLit {
+            value: String::new(),
+            span: proc_macro2::Span::call_site(),
+        });
     }
     let lit: LitStr = syn::parse2(args.clone()).map_err(|_| {
-        syn::Error::new_spanned(&args, "expected the controller's path prefix as a string: `#[controller(\"/orders\")]`")
+        syn::Error::new_spanned(
+            &args,
+            "expected the controller's path prefix as a string: `#[controller(\"/orders\")]`",
+        )
     })?;
-    Ok(PathLit { value: lit.value(), span: lit.span() })
+    Ok(PathLit {
+        value: lit.value(),
+        span: lit.span(),
+    })
 }
 
 fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<'a> {
     if let Some((_, path, _)) = &item.trait_ {
-        errors.spanned(path, format!("`#[controller]` cannot go on a trait impl: {USAGE}"));
+        errors.spanned(
+            path,
+            format!("`#[controller]` cannot go on a trait impl: {USAGE}"),
+        );
     }
     if !item.generics.params.is_empty() {
-        errors.spanned(&item.generics, "controllers cannot be generic: remove the type parameters");
+        errors.spanned(
+            &item.generics,
+            "controllers cannot be generic: remove the type parameters",
+        );
     }
     let handlers = item
         .items
@@ -64,7 +95,11 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
             _ => None,
         })
         .collect();
-    Model { item, prefix, handlers }
+    Model {
+        item,
+        prefix,
+        handlers,
+    }
 }
 
 /// The same method and path twice in one controller is a compile error, at the second one.
@@ -74,7 +109,10 @@ fn check_duplicates(model: &Model<'_>, errors: &mut Errors) {
         for verb in &handler.verbs {
             let path = normalize(&model.prefix.value, &verb.path.value);
             let name = &handler.func.sig.ident;
-            if let Some((_, _, first)) = seen.iter().find(|(m, p, _)| *m == verb.method && *p == path) {
+            if let Some((_, _, first)) = seen
+                .iter()
+                .find(|(m, p, _)| *m == verb.method && *p == path)
+            {
                 errors.spanned(
                     verb.attr,
                     format!(

@@ -63,5 +63,7 @@ pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Routes `OPTIONS` requests to a controller method.
 #[proc_macro_attribute]
 pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
-    errors::expand_attr(args, item, |a, i| route::outside_controller("options", a, i))
+    errors::expand_attr(args, item, |a, i| {
+        route::outside_controller("options", a, i)
+    })
 }

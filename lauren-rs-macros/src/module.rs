@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{bracketed, ItemStruct, Token, Type};
+use syn::{ItemStruct, Token, Type, bracketed};
 
 mod kw {
     syn::custom_keyword!(controllers);
@@ -25,7 +25,10 @@ impl Parse for Args {
             if lookahead.peek(kw::controllers) {
                 let key: kw::controllers = input.parse()?;
                 if args.controllers.is_some() {
-                    return Err(syn::Error::new_spanned(key, "`controllers` specified more than once"));
+                    return Err(syn::Error::new_spanned(
+                        key,
+                        "`controllers` specified more than once",
+                    ));
                 }
                 input.parse::<Token![=]>()?;
                 let content;
@@ -52,15 +55,18 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         )
     })?;
     if !item.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(&item.generics, "modules cannot be generic"));
+        return Err(syn::Error::new_spanned(
+            &item.generics,
+            "modules cannot be generic",
+        ));
     }
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let name = ident.to_string();
     let controllers = args.controllers.unwrap_or_default();
-    let entries = controllers.iter().map(|ty| {
-        quote_spanned!(ty.span()=> <#ty as #private::Controller>::descriptor)
-    });
+    let entries = controllers
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> <#ty as #private::Controller>::descriptor));
     Ok(quote! {
         #item
 

@@ -1,12 +1,12 @@
 //! One routed method: its verb attributes, its parameters' extraction plan, its entry point.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, ImplItemFn, LitStr, Pat, Type};
 
 use crate::errors::Errors;
-use crate::template::{placeholders, PathLit};
+use crate::template::{PathLit, placeholders};
 
 pub(crate) const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
@@ -27,11 +27,11 @@ pub(crate) struct Verb<'a> {
 }
 
 /// Where a parameter's value comes from.
-pub(crate) enum Source {
+pub(crate) enum Source<'a> {
     /// A `{placeholder}` of the route, by index among the handler's path variables.
     PathVar(usize),
     /// `?name=` of the query string; `optional` for `Option<T>`.
-    Query { optional: bool, inner: Type },
+    Query { optional: bool, inner: &'a Type },
     /// `&ExecutionContext`.
     Context,
     /// `&Request`.
@@ -43,7 +43,7 @@ pub(crate) enum Source {
 pub(crate) struct Param<'a> {
     pub(crate) name: String,
     pub(crate) ty: &'a Type,
-    pub(crate) source: Source,
+    pub(crate) source: Source<'a>,
 }
 
 /// A method with at least one verb attribute.
@@ -68,11 +68,17 @@ fn parse_verb(attr: &Attribute, method: &'static str) -> syn::Result<PathLit> {
         "expected a path string: `#[{method}]`, `#[{method}(\"\")]` or `#[{method}(\"/{{id}}\")]`"
     );
     match &attr.meta {
-        syn::Meta::Path(_) => Ok(PathLit { value: String::new(), span: attr.span() }),
+        syn::Meta::Path(_) => Ok(PathLit {
+            value: String::new(),
+            span: attr.span(),
+        }),
         syn::Meta::List(list) => {
             let lit: LitStr = syn::parse2(list.tokens.clone())
                 .map_err(|_| syn::Error::new_spanned(&list.tokens, &usage))?;
-            Ok(PathLit { value: lit.value(), span: lit.span() })
+            Ok(PathLit {
+                value: lit.value(),
+                span: lit.span(),
+            })
         }
         syn::Meta::NameValue(nv) => Err(syn::Error::new_spanned(nv, usage)),
     }
@@ -104,11 +110,17 @@ pub(crate) fn parse<'a>(
     if sig.asyncness.is_none() {
         errors.spanned(
             sig.fn_token,
-            format!("`#[{verb}]` handlers must be `async fn`: write `async fn {}(..)`", sig.ident),
+            format!(
+                "`#[{verb}]` handlers must be `async fn`: write `async fn {}(..)`",
+                sig.ident
+            ),
         );
     }
     if !sig.generics.params.is_empty() {
-        errors.spanned(&sig.generics, "route handlers cannot be generic: remove the type parameters");
+        errors.spanned(
+            &sig.generics,
+            "route handlers cannot be generic: remove the type parameters",
+        );
     }
 
     // Every placeholder of every path this method serves, with the template's span.
@@ -138,22 +150,36 @@ pub(crate) fn parse<'a>(
             FnArg::Typed(typed) => typed,
         };
         let Some(name) = binding_name(&typed.pat) else {
-            errors.spanned(&typed.pat, "name this parameter with a plain identifier, e.g. `id: u64`");
+            errors.spanned(
+                &typed.pat,
+                "name this parameter with a plain identifier, e.g. `id: u64`",
+            );
             continue;
         };
         let source = if declared.iter().any(|(n, _)| *n == name) {
             if !path_vars.contains(&name) {
                 path_vars.push(name.clone());
             }
-            Source::PathVar(path_vars.iter().position(|n| *n == name).unwrap_or_default())
+            Source::PathVar(
+                path_vars
+                    .iter()
+                    .position(|n| *n == name)
+                    .unwrap_or_default(),
+            )
         } else {
             classify(&typed.ty, errors)
         };
-        params.push(Param { name, ty: &typed.ty, source });
+        params.push(Param {
+            name,
+            ty: &typed.ty,
+            source,
+        });
     }
 
     check_one_body(&params, errors);
-    let uses_path_struct = params.iter().any(|p| last_ident(p.ty).as_deref() == Some("Path"));
+    let uses_path_struct = params
+        .iter()
+        .any(|p| last_ident(p.ty).as_deref() == Some("Path"));
     if !uses_path_struct {
         for (name, span) in &declared {
             if !path_vars.contains(name) {
@@ -167,8 +193,17 @@ pub(crate) fn parse<'a>(
             }
         }
     }
-    let json_body = params.iter().any(|p| last_ident(p.ty).as_deref() == Some("Json"));
-    Some(Handler { func, verbs, has_receiver, params, path_vars, json_body })
+    let json_body = params
+        .iter()
+        .any(|p| last_ident(p.ty).as_deref() == Some("Json"));
+    Some(Handler {
+        func,
+        verbs,
+        has_receiver,
+        params,
+        path_vars,
+        json_body,
+    })
 }
 
 fn check_one_body(params: &[Param<'_>], errors: &mut Errors) {
@@ -182,13 +217,18 @@ fn check_one_body(params: &[Param<'_>], errors: &mut Errors) {
                     format!(
                         "a handler reads the request body once, and `{}` already does: keep one of `{}` and `{}`",
                         first.name,
-                        first.ty.to_token_stream(),
-                        param.ty.to_token_stream()
+                        type_text(first.ty),
+                        type_text(param.ty)
                     ),
                 ),
             }
         }
     }
+}
+
+/// A type as the user would write it (`Json<String>`, not `Json < String >`).
+fn type_text(ty: &Type) -> String {
+    ty.to_token_stream().to_string().replace(' ', "")
 }
 
 fn binding_name(pat: &Pat) -> Option<String> {
@@ -223,14 +263,16 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     if segment.ident != "Option" {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
         _ => None,
     }
 }
 
-fn classify(ty: &Type, errors: &mut Errors) -> Source {
+fn classify<'a>(ty: &'a Type, errors: &mut Errors) -> Source<'a> {
     if let Type::Reference(reference) = ty {
         return match last_ident(&reference.elem).as_deref() {
             _ if reference.mutability.is_some() => {
@@ -249,17 +291,27 @@ fn classify(ty: &Type, errors: &mut Errors) -> Source {
         };
     }
     if is_scalar(ty) {
-        return Source::Query { optional: false, inner: ty.clone() };
+        return Source::Query {
+            optional: false,
+            inner: ty,
+        };
     }
     if let Some(inner) = option_inner(ty).filter(|inner| is_scalar(inner)) {
-        return Source::Query { optional: true, inner: inner.clone() };
+        return Source::Query {
+            optional: true,
+            inner,
+        };
     }
     let body = last_ident(ty).is_some_and(|name| BODY_EXTRACTORS.contains(&name.as_str()));
     Source::Extractor { body }
 }
 
 /// The generated entry point of `handler`, named `entry`.
-pub(crate) fn expand_entry(handler: &Handler<'_>, self_ty: &Type, entry: &syn::Ident) -> TokenStream {
+pub(crate) fn expand_entry(
+    handler: &Handler<'_>,
+    self_ty: &Type,
+    entry: &syn::Ident,
+) -> TokenStream {
     let private = quote!(::lauren::__private);
     let method = &handler.func.sig.ident;
     let mut bindings = Vec::new();
@@ -274,10 +326,16 @@ pub(crate) fn expand_entry(handler: &Handler<'_>, self_ty: &Type, entry: &syn::I
             Source::PathVar(index) => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::path_var(&*__ctx, #index, #name)?;
             }),
-            Source::Query { optional: false, inner } => bindings.push(quote_spanned! {span=>
+            Source::Query {
+                optional: false,
+                inner,
+            } => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::query_param::<#inner>(&*__ctx, #name)?;
             }),
-            Source::Query { optional: true, inner } => bindings.push(quote_spanned! {span=>
+            Source::Query {
+                optional: true,
+                inner,
+            } => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::query_param_opt::<#inner>(&*__ctx, #name)?;
             }),
             Source::Context => borrows.push(quote!(let #var = &*__ctx;)),
@@ -300,7 +358,10 @@ pub(crate) fn expand_entry(handler: &Handler<'_>, self_ty: &Type, entry: &syn::I
             quote!(<#self_ty>::#method(__this, #(#args),*)),
         )
     } else {
-        (quote!(let _ = __instance;), quote!(<#self_ty>::#method(#(#args),*)))
+        (
+            quote!(let _ = __instance;),
+            quote!(<#self_ty>::#method(#(#args),*)),
+        )
     };
     let output_span = match &handler.func.sig.output {
         syn::ReturnType::Default => handler.func.sig.ident.span(),
@@ -324,7 +385,11 @@ pub(crate) fn expand_entry(handler: &Handler<'_>, self_ty: &Type, entry: &syn::I
 }
 
 /// A verb attribute that was not consumed by `#[controller]`.
-pub(crate) fn outside_controller(verb: &str, _args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+pub(crate) fn outside_controller(
+    verb: &str,
+    _args: TokenStream,
+    item: TokenStream,
+) -> syn::Result<TokenStream> {
     let message = format!(
         "`#[{verb}]` only works on a method inside a `#[controller(\"/prefix\")]` impl block; put `#[controller]` on the enclosing `impl`"
     );

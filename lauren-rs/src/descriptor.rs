@@ -131,5 +131,7 @@ inventory::collect!(ControllerRegistration);
 /// }
 /// ```
 pub fn registered_controllers() -> impl Iterator<Item = &'static ControllerDescriptor> {
-    inventory::iter::<ControllerRegistration>.into_iter().map(|r| r.0)
+    inventory::iter::<ControllerRegistration>
+        .into_iter()
+        .map(|r| r.0)
 }

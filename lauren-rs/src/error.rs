@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
 use crate::body::Body;
@@ -27,7 +27,11 @@ use crate::body::Body;
 /// assert_eq!(err.status(), 404);
 /// assert_eq!(err.code(), "not_found");
 /// ```
-pub struct HttpError {
+pub struct HttpError(Box<Inner>);
+
+// Boxed so `Result<T, HttpError>` stays pointer-sized on the success path; the allocation is
+// paid only when a request actually fails.
+struct Inner {
     status: StatusCode,
     code: Cow<'static, str>,
     message: Cow<'static, str>,
@@ -42,13 +46,13 @@ impl HttpError {
         code: impl Into<Cow<'static, str>>,
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self {
+        Self(Box::new(Inner {
             status,
             code: code.into(),
             message: message.into(),
             detail: Map::new(),
             headers: HeaderMap::new(),
-        }
+        }))
     }
 
     /// 400 `bad_request`.
@@ -60,7 +64,10 @@ impl HttpError {
     pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
             .with_detail("scheme", "Bearer")
-            .with_header(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+            .with_header(
+                http::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer"),
+            )
     }
 
     /// 403 `forbidden`.
@@ -85,7 +92,11 @@ impl HttpError {
 
     /// 422 `unprocessable_entity`.
     pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity", message)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_entity",
+            message,
+        )
     }
 
     /// 429 `too_many_requests`.
@@ -96,69 +107,85 @@ impl HttpError {
     /// 500 `internal_error` with the public message `internal server error` and
     /// `detail.type` set to `kind` (what failed, never the failure's private text).
     pub fn internal(kind: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
-            .with_detail("type", kind.into())
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal server error",
+        )
+        .with_detail("type", kind.into())
     }
 
     /// 503 `service_unavailable`.
     pub fn service_unavailable(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", message)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            message,
+        )
     }
 
     /// Sets one key of the `detail` object (a later call with the same key replaces it).
     #[must_use]
     pub fn with_detail(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.detail.insert(key.into(), value.into());
+        self.0.detail.insert(key.into(), value.into());
         self
     }
 
     /// Adds a response header, replacing one of the same name.
     #[must_use]
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.insert(name, value);
+        self.0.headers.insert(name, value);
         self
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     /// The machine-readable code, e.g. `extractor_field_error`.
     pub fn code(&self) -> &str {
-        &self.code
+        &self.0.code
     }
 
     /// The human-readable message.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The `detail` object.
     pub fn detail(&self) -> &Map<String, Value> {
-        &self.detail
+        &self.0.detail
     }
 
     /// Extra response headers (e.g. `allow` on a 405).
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.0.headers
     }
 
     /// Renders the envelope as an HTTP response.
     pub fn into_response(self) -> http::Response<Body> {
-        let mut buf = Vec::with_capacity(64 + self.message.len());
+        let inner = *self.0;
+        let mut buf = Vec::with_capacity(64 + inner.message.len());
         // Serializing a tree of strings and JSON values into a Vec cannot fail.
         let _ = serde_json::to_writer(
             &mut buf,
             &Envelope {
-                error: EnvelopeBody { code: &self.code, message: &self.message, detail: &self.detail },
+                error: EnvelopeBody {
+                    code: &inner.code,
+                    message: &inner.message,
+                    detail: &inner.detail,
+                },
             },
         );
         let mut response = http::Response::new(Body::from(Bytes::from(buf)));
-        *response.status_mut() = self.status;
+        *response.status_mut() = inner.status;
         let headers = response.headers_mut();
-        *headers = self.headers;
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::reply::APPLICATION_JSON));
+        *headers = inner.headers;
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(crate::reply::APPLICATION_JSON),
+        );
         response
     }
 
@@ -176,8 +203,12 @@ impl HttpError {
 
     /// A missing or unparsable scalar (path, query, header, cookie): 422 `extractor_field_error`.
     pub fn field(message: impl Into<Cow<'static, str>>, field: &str) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_field_error", message)
-            .with_detail("field", field)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "extractor_field_error",
+            message,
+        )
+        .with_detail("field", field)
     }
 
     /// A body or struct extractor failure: 422 `extractor_error`.
@@ -196,17 +227,23 @@ impl<E: std::error::Error> From<E> for HttpError {
 impl fmt::Debug for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpError")
-            .field("status", &self.status.as_u16())
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("detail", &self.detail)
+            .field("status", &self.0.status.as_u16())
+            .field("code", &self.0.code)
+            .field("message", &self.0.message)
+            .field("detail", &self.0.detail)
             .finish()
     }
 }
 
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.0.status.as_u16(),
+            self.0.code,
+            self.0.message
+        )
     }
 }
 
@@ -236,13 +273,16 @@ mod tests {
     #[test]
     fn short_type_names_drop_paths_and_generics() {
         assert_eq!(short_type_name::<std::io::Error>(), "Error");
-        assert_eq!(short_type_name::<std::num::ParseIntError>(), "ParseIntError");
+        assert_eq!(
+            short_type_name::<std::num::ParseIntError>(),
+            "ParseIntError"
+        );
         assert_eq!(short_type_name::<Vec<String>>(), "Vec");
     }
 
     #[test]
     fn foreign_errors_become_500_naming_the_type() {
-        let err: HttpError = "x".parse::<u8>().unwrap_err().into();
+        let err: HttpError = "x".parse::<u8>().expect_err("\"x\" is not a number").into();
         assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(err.detail()["type"], "ParseIntError");
     }

@@ -70,8 +70,8 @@ pub type Result<T, E = HttpError> = std::result::Result<T, E>;
 pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
-        controller, delete, get, head, module, options, patch, post, put, Bytes, ExecutionContext,
-        HttpError, IntoReply, LaurenFactory, Request, Response, StatusCode,
+        Bytes, ExecutionContext, HttpError, IntoReply, LaurenFactory, Request, Response,
+        StatusCode, controller, delete, get, head, module, options, patch, post, put,
     };
 }
 
@@ -95,7 +95,9 @@ pub mod __private {
 
     /// The controller behind a route's erased instance.
     pub fn downcast<T: Any>(instance: &(dyn Any + Send + Sync)) -> Result<&T, HttpError> {
-        instance.downcast_ref::<T>().ok_or_else(|| HttpError::internal("ControllerMismatch"))
+        instance
+            .downcast_ref::<T>()
+            .ok_or_else(|| HttpError::internal("ControllerMismatch"))
     }
 
     /// A provider built with `Default`, erased.

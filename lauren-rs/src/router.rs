@@ -2,8 +2,8 @@
 //!
 //! 405 answers and their `Allow` header are rendered from data computed at startup.
 
-use http::header::HeaderValue;
 use http::Method;
+use http::header::HeaderValue;
 use smallvec::SmallVec;
 
 use crate::app::error::{Problem, ProblemCode};
@@ -31,7 +31,10 @@ impl PathEntry {
 /// The outcome of a lookup.
 pub(crate) enum Lookup<'a, 'p> {
     /// A route serves this method and path.
-    Found { route: usize, params: matchit::Params<'a, 'p> },
+    Found {
+        route: usize,
+        params: matchit::Params<'a, 'p>,
+    },
     /// The path exists, the method does not.
     MethodNotAllowed(&'a PathEntry),
     /// Nothing matches the path.
@@ -115,7 +118,11 @@ impl Router {
             path.allow_list = names.into_boxed_slice();
         }
 
-        if problems.is_empty() { Ok(Self { tree, paths }) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(Self { tree, paths })
+        } else {
+            Err(problems)
+        }
     }
 
     /// Finds what serves `method` at `path` (already normalised).
@@ -125,7 +132,10 @@ impl Router {
         };
         let entry = &self.paths[*matched.value];
         match entry.methods.iter().find(|(m, _)| m == method) {
-            Some(&(_, route)) => Lookup::Found { route, params: matched.params },
+            Some(&(_, route)) => Lookup::Found {
+                route,
+                params: matched.params,
+            },
             None => Lookup::MethodNotAllowed(entry),
         }
     }
@@ -147,7 +157,11 @@ fn method_name(method: &Method) -> &'static str {
     }
 }
 
-fn insert_problem(spec: &RouteSpec<'_>, err: &matchit::InsertError, paths: &[PathEntry]) -> Problem {
+fn insert_problem(
+    spec: &RouteSpec<'_>,
+    err: &matchit::InsertError,
+    paths: &[PathEntry],
+) -> Problem {
     let (code, message) = match err {
         matchit::InsertError::Conflict { with } => {
             let other = paths
@@ -171,7 +185,10 @@ fn insert_problem(spec: &RouteSpec<'_>, err: &matchit::InsertError, paths: &[Pat
         ),
         other => (
             ProblemCode::InvalidRoute,
-            format!("invalid route {} {} ({}): {other}", spec.method, spec.template, spec.handler),
+            format!(
+                "invalid route {} {} ({}): {other}",
+                spec.method, spec.template, spec.handler
+            ),
         ),
     };
     Problem::new(code, message, spec.handler)
@@ -180,7 +197,11 @@ fn insert_problem(spec: &RouteSpec<'_>, err: &matchit::InsertError, paths: &[Pat
 /// `/files/{*rest}` -> `/files`; `/{*all}` -> `/`.
 fn empty_tail_twin(template: &str) -> Option<&str> {
     let (head, last) = template.rsplit_once('/')?;
-    (last.starts_with("{*") && last.ends_with('}')).then_some(if head.is_empty() { "/" } else { head })
+    (last.starts_with("{*") && last.ends_with('}')).then_some(if head.is_empty() {
+        "/"
+    } else {
+        head
+    })
 }
 
 /// Strips trailing slashes so `/p/plain/` routes like `/p/plain`; the root stays `/`.
@@ -193,7 +214,11 @@ pub(crate) fn normalize_request_path(path: &str) -> &str {
 /// no trailing slash.
 pub(crate) fn join_template(parts: &[&str]) -> String {
     let mut out = String::new();
-    for segment in parts.iter().flat_map(|p| p.split('/')).filter(|s| !s.is_empty()) {
+    for segment in parts
+        .iter()
+        .flat_map(|p| p.split('/'))
+        .filter(|s| !s.is_empty())
+    {
         out.push('/');
         out.push_str(segment);
     }
@@ -212,7 +237,9 @@ pub(crate) fn template_params(template: &str) -> Vec<Box<str>> {
             rest = &rest[open + 2..];
             continue;
         }
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let name = rest[open + 1..open + close].trim_start_matches('*');
         names.push(name.into());
         rest = &rest[open + close + 1..];
@@ -248,13 +275,20 @@ mod tests {
     #[test]
     fn template_params_in_order() {
         let names = template_params("/a/{id}/b/{*rest}");
-        assert_eq!(names.iter().map(|n| &**n).collect::<Vec<_>>(), ["id", "rest"]);
+        assert_eq!(
+            names.iter().map(|n| &**n).collect::<Vec<_>>(),
+            ["id", "rest"]
+        );
     }
 
     #[test]
     fn wildcard_not_last_is_a_startup_problem_naming_the_route() {
         let get = Method::GET;
-        let specs = [RouteSpec { method: &get, template: "/a/{*rest}/b", handler: "Files::nested" }];
+        let specs = [RouteSpec {
+            method: &get,
+            template: "/a/{*rest}/b",
+            handler: "Files::nested",
+        }];
         let problems = Router::build(&specs).err().expect("invalid route");
         assert_eq!(problems[0].code(), ProblemCode::InvalidRoute);
         assert_eq!(

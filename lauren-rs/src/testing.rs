@@ -7,8 +7,8 @@ use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use http_body_util::BodyExt;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::app::error::StartupError;
 use crate::app::{App, IntoApp};
@@ -57,7 +57,9 @@ impl TestClient {
 
     /// Builds the app, returning its startup error.
     pub fn try_new(app: impl IntoApp) -> Result<Self, StartupError> {
-        Ok(Self { app: app.into_app()? })
+        Ok(Self {
+            app: app.into_app()?,
+        })
     }
 
     /// The app under test.
@@ -127,7 +129,8 @@ impl TestRequest {
     /// Adds a header (panics on an invalid name or value: a bug in the test).
     #[track_caller]
     pub fn header(mut self, name: &str, value: impl AsRef<[u8]>) -> Self {
-        let name = HeaderName::try_from(name).unwrap_or_else(|_| panic!("invalid header name {name:?}"));
+        let name =
+            HeaderName::try_from(name).unwrap_or_else(|_| panic!("invalid header name {name:?}"));
         let value = HeaderValue::from_bytes(value.as_ref())
             .unwrap_or_else(|_| panic!("invalid value for header {name}"));
         self.headers.append(name, value);
@@ -141,7 +144,8 @@ impl TestRequest {
             Ok(body) => Bytes::from(body),
             Err(err) => panic!("test body does not serialize: {err}"),
         };
-        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self
     }
 
@@ -179,7 +183,11 @@ impl TestRequest {
             Ok(collected) => collected.to_bytes(),
             Err(never) => match never {},
         };
-        TestResponse { status: parts.status, headers: parts.headers, body }
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
     }
 }
 
@@ -218,7 +226,11 @@ impl TestResponse {
 
     /// Every value of a header, in order.
     pub fn headers_all(&self, name: &str) -> Vec<&str> {
-        self.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect()
+        self.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -236,7 +248,10 @@ impl TestResponse {
     pub fn json<T: DeserializeOwned>(&self) -> T {
         match serde_json::from_slice(&self.body) {
             Ok(value) => value,
-            Err(err) => panic!("response body is not the expected JSON ({err}): {}", self.text()),
+            Err(err) => panic!(
+                "response body is not the expected JSON ({err}): {}",
+                self.text()
+            ),
         }
     }
 }

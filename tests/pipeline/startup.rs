@@ -1,7 +1,7 @@
 //! Misconfiguration the macros cannot see fails at `build()`, naming the culprits.
 
-use lauren::prelude::*;
 use lauren::ProblemCode;
+use lauren::prelude::*;
 
 #[derive(Default)]
 struct UsersById;
@@ -52,7 +52,9 @@ struct TwiceListedModule;
 
 #[test]
 fn same_method_and_path_across_controllers_names_both_handlers() {
-    let err = LaurenFactory::create(DuplicateRouteModule).build().expect_err("duplicate route");
+    let err = LaurenFactory::create(DuplicateRouteModule)
+        .build()
+        .expect_err("duplicate route");
     assert_eq!(err.code(), "route_conflict");
     assert_eq!(err.problems().len(), 1);
     assert_eq!(err.problems()[0].code(), ProblemCode::RouteConflict);
@@ -65,7 +67,9 @@ fn same_method_and_path_across_controllers_names_both_handlers() {
 
 #[test]
 fn conflicting_parameter_names_at_one_position_name_the_routes() {
-    let err = LaurenFactory::create(ConflictingParamsModule).build().expect_err("param conflict");
+    let err = LaurenFactory::create(ConflictingParamsModule)
+        .build()
+        .expect_err("param conflict");
     assert_eq!(err.code(), "route_conflict");
     assert_eq!(
         err.to_string(),
@@ -75,9 +79,14 @@ fn conflicting_parameter_names_at_one_position_name_the_routes() {
 
 #[test]
 fn a_controller_listed_twice_is_reported() {
-    let err = LaurenFactory::create(TwiceListedModule).build().expect_err("listed twice");
+    let err = LaurenFactory::create(TwiceListedModule)
+        .build()
+        .expect_err("listed twice");
     assert_eq!(err.code(), "duplicate_registration");
-    assert_eq!(err.to_string(), "controller UsersById is listed twice in module TwiceListedModule: list it once");
+    assert_eq!(
+        err.to_string(),
+        "controller UsersById is listed twice in module TwiceListedModule: list it once"
+    );
 }
 
 #[tokio::test]
@@ -87,5 +96,8 @@ async fn listen_reports_startup_errors_instead_of_serving() {
         .await
         .expect_err("must not serve");
     assert!(matches!(err, lauren::ServeError::Startup(_)));
-    assert!(err.to_string().starts_with("startup failed: route conflict"));
+    assert!(
+        err.to_string()
+            .starts_with("startup failed: route conflict")
+    );
 }

@@ -37,7 +37,11 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(code: ProblemCode, message: String, culprit: impl Into<String>) -> Self {
-        Self { code, message, culprit: culprit.into() }
+        Self {
+            code,
+            message,
+            culprit: culprit.into(),
+        }
     }
 
     /// The kind of problem.
@@ -83,7 +87,9 @@ impl StartupError {
 
     /// The first problem's code, e.g. `route_conflict`.
     pub fn code(&self) -> &'static str {
-        self.problems.first().map_or("startup_error", |p| p.code.as_str())
+        self.problems
+            .first()
+            .map_or("startup_error", |p| p.code.as_str())
     }
 
     /// Every problem found.
@@ -98,7 +104,8 @@ impl fmt::Display for StartupError {
             [one] => f.write_str(&one.message),
             many => {
                 write!(f, "{} startup problems:", many.len())?;
-                many.iter().try_for_each(|p| write!(f, "\n  - {}", p.message))
+                many.iter()
+                    .try_for_each(|p| write!(f, "\n  - {}", p.message))
             }
         }
     }

@@ -47,7 +47,10 @@ impl LaurenFactory {
     /// ```
     pub fn create<M: Module>(root: M) -> AppBuilder {
         let _ = root;
-        AppBuilder { root: M::descriptor(), options: Options::default() }
+        AppBuilder {
+            root: M::descriptor(),
+            options: Options::default(),
+        }
     }
 }
 
@@ -82,7 +85,9 @@ impl AppBuilder {
 
     /// Validates everything and freezes the app. Every misconfiguration is reported here.
     pub fn build(self) -> Result<App, StartupError> {
-        startup::freeze(self.root, self.options).map(|inner| App { inner: Arc::new(inner) })
+        startup::freeze(self.root, self.options).map(|inner| App {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Builds the app and binds `addr`, without serving yet (see [`Server::local_addr`]).
@@ -139,7 +144,10 @@ impl App {
             .map(|route| RouteInfo {
                 method: route.descriptor.method.clone(),
                 path: route.template.to_string(),
-                handler: format!("{}::{}", route.controller.type_name, route.descriptor.handler_name),
+                handler: format!(
+                    "{}::{}",
+                    route.controller.type_name, route.descriptor.handler_name
+                ),
             })
             .collect()
     }
@@ -153,7 +161,9 @@ impl App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("routes", &self.inner.routes.len()).finish()
+        f.debug_struct("App")
+            .field("routes", &self.inner.routes.len())
+            .finish()
     }
 }
 

@@ -3,15 +3,18 @@
 use std::any::TypeId;
 use std::sync::Arc;
 
+use super::AppInner;
 use super::error::{Problem, ProblemCode, StartupError};
 use super::options::Options;
-use super::AppInner;
 use crate::descriptor::{ControllerDescriptor, ModuleDescriptor};
 use crate::pipeline::Route;
-use crate::router::{join_template, template_params, RouteSpec, Router};
+use crate::router::{RouteSpec, Router, join_template, template_params};
 
 /// Builds the frozen app from the root module.
-pub(crate) fn freeze(root: &'static ModuleDescriptor, options: Options) -> Result<AppInner, StartupError> {
+pub(crate) fn freeze(
+    root: &'static ModuleDescriptor,
+    options: Options,
+) -> Result<AppInner, StartupError> {
     let mut problems = Vec::new();
     let controllers = collect_controllers(root, &mut problems);
 
@@ -53,14 +56,20 @@ pub(crate) fn freeze(root: &'static ModuleDescriptor, options: Options) -> Resul
     let specs: Vec<RouteSpec<'_>> = routes
         .iter()
         .zip(&handler_names)
-        .map(|(r, handler)| RouteSpec { method: &r.descriptor.method, template: &r.template, handler })
+        .map(|(r, handler)| RouteSpec {
+            method: &r.descriptor.method,
+            template: &r.template,
+            handler,
+        })
         .collect();
     let router = Router::build(&specs);
     drop(specs);
     match router {
-        Ok(router) if problems.is_empty() => {
-            Ok(AppInner { router, routes: routes.into_boxed_slice(), options })
-        }
+        Ok(router) if problems.is_empty() => Ok(AppInner {
+            router,
+            routes: routes.into_boxed_slice(),
+            options,
+        }),
         Ok(_) => Err(StartupError::new(problems)),
         Err(mut found) => {
             problems.append(&mut found);

@@ -51,7 +51,9 @@ impl FromRequest for RawBody<Vec<u8>> {
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        ctx.body_bytes(field.name()).await.map(|bytes| RawBody(bytes.to_vec()))
+        ctx.body_bytes(field.name())
+            .await
+            .map(|bytes| RawBody(bytes.to_vec()))
     }
 }
 
@@ -62,8 +64,11 @@ impl FromRequest for RawBody<String> {
     ) -> Result<Self, HttpError> {
         let bytes = ctx.body_bytes(field.name()).await?;
         String::from_utf8(bytes.to_vec()).map(RawBody).map_err(|_| {
-            HttpError::extractor(format!("failed to extract '{}': body is not valid UTF-8", field.name()))
-                .with_detail("field", field.name())
+            HttpError::extractor(format!(
+                "failed to extract '{}': body is not valid UTF-8",
+                field.name()
+            ))
+            .with_detail("field", field.name())
         })
     }
 }

@@ -7,19 +7,28 @@ use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 
 impl FromRequest for HeaderMap {
-    async fn from_request(ctx: &mut ExecutionContext<'_>, _: &'static Field) -> Result<Self, HttpError> {
+    async fn from_request(
+        ctx: &mut ExecutionContext<'_>,
+        _: &'static Field,
+    ) -> Result<Self, HttpError> {
         Ok(ctx.headers().clone())
     }
 }
 
 impl FromRequest for Method {
-    async fn from_request(ctx: &mut ExecutionContext<'_>, _: &'static Field) -> Result<Self, HttpError> {
+    async fn from_request(
+        ctx: &mut ExecutionContext<'_>,
+        _: &'static Field,
+    ) -> Result<Self, HttpError> {
         Ok(ctx.method().clone())
     }
 }
 
 impl FromRequest for Uri {
-    async fn from_request(ctx: &mut ExecutionContext<'_>, _: &'static Field) -> Result<Self, HttpError> {
+    async fn from_request(
+        ctx: &mut ExecutionContext<'_>,
+        _: &'static Field,
+    ) -> Result<Self, HttpError> {
         Ok(ctx.uri().clone())
     }
 }

@@ -62,7 +62,13 @@ impl<'r> ExecutionContext<'r> {
         body: RequestBody,
         body_limit: usize,
     ) -> Self {
-        Self { route, head, params, body: BodyState::Unread(body), body_limit }
+        Self {
+            route,
+            head,
+            params,
+            body: BodyState::Unread(body),
+            body_limit,
+        }
     }
 
     /// The controller type's name, e.g. `OrdersController`.
@@ -132,7 +138,9 @@ impl<'r> ExecutionContext<'r> {
     /// The first value of a query parameter, decoded (`+` is a space).
     pub fn query_param(&self, name: &str) -> Option<Cow<'_, str>> {
         let query = self.head.uri.query()?;
-        form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v)
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, v)| v)
     }
 
     /// The request's cookie of that name, as sent.

@@ -8,8 +8,8 @@ mod route;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt as _;
-use http::header::ALLOW;
 use http::StatusCode;
+use http::header::ALLOW;
 
 pub use self::context::{ExecutionContext, Request};
 pub(crate) use self::params::PathParams;
@@ -17,19 +17,32 @@ pub(crate) use self::route::Route;
 use crate::app::AppInner;
 use crate::body::{Body, RequestBody};
 use crate::error::HttpError;
-use crate::router::{normalize_request_path, Lookup, PathEntry};
+use crate::router::{Lookup, PathEntry, normalize_request_path};
 
 /// Serves one request. Never fails and never unwinds: every outcome is a response.
-pub(crate) async fn dispatch(app: &AppInner, request: http::Request<RequestBody>) -> http::Response<Body> {
+pub(crate) async fn dispatch(
+    app: &AppInner,
+    request: http::Request<RequestBody>,
+) -> http::Response<Body> {
     let (head, body) = request.into_parts();
     let raw_path = head.uri.path();
-    let (route, params) = match app.router.at(&head.method, normalize_request_path(raw_path)) {
+    let (route, params) = match app
+        .router
+        .at(&head.method, normalize_request_path(raw_path))
+    {
         Lookup::Found { route, params } => {
             let route = &app.routes[route];
-            (route, PathParams::from_match(raw_path, &params, route.param_names.len()))
+            (
+                route,
+                PathParams::from_match(raw_path, &params, route.param_names.len()),
+            )
         }
-        Lookup::MethodNotAllowed(entry) => return method_not_allowed(&head.method, raw_path, entry),
-        Lookup::NotFound => return HttpError::route_not_found(&head.method, raw_path).into_response(),
+        Lookup::MethodNotAllowed(entry) => {
+            return method_not_allowed(&head.method, raw_path, entry);
+        }
+        Lookup::NotFound => {
+            return HttpError::route_not_found(&head.method, raw_path).into_response();
+        }
     };
 
     if route.descriptor.json_body {
@@ -47,7 +60,11 @@ pub(crate) async fn dispatch(app: &AppInner, request: http::Request<RequestBody>
     }
 }
 
-fn method_not_allowed(method: &http::Method, path: &str, entry: &PathEntry) -> http::Response<Body> {
+fn method_not_allowed(
+    method: &http::Method,
+    path: &str,
+    entry: &PathEntry,
+) -> http::Response<Body> {
     HttpError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",

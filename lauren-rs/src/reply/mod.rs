@@ -4,8 +4,8 @@ mod parts;
 mod response;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
 use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 
 pub use self::parts::IntoHeaders;
@@ -41,7 +41,9 @@ pub trait IntoReply {
 
 pub(crate) fn with_content_type(body: Bytes, content_type: &'static str) -> http::Response<Body> {
     let mut response = http::Response::new(Body::from(body));
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 

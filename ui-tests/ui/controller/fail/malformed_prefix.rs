@@ -1,0 +1,13 @@
+//! The controller prefix is one string literal.
+use lauren::prelude::*;
+
+#[derive(Default)]
+struct Orders;
+
+#[controller(prefix = "/orders")]
+impl Orders {
+    #[get]
+    async fn list(&self) {}
+}
+
+fn main() {}

@@ -28,17 +28,12 @@ impl BenchController {
 
     #[get("/json")]
     async fn json(&self) -> Json<Message> {
-        Json(Message {
-            message: "Hello, World!",
-        })
+        Json(Message { message: "Hello, World!" })
     }
 
     #[get("/users/{id}")]
     async fn user(&self, id: u64) -> Json<User> {
-        Json(User {
-            id,
-            name: format!("user-{id}"),
-        })
+        Json(User { id, name: format!("user-{id}") })
     }
 
     #[post("/echo")]
@@ -52,14 +47,9 @@ struct BenchModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let server = LaurenFactory::create(BenchModule).bind(addr).await?;
-    println!(
-        "lauren bench server listening on http://{}",
-        server.local_addr()
-    );
+    println!("lauren bench server listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())
 }

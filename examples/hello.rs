@@ -27,9 +27,7 @@ impl GreetingsController {
     #[get("/{name}")]
     async fn greet(&self, name: String, excited: Option<bool>) -> Json<Greeting> {
         let mark = if excited.unwrap_or(false) { "!" } else { "." };
-        Json(Greeting {
-            message: format!("Hello, {name}{mark}"),
-        })
+        Json(Greeting { message: format!("Hello, {name}{mark}") })
     }
 
     /// JSON body in, 201 and JSON out.
@@ -43,12 +41,7 @@ impl GreetingsController {
                 HttpError::bad_request("name must not be empty").with_detail("field", "name")
             );
         }
-        Ok((
-            StatusCode::CREATED,
-            Json(Greeting {
-                message: format!("Hello, {}!", body.name),
-            }),
-        ))
+        Ok((StatusCode::CREATED, Json(Greeting { message: format!("Hello, {}!", body.name) })))
     }
 }
 
@@ -57,9 +50,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
-    let server = LaurenFactory::create(AppModule)
-        .bind("127.0.0.1:3000")
-        .await?;
+    let server = LaurenFactory::create(AppModule).bind("127.0.0.1:3000").await?;
     println!("lauren hello listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())

@@ -6,6 +6,7 @@ use syn::{ImplItem, ItemImpl, LitStr};
 
 use crate::errors::Errors;
 use crate::route::{self, Handler, verb_of};
+use crate::stacked::is_stacking;
 use crate::template::{PathLit, normalize};
 
 const USAGE: &str = "put `#[controller(\"/prefix\")]` on an inherent impl block: `#[controller(\"/orders\")] impl OrdersController { .. }`";
@@ -15,6 +16,8 @@ struct Model<'a> {
     item: &'a ItemImpl,
     prefix: PathLit,
     handlers: Vec<Handler<'a>>,
+    interceptors: Vec<syn::Type>,
+    metadata: Vec<crate::metadata::Entry>,
 }
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -57,10 +60,7 @@ fn first_tokens(item: &TokenStream) -> TokenStream {
 
 fn parse_args(args: TokenStream) -> syn::Result<PathLit> {
     if args.is_empty() {
-        return Ok(PathLit {
-            value: String::new(),
-            span: proc_macro2::Span::call_site(),
-        });
+        return Ok(PathLit { value: String::new(), span: proc_macro2::Span::call_site() });
     }
     let lit: LitStr = syn::parse2(args.clone()).map_err(|_| {
         syn::Error::new_spanned(
@@ -68,24 +68,15 @@ fn parse_args(args: TokenStream) -> syn::Result<PathLit> {
             "expected the controller's path prefix as a string: `#[controller(\"/orders\")]`",
         )
     })?;
-    Ok(PathLit {
-        value: lit.value(),
-        span: lit.span(),
-    })
+    Ok(PathLit { value: lit.value(), span: lit.span() })
 }
 
 fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<'a> {
     if let Some((_, path, _)) = &item.trait_ {
-        errors.spanned(
-            path,
-            format!("`#[controller]` cannot go on a trait impl: {USAGE}"),
-        );
+        errors.spanned(path, format!("`#[controller]` cannot go on a trait impl: {USAGE}"));
     }
     if !item.generics.params.is_empty() {
-        errors.spanned(
-            &item.generics,
-            "controllers cannot be generic: remove the type parameters",
-        );
+        errors.spanned(&item.generics, "controllers cannot be generic: remove the type parameters");
     }
     let handlers = item
         .items
@@ -95,11 +86,9 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
             _ => None,
         })
         .collect();
-    Model {
-        item,
-        prefix,
-        handlers,
-    }
+    let interceptors = crate::interceptor::collect(&item.attrs, errors);
+    let metadata = crate::metadata::collect(&item.attrs, errors);
+    Model { item, prefix, handlers, interceptors, metadata }
 }
 
 /// The same method and path twice in one controller is a compile error, at the second one.
@@ -109,9 +98,8 @@ fn check_duplicates(model: &Model<'_>, errors: &mut Errors) {
         for verb in &handler.verbs {
             let path = normalize(&model.prefix.value, &verb.path.value);
             let name = &handler.func.sig.ident;
-            if let Some((_, _, first)) = seen
-                .iter()
-                .find(|(m, p, _)| *m == verb.method && *p == path)
+            if let Some((_, _, first)) =
+                seen.iter().find(|(m, p, _)| *m == verb.method && *p == path)
             {
                 errors.spanned(
                     verb.attr,
@@ -127,11 +115,13 @@ fn check_duplicates(model: &Model<'_>, errors: &mut Errors) {
     }
 }
 
+/// The user's impl without the attributes `#[controller]` consumed.
 fn strip_verbs(item: &ItemImpl) -> ItemImpl {
     let mut item = item.clone();
+    item.attrs.retain(|attr| !is_stacking(attr));
     for it in &mut item.items {
         if let ImplItem::Fn(func) = it {
-            func.attrs.retain(|attr| verb_of(attr).is_none());
+            func.attrs.retain(|attr| verb_of(attr).is_none() && !is_stacking(attr));
         }
     }
     item
@@ -151,6 +141,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let handler_name = handler.func.sig.ident.to_string();
         let path_vars = &handler.path_vars;
         let json_body = handler.json_body;
+        let interceptors = crate::interceptor::expand_refs(&handler.interceptors);
+        let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
             let path = &verb.path.value;
@@ -162,11 +154,15 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     handler: #entry,
                     path_vars: &[#(#path_vars),*],
                     json_body: #json_body,
+                    interceptors: #interceptors,
+                    metadata: #metadata,
                 }
             });
         }
     }
 
+    let interceptors = crate::interceptor::expand_refs(&model.interceptors);
+    let metadata = crate::metadata::expand(&model.metadata);
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_snake_case, clippy::all, clippy::pedantic)]
@@ -185,6 +181,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 prefix: #prefix,
                 routes: &[#(#routes),*],
                 provider: &__LAUREN_PROVIDER,
+                interceptors: #interceptors,
+                metadata: #metadata,
             };
 
             #[automatically_derived]

@@ -3,8 +3,11 @@
 
 mod controller;
 mod errors;
+mod interceptor;
+mod metadata;
 mod module;
 mod route;
+mod stacked;
 mod template;
 
 use proc_macro::TokenStream;
@@ -22,6 +25,28 @@ pub fn controller(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, module::expand)
+}
+
+/// Declares an interceptor: `#[interceptor] struct Logging;` plus `impl Interceptor for Logging`.
+///
+/// The type is registered (by name, through `inventory`) and built once per app with `Default`.
+#[proc_macro_attribute]
+pub fn interceptor(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, interceptor::expand)
+}
+
+/// Attaches interceptors to a controller (on its impl) or a route (on its method):
+/// `#[use_interceptors(Logging, Timing)]`, the first listed outermost.
+#[proc_macro_attribute]
+pub fn use_interceptors(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_interceptors", a, i))
+}
+
+/// Attaches metadata to a controller or a route: `#[set_metadata("audit_action", "list")]`,
+/// read by interceptors with `ctx.metadata::<&str>("audit_action")`.
+#[proc_macro_attribute]
+pub fn set_metadata(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| stacked::expand_standalone("set_metadata", a, i))
 }
 
 /// Routes `GET` requests to a controller method: `#[get]`, `#[get("/{id}")]`.
@@ -63,7 +88,5 @@ pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Routes `OPTIONS` requests to a controller method.
 #[proc_macro_attribute]
 pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
-    errors::expand_attr(args, item, |a, i| {
-        route::outside_controller("options", a, i)
-    })
+    errors::expand_attr(args, item, |a, i| route::outside_controller("options", a, i))
 }

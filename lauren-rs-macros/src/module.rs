@@ -9,12 +9,31 @@ use syn::{ItemStruct, Token, Type, bracketed};
 
 mod kw {
     syn::custom_keyword!(controllers);
+    syn::custom_keyword!(interceptors);
 }
 
 /// The parsed attribute arguments.
 #[derive(Default)]
 struct Args {
     controllers: Option<Vec<Type>>,
+    interceptors: Option<Vec<Type>>,
+}
+
+/// `= [A, B]` after a key; a key given twice is an error at its second use.
+fn type_list<K: syn::spanned::Spanned + quote::ToTokens>(
+    key: K,
+    name: &str,
+    slot: &mut Option<Vec<Type>>,
+    input: ParseStream<'_>,
+) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new_spanned(key, format!("`{name}` specified more than once")));
+    }
+    input.parse::<Token![=]>()?;
+    let content;
+    bracketed!(content in input);
+    *slot = Some(Punctuated::<Type, Token![,]>::parse_terminated(&content)?.into_iter().collect());
+    Ok(())
 }
 
 impl Parse for Args {
@@ -24,17 +43,10 @@ impl Parse for Args {
             let lookahead = input.lookahead1();
             if lookahead.peek(kw::controllers) {
                 let key: kw::controllers = input.parse()?;
-                if args.controllers.is_some() {
-                    return Err(syn::Error::new_spanned(
-                        key,
-                        "`controllers` specified more than once",
-                    ));
-                }
-                input.parse::<Token![=]>()?;
-                let content;
-                bracketed!(content in input);
-                let list = Punctuated::<Type, Token![,]>::parse_terminated(&content)?;
-                args.controllers = Some(list.into_iter().collect());
+                type_list(key, "controllers", &mut args.controllers, input)?;
+            } else if lookahead.peek(kw::interceptors) {
+                let key: kw::interceptors = input.parse()?;
+                type_list(key, "interceptors", &mut args.interceptors, input)?;
             } else {
                 return Err(lookahead.error());
             }
@@ -55,15 +67,13 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         )
     })?;
     if !item.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(
-            &item.generics,
-            "modules cannot be generic",
-        ));
+        return Err(syn::Error::new_spanned(&item.generics, "modules cannot be generic"));
     }
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let name = ident.to_string();
     let controllers = args.controllers.unwrap_or_default();
+    let interceptors = crate::interceptor::expand_refs(&args.interceptors.unwrap_or_default());
     let entries = controllers
         .iter()
         .map(|ty| quote_spanned!(ty.span()=> <#ty as #private::Controller>::descriptor));
@@ -77,6 +87,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 type_name: #name,
                 type_id: #private::type_id_of::<#ident>,
                 controllers: &[#(#entries),*],
+                interceptors: #interceptors,
             };
 
             #[automatically_derived]

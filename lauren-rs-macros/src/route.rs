@@ -55,6 +55,10 @@ pub(crate) struct Handler<'a> {
     /// Names bound to path variables, in `PathVar` index order.
     pub(crate) path_vars: Vec<String>,
     pub(crate) json_body: bool,
+    /// `#[use_interceptors]` of the method, outermost first.
+    pub(crate) interceptors: Vec<Type>,
+    /// `#[set_metadata]` of the method.
+    pub(crate) metadata: Vec<crate::metadata::Entry>,
 }
 
 /// The verb name of an attribute (`get`, `lauren::post`), if it is one.
@@ -68,17 +72,11 @@ fn parse_verb(attr: &Attribute, method: &'static str) -> syn::Result<PathLit> {
         "expected a path string: `#[{method}]`, `#[{method}(\"\")]` or `#[{method}(\"/{{id}}\")]`"
     );
     match &attr.meta {
-        syn::Meta::Path(_) => Ok(PathLit {
-            value: String::new(),
-            span: attr.span(),
-        }),
+        syn::Meta::Path(_) => Ok(PathLit { value: String::new(), span: attr.span() }),
         syn::Meta::List(list) => {
             let lit: LitStr = syn::parse2(list.tokens.clone())
                 .map_err(|_| syn::Error::new_spanned(&list.tokens, &usage))?;
-            Ok(PathLit {
-                value: lit.value(),
-                span: lit.span(),
-            })
+            Ok(PathLit { value: lit.value(), span: lit.span() })
         }
         syn::Meta::NameValue(nv) => Err(syn::Error::new_spanned(nv, usage)),
     }
@@ -103,6 +101,15 @@ pub(crate) fn parse<'a>(
         })
         .collect();
     if verbs.is_empty() {
+        if let Some(stacked) = func.attrs.iter().find(|a| crate::stacked::is_stacking(a)) {
+            errors.spanned(
+                stacked,
+                format!(
+                    "`{}` has no route attribute: add `#[get(..)]`, `#[post(..)]`, .. above it",
+                    func.sig.ident
+                ),
+            );
+        }
         return None;
     }
     let sig = &func.sig;
@@ -110,17 +117,12 @@ pub(crate) fn parse<'a>(
     if sig.asyncness.is_none() {
         errors.spanned(
             sig.fn_token,
-            format!(
-                "`#[{verb}]` handlers must be `async fn`: write `async fn {}(..)`",
-                sig.ident
-            ),
+            format!("`#[{verb}]` handlers must be `async fn`: write `async fn {}(..)`", sig.ident),
         );
     }
     if !sig.generics.params.is_empty() {
-        errors.spanned(
-            &sig.generics,
-            "route handlers cannot be generic: remove the type parameters",
-        );
+        errors
+            .spanned(&sig.generics, "route handlers cannot be generic: remove the type parameters");
     }
 
     // Every placeholder of every path this method serves, with the template's span.
@@ -150,36 +152,23 @@ pub(crate) fn parse<'a>(
             FnArg::Typed(typed) => typed,
         };
         let Some(name) = binding_name(&typed.pat) else {
-            errors.spanned(
-                &typed.pat,
-                "name this parameter with a plain identifier, e.g. `id: u64`",
-            );
+            errors
+                .spanned(&typed.pat, "name this parameter with a plain identifier, e.g. `id: u64`");
             continue;
         };
         let source = if declared.iter().any(|(n, _)| *n == name) {
             if !path_vars.contains(&name) {
                 path_vars.push(name.clone());
             }
-            Source::PathVar(
-                path_vars
-                    .iter()
-                    .position(|n| *n == name)
-                    .unwrap_or_default(),
-            )
+            Source::PathVar(path_vars.iter().position(|n| *n == name).unwrap_or_default())
         } else {
             classify(&typed.ty, errors)
         };
-        params.push(Param {
-            name,
-            ty: &typed.ty,
-            source,
-        });
+        params.push(Param { name, ty: &typed.ty, source });
     }
 
     check_one_body(&params, errors);
-    let uses_path_struct = params
-        .iter()
-        .any(|p| last_ident(p.ty).as_deref() == Some("Path"));
+    let uses_path_struct = params.iter().any(|p| last_ident(p.ty).as_deref() == Some("Path"));
     if !uses_path_struct {
         for (name, span) in &declared {
             if !path_vars.contains(name) {
@@ -193,9 +182,9 @@ pub(crate) fn parse<'a>(
             }
         }
     }
-    let json_body = params
-        .iter()
-        .any(|p| last_ident(p.ty).as_deref() == Some("Json"));
+    let json_body = params.iter().any(|p| last_ident(p.ty).as_deref() == Some("Json"));
+    let interceptors = crate::interceptor::collect(&func.attrs, errors);
+    let metadata = crate::metadata::collect(&func.attrs, errors);
     Some(Handler {
         func,
         verbs,
@@ -203,6 +192,8 @@ pub(crate) fn parse<'a>(
         params,
         path_vars,
         json_body,
+        interceptors,
+        metadata,
     })
 }
 
@@ -291,16 +282,10 @@ fn classify<'a>(ty: &'a Type, errors: &mut Errors) -> Source<'a> {
         };
     }
     if is_scalar(ty) {
-        return Source::Query {
-            optional: false,
-            inner: ty,
-        };
+        return Source::Query { optional: false, inner: ty };
     }
     if let Some(inner) = option_inner(ty).filter(|inner| is_scalar(inner)) {
-        return Source::Query {
-            optional: true,
-            inner,
-        };
+        return Source::Query { optional: true, inner };
     }
     let body = last_ident(ty).is_some_and(|name| BODY_EXTRACTORS.contains(&name.as_str()));
     Source::Extractor { body }
@@ -326,16 +311,10 @@ pub(crate) fn expand_entry(
             Source::PathVar(index) => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::path_var(&*__ctx, #index, #name)?;
             }),
-            Source::Query {
-                optional: false,
-                inner,
-            } => bindings.push(quote_spanned! {span=>
+            Source::Query { optional: false, inner } => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::query_param::<#inner>(&*__ctx, #name)?;
             }),
-            Source::Query {
-                optional: true,
-                inner,
-            } => bindings.push(quote_spanned! {span=>
+            Source::Query { optional: true, inner } => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::query_param_opt::<#inner>(&*__ctx, #name)?;
             }),
             Source::Context => borrows.push(quote!(let #var = &*__ctx;)),
@@ -358,27 +337,24 @@ pub(crate) fn expand_entry(
             quote!(<#self_ty>::#method(__this, #(#args),*)),
         )
     } else {
-        (
-            quote!(let _ = __instance;),
-            quote!(<#self_ty>::#method(#(#args),*)),
-        )
+        (quote!(let _ = __instance;), quote!(<#self_ty>::#method(#(#args),*)))
     };
     let output_span = match &handler.func.sig.output {
         syn::ReturnType::Default => handler.func.sig.ident.span(),
         syn::ReturnType::Type(_, ty) => ty.span(),
     };
-    let reply = quote_spanned!(output_span=> #private::reply(__value));
+    let reply = quote_spanned!(output_span=> #private::reply(&*__ctx, __value));
     quote! {
         fn #entry<'__a, '__r>(
             __instance: &'__a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
             __ctx: &'__a mut #private::ExecutionContext<'__r>,
-        ) -> #private::BoxFuture<'__a, ::core::result::Result<#private::http::Response<#private::Body>, #private::HttpError>> {
+        ) -> #private::BoxFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
             ::std::boxed::Box::pin(async move {
                 #this
                 #(#bindings)*
                 #(#borrows)*
                 let __value = #call.await;
-                ::core::result::Result::Ok(#reply)
+                #reply
             })
         }
     }

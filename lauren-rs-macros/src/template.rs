@@ -38,20 +38,15 @@ pub(crate) fn placeholders(template: &str) -> Result<Vec<Placeholder>, String> {
                 "`{{*{name}}}` in `{template}` must be the last segment: a wildcard takes the rest of the path"
             ));
         }
-        found.push(Placeholder {
-            name: name.to_owned(),
-        });
+        found.push(Placeholder { name: name.to_owned() });
     }
     Ok(found)
 }
 
 /// Joins and normalises like the runtime does, for compile-time duplicate detection only.
 pub(crate) fn normalize(prefix: &str, path: &str) -> String {
-    let joined: Vec<&str> = prefix
-        .split('/')
-        .chain(path.split('/'))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let joined: Vec<&str> =
+        prefix.split('/').chain(path.split('/')).filter(|s| !s.is_empty()).collect();
     format!("/{}", joined.join("/"))
 }
 

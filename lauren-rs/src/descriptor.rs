@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use http::Method;
 
-use crate::body::Body;
 use crate::error::HttpError;
-use crate::pipeline::ExecutionContext;
+use crate::interceptors::InterceptorDescriptor;
+use crate::pipeline::{ExecutionContext, MetaEntry};
+use crate::reply::Reply;
 
 /// A shared, type-erased instance of a provider (a controller today; services with DI).
 pub type Instance = Arc<dyn Any + Send + Sync>;
@@ -26,7 +27,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type HandlerFn = for<'a, 'r> fn(
     &'a (dyn Any + Send + Sync),
     &'a mut ExecutionContext<'r>,
-) -> BoxFuture<'a, Result<http::Response<Body>, HttpError>>;
+) -> BoxFuture<'a, Result<Reply, HttpError>>;
+
+/// An interceptor type named in an attribute: its descriptor, by fn pointer.
+pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;
 
 /// How long a provider's instance lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,6 +74,10 @@ pub struct RouteDescriptor {
     pub path_vars: &'static [&'static str],
     /// The handler takes `Json<T>`: the content-type gate answers 415 for non-JSON requests.
     pub json_body: bool,
+    /// `#[use_interceptors]` of the method, outermost first.
+    pub interceptors: &'static [InterceptorRef],
+    /// `#[set_metadata]` of the method, one entry per key.
+    pub metadata: &'static [MetaEntry],
 }
 
 /// A controller: its prefix, routes and how to build it.
@@ -83,6 +91,10 @@ pub struct ControllerDescriptor {
     pub routes: &'static [RouteDescriptor],
     /// How to build the controller instance.
     pub provider: &'static ProviderDescriptor,
+    /// `#[use_interceptors]` of the impl block, outermost first.
+    pub interceptors: &'static [InterceptorRef],
+    /// `#[set_metadata]` of the impl block, one entry per key.
+    pub metadata: &'static [MetaEntry],
 }
 
 /// A module: the controllers it declares.
@@ -94,6 +106,8 @@ pub struct ModuleDescriptor {
     pub type_id: fn() -> TypeId,
     /// Its controllers, in declaration order.
     pub controllers: &'static [fn() -> &'static ControllerDescriptor],
+    /// `interceptors = [..]`: around every route of this module, outermost first.
+    pub interceptors: &'static [InterceptorRef],
 }
 
 /// Implemented by `#[controller]` for the controller type.
@@ -131,7 +145,5 @@ inventory::collect!(ControllerRegistration);
 /// }
 /// ```
 pub fn registered_controllers() -> impl Iterator<Item = &'static ControllerDescriptor> {
-    inventory::iter::<ControllerRegistration>
-        .into_iter()
-        .map(|r| r.0)
+    inventory::iter::<ControllerRegistration>.into_iter().map(|r| r.0)
 }

@@ -64,10 +64,7 @@ impl HttpError {
     pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
             .with_detail("scheme", "Bearer")
-            .with_header(
-                http::header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer"),
-            )
+            .with_header(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
     }
 
     /// 403 `forbidden`.
@@ -92,11 +89,7 @@ impl HttpError {
 
     /// 422 `unprocessable_entity`.
     pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unprocessable_entity",
-            message,
-        )
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity", message)
     }
 
     /// 429 `too_many_requests`.
@@ -107,21 +100,13 @@ impl HttpError {
     /// 500 `internal_error` with the public message `internal server error` and
     /// `detail.type` set to `kind` (what failed, never the failure's private text).
     pub fn internal(kind: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "internal server error",
-        )
-        .with_detail("type", kind.into())
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
+            .with_detail("type", kind.into())
     }
 
     /// 503 `service_unavailable`.
     pub fn service_unavailable(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            message,
-        )
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", message)
     }
 
     /// Sets one key of the `detail` object (a later call with the same key replaces it).
@@ -182,10 +167,7 @@ impl HttpError {
         *response.status_mut() = inner.status;
         let headers = response.headers_mut();
         *headers = inner.headers;
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(crate::reply::APPLICATION_JSON),
-        );
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::reply::APPLICATION_JSON));
         response
     }
 
@@ -203,12 +185,8 @@ impl HttpError {
 
     /// A missing or unparsable scalar (path, query, header, cookie): 422 `extractor_field_error`.
     pub fn field(message: impl Into<Cow<'static, str>>, field: &str) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "extractor_field_error",
-            message,
-        )
-        .with_detail("field", field)
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_field_error", message)
+            .with_detail("field", field)
     }
 
     /// A body or struct extractor failure: 422 `extractor_error`.
@@ -237,13 +215,7 @@ impl fmt::Debug for HttpError {
 
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.0.status.as_u16(),
-            self.0.code,
-            self.0.message
-        )
+        write!(f, "{} {}: {}", self.0.status.as_u16(), self.0.code, self.0.message)
     }
 }
 
@@ -273,10 +245,7 @@ mod tests {
     #[test]
     fn short_type_names_drop_paths_and_generics() {
         assert_eq!(short_type_name::<std::io::Error>(), "Error");
-        assert_eq!(
-            short_type_name::<std::num::ParseIntError>(),
-            "ParseIntError"
-        );
+        assert_eq!(short_type_name::<std::num::ParseIntError>(), "ParseIntError");
         assert_eq!(short_type_name::<Vec<String>>(), "Vec");
     }
 

@@ -43,6 +43,7 @@ mod body;
 pub mod descriptor;
 mod error;
 pub mod extract;
+mod interceptors;
 mod pipeline;
 mod reply;
 mod router;
@@ -51,7 +52,10 @@ pub mod testing;
 
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
-pub use lauren_macros::{controller, delete, get, head, module, options, patch, post, put};
+pub use lauren_macros::{
+    controller, delete, get, head, interceptor, module, options, patch, post, put, set_metadata,
+    use_interceptors,
+};
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
 pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
@@ -59,8 +63,16 @@ pub use crate::body::Body;
 pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::error::HttpError;
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
-pub use crate::pipeline::{ExecutionContext, Request};
-pub use crate::reply::{IntoHeaders, IntoReply, Response, SameSite, SetCookie};
+pub use crate::interceptors::{
+    CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
+    IntoInterceptors, registered_interceptors,
+};
+pub use crate::pipeline::{
+    ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, Request,
+};
+pub use crate::reply::{
+    HandlerOutput, IntoHeaders, IntoReply, Reply, Response, SameSite, SetCookie,
+};
 pub use crate::server::Server;
 
 /// `Result<T, HttpError>`: what handlers return when they can fail.
@@ -70,8 +82,9 @@ pub type Result<T, E = HttpError> = std::result::Result<T, E>;
 pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
-        Bytes, ExecutionContext, HttpError, IntoReply, LaurenFactory, Request, Response,
-        StatusCode, controller, delete, get, head, module, options, patch, post, put,
+        Bytes, CallHandler, ExecutionContext, HttpError, Interceptor, IntoReply, LaurenFactory,
+        Reply, Request, Response, StatusCode, controller, delete, get, head, interceptor, module,
+        options, patch, post, put, set_metadata, use_interceptors,
     };
 }
 
@@ -83,11 +96,16 @@ pub mod __private {
 
     pub use crate::descriptor::{
         BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, HandlerFn, Instance,
-        Module, ModuleDescriptor, ProviderDescriptor, RouteDescriptor, Scope,
+        InterceptorRef, Module, ModuleDescriptor, ProviderDescriptor, RouteDescriptor, Scope,
     };
     pub use crate::extract::scalar::{path_var, query_param, query_param_opt};
     pub use crate::extract::{Field, FromRequest};
-    pub use crate::reply::IntoReply;
+    pub use crate::interceptors::{
+        Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
+        InterceptorType,
+    };
+    pub use crate::pipeline::{MetaEntry, MetaLiteral};
+    pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, Request};
 
     use std::any::Any;
@@ -95,14 +113,17 @@ pub mod __private {
 
     /// The controller behind a route's erased instance.
     pub fn downcast<T: Any>(instance: &(dyn Any + Send + Sync)) -> Result<&T, HttpError> {
-        instance
-            .downcast_ref::<T>()
-            .ok_or_else(|| HttpError::internal("ControllerMismatch"))
+        instance.downcast_ref::<T>().ok_or_else(|| HttpError::internal("ControllerMismatch"))
     }
 
     /// A provider built with `Default`, erased.
     pub fn construct_default<T: Default + Send + Sync + 'static>() -> Instance {
         Arc::new(T::default())
+    }
+
+    /// A singleton interceptor built with `Default`.
+    pub fn construct_interceptor<T: Interceptor + Default>() -> InterceptorInstance {
+        InterceptorInstance::new(T::default())
     }
 
     /// `TypeId::of::<T>`, as a fn pointer for descriptors.
@@ -111,19 +132,15 @@ pub mod __private {
     }
 
     /// Names the trait so `on_unimplemented` lands on the user's type.
-    pub const fn assert_controller<T: Controller>() {}
+    pub const fn assert_interceptor<T: Interceptor>() {}
 
-    /// Extracts one handler parameter.
-    pub async fn extract<T: FromRequest>(
-        ctx: &mut ExecutionContext<'_>,
-        field: &'static Field,
-    ) -> Result<T, HttpError> {
-        T::from_request(ctx, field).await
-    }
-
-    /// Renders a handler's return value.
-    pub fn reply<T: IntoReply>(value: T) -> http::Response<crate::Body> {
-        value.into_response()
+    /// Turns a handler's return value into the chain's result; renders at once when the route
+    /// has no interceptor to look at it.
+    pub fn reply<T: HandlerOutput>(
+        ctx: &ExecutionContext<'_>,
+        value: T,
+    ) -> Result<Reply, HttpError> {
+        value.into_reply(ctx.renders_directly())
     }
 }
 

@@ -31,10 +31,7 @@ impl PathEntry {
 /// The outcome of a lookup.
 pub(crate) enum Lookup<'a, 'p> {
     /// A route serves this method and path.
-    Found {
-        route: usize,
-        params: matchit::Params<'a, 'p>,
-    },
+    Found { route: usize, params: matchit::Params<'a, 'p> },
     /// The path exists, the method does not.
     MethodNotAllowed(&'a PathEntry),
     /// Nothing matches the path.
@@ -118,11 +115,7 @@ impl Router {
             path.allow_list = names.into_boxed_slice();
         }
 
-        if problems.is_empty() {
-            Ok(Self { tree, paths })
-        } else {
-            Err(problems)
-        }
+        if problems.is_empty() { Ok(Self { tree, paths }) } else { Err(problems) }
     }
 
     /// Finds what serves `method` at `path` (already normalised).
@@ -132,10 +125,7 @@ impl Router {
         };
         let entry = &self.paths[*matched.value];
         match entry.methods.iter().find(|(m, _)| m == method) {
-            Some(&(_, route)) => Lookup::Found {
-                route,
-                params: matched.params,
-            },
+            Some(&(_, route)) => Lookup::Found { route, params: matched.params },
             None => Lookup::MethodNotAllowed(entry),
         }
     }
@@ -185,10 +175,7 @@ fn insert_problem(
         ),
         other => (
             ProblemCode::InvalidRoute,
-            format!(
-                "invalid route {} {} ({}): {other}",
-                spec.method, spec.template, spec.handler
-            ),
+            format!("invalid route {} {} ({}): {other}", spec.method, spec.template, spec.handler),
         ),
     };
     Problem::new(code, message, spec.handler)
@@ -214,11 +201,7 @@ pub(crate) fn normalize_request_path(path: &str) -> &str {
 /// no trailing slash.
 pub(crate) fn join_template(parts: &[&str]) -> String {
     let mut out = String::new();
-    for segment in parts
-        .iter()
-        .flat_map(|p| p.split('/'))
-        .filter(|s| !s.is_empty())
-    {
+    for segment in parts.iter().flat_map(|p| p.split('/')).filter(|s| !s.is_empty()) {
         out.push('/');
         out.push_str(segment);
     }
@@ -275,20 +258,14 @@ mod tests {
     #[test]
     fn template_params_in_order() {
         let names = template_params("/a/{id}/b/{*rest}");
-        assert_eq!(
-            names.iter().map(|n| &**n).collect::<Vec<_>>(),
-            ["id", "rest"]
-        );
+        assert_eq!(names.iter().map(|n| &**n).collect::<Vec<_>>(), ["id", "rest"]);
     }
 
     #[test]
     fn wildcard_not_last_is_a_startup_problem_naming_the_route() {
         let get = Method::GET;
-        let specs = [RouteSpec {
-            method: &get,
-            template: "/a/{*rest}/b",
-            handler: "Files::nested",
-        }];
+        let specs =
+            [RouteSpec { method: &get, template: "/a/{*rest}/b", handler: "Files::nested" }];
         let problems = Router::build(&specs).err().expect("invalid route");
         assert_eq!(problems[0].code(), ProblemCode::InvalidRoute);
         assert_eq!(

@@ -41,12 +41,7 @@ impl Server {
             .http1()
             .timer(TokioTimer::new())
             .header_read_timeout(app.inner.options.header_read_timeout);
-        Ok(Self {
-            app,
-            listener,
-            local_addr,
-            connections,
-        })
+        Ok(Self { app, listener, local_addr, connections })
     }
 
     /// The address actually bound (useful after binding port 0).
@@ -68,12 +63,7 @@ impl Server {
     /// Serves until `signal` completes, then stops accepting and lets in-flight requests finish
     /// (up to the builder's `shutdown_timeout`).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send) {
-        let Self {
-            app,
-            listener,
-            connections,
-            ..
-        } = self;
+        let Self { app, listener, connections, .. } = self;
         let graceful = GracefulShutdown::new();
         let mut signal = std::pin::pin!(signal);
         loop {
@@ -105,23 +95,15 @@ impl Server {
         }
         drop(listener);
         let drain = app.inner.options.shutdown_timeout;
-        if tokio::time::timeout(drain, graceful.shutdown())
-            .await
-            .is_err()
-        {
-            tracing::warn!(
-                ?drain,
-                "graceful shutdown timed out; dropping remaining connections"
-            );
+        if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
+            tracing::warn!(?drain, "graceful shutdown timed out; dropping remaining connections");
         }
     }
 }
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server")
-            .field("local_addr", &self.local_addr)
-            .finish()
+        f.debug_struct("Server").field("local_addr", &self.local_addr).finish()
     }
 }
 

@@ -57,9 +57,7 @@ impl TestClient {
 
     /// Builds the app, returning its startup error.
     pub fn try_new(app: impl IntoApp) -> Result<Self, StartupError> {
-        Ok(Self {
-            app: app.into_app()?,
-        })
+        Ok(Self { app: app.into_app()? })
     }
 
     /// The app under test.
@@ -144,8 +142,7 @@ impl TestRequest {
             Ok(body) => Bytes::from(body),
             Err(err) => panic!("test body does not serialize: {err}"),
         };
-        self.headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self
     }
 
@@ -183,11 +180,7 @@ impl TestRequest {
             Ok(collected) => collected.to_bytes(),
             Err(never) => match never {},
         };
-        TestResponse {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
+        TestResponse { status: parts.status, headers: parts.headers, body }
     }
 }
 
@@ -226,11 +219,7 @@ impl TestResponse {
 
     /// Every value of a header, in order.
     pub fn headers_all(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect()
+        self.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect()
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -248,10 +237,7 @@ impl TestResponse {
     pub fn json<T: DeserializeOwned>(&self) -> T {
         match serde_json::from_slice(&self.body) {
             Ok(value) => value,
-            Err(err) => panic!(
-                "response body is not the expected JSON ({err}): {}",
-                self.text()
-            ),
+            Err(err) => panic!("response body is not the expected JSON ({err}): {}", self.text()),
         }
     }
 }

@@ -42,10 +42,9 @@ impl FromRequest for Tenant {
     ) -> Result<Self, HttpError> {
         match ctx.headers().get("x-tenant").and_then(|v| v.to_str().ok()) {
             Some(tenant) => Ok(Tenant(tenant.to_owned())),
-            None => Err(HttpError::unauthorized(format!(
-                "{} needs an x-tenant header",
-                field.name()
-            ))),
+            None => {
+                Err(HttpError::unauthorized(format!("{} needs an x-tenant header", field.name())))
+            }
         }
     }
 }
@@ -172,10 +171,7 @@ async fn bare_parameter_named_like_a_placeholder_is_the_path_value() {
 
 #[tokio::test]
 async fn path_values_are_percent_decoded() {
-    assert_eq!(
-        client().get("/x/text/hello%20w%C3%B6rld").await.text(),
-        "hello wörld"
-    );
+    assert_eq!(client().get("/x/text/hello%20w%C3%B6rld").await.text(), "hello wörld");
 }
 
 #[tokio::test]
@@ -205,14 +201,8 @@ async fn bare_scalars_are_query_parameters() {
         client.get("/x/query?q=rust&n=-3&on=true").await.text(),
         "q=rust n=Some(-3) on=Some(true)"
     );
-    assert_eq!(
-        client.get("/x/query?q=a+b%21").await.text(),
-        "q=a b! n=None on=None"
-    );
-    let response = client
-        .get("/x/query")
-        .query(&[("q", "x y"), ("n", "5")])
-        .await;
+    assert_eq!(client.get("/x/query?q=a+b%21").await.text(), "q=a b! n=None on=None");
+    let response = client.get("/x/query").query(&[("q", "x y"), ("n", "5")]).await;
     assert_eq!(response.text(), "q=x y n=Some(5) on=None");
 }
 
@@ -239,10 +229,7 @@ async fn invalid_optional_query_parameter_is_still_422() {
 
 #[tokio::test]
 async fn path_struct_gets_every_variable() {
-    assert_eq!(
-        client().get("/x/orgs/rust-lang/repos/42").await.text(),
-        "rust-lang#42"
-    );
+    assert_eq!(client().get("/x/orgs/rust-lang/repos/42").await.text(), "rust-lang#42");
     let (status, body) = error_of(client().get("/x/orgs/rust-lang/repos/x").await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
@@ -250,27 +237,17 @@ async fn path_struct_gets_every_variable() {
 
 #[tokio::test]
 async fn query_struct_deserializes_the_query_string() {
-    assert_eq!(
-        client().get("/x/paged?page=2").await.text(),
-        "page=2 per_page=None"
-    );
+    assert_eq!(client().get("/x/paged?page=2").await.text(), "page=2 per_page=None");
     let (status, body) = error_of(client().get("/x/paged?per_page=3").await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
-    assert_eq!(
-        body["error"]["message"],
-        "invalid query string: missing field `page`"
-    );
+    assert_eq!(body["error"]["message"], "invalid query string: missing field `page`");
 }
 
 #[tokio::test]
 async fn header_parameter_maps_underscores_to_dashes() {
     let client = client();
-    let response = client
-        .get("/x/header")
-        .header("x-api-key", "k1")
-        .header("x-count", "3")
-        .await;
+    let response = client.get("/x/header").header("x-api-key", "k1").header("x-count", "3").await;
     assert_eq!(response.text(), "key=k1 count=Some(3)");
     let (status, body) = error_of(client.get("/x/header").await).await;
     assert_eq!(status, 422);
@@ -278,27 +255,16 @@ async fn header_parameter_maps_underscores_to_dashes() {
         body,
         json!({"error":{"code":"extractor_field_error","message":"missing header 'x-api-key'","detail":{"field":"x-api-key"}}})
     );
-    let (_, body) = error_of(
-        client
-            .get("/x/header")
-            .header("x-api-key", "k")
-            .header("x-count", "lots")
-            .await,
-    )
-    .await;
-    assert_eq!(
-        body["error"]["message"],
-        "invalid header 'x-count': invalid digit found in string"
-    );
+    let (_, body) =
+        error_of(client.get("/x/header").header("x-api-key", "k").header("x-count", "lots").await)
+            .await;
+    assert_eq!(body["error"]["message"], "invalid header 'x-count': invalid digit found in string");
 }
 
 #[tokio::test]
 async fn cookie_parameter_reads_the_named_cookie() {
     let client = client();
-    let response = client
-        .get("/x/cookie")
-        .header("cookie", "theme=dark; sid=abc123")
-        .await;
+    let response = client.get("/x/cookie").header("cookie", "theme=dark; sid=abc123").await;
     assert_eq!(response.text(), "sid=abc123");
     let (status, body) =
         error_of(client.get("/x/cookie").header("cookie", "theme=dark").await).await;
@@ -311,10 +277,7 @@ async fn cookie_parameter_reads_the_named_cookie() {
 
 #[tokio::test]
 async fn json_body_round_trips() {
-    let response = client()
-        .post("/x/json")
-        .json(&json!({"name":"pen","qty":2}))
-        .await;
+    let response = client().post("/x/json").json(&json!({"name":"pen","qty":2})).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), r#"{"name":"pen","qty":2}"#);
 }
@@ -339,19 +302,12 @@ async fn json_of_the_wrong_shape_is_422() {
     let response = client().post("/x/json").json(&json!({"name":"pen"})).await;
     let (status, body) = error_of(response).await;
     assert_eq!(status, 422);
-    assert_eq!(
-        body["error"]["message"],
-        "invalid JSON: missing field `qty` at line 1 column 14"
-    );
+    assert_eq!(body["error"]["message"], "invalid JSON: missing field `qty` at line 1 column 14");
 }
 
 #[tokio::test]
 async fn json_route_rejects_other_content_types_with_415() {
-    let response = client()
-        .post("/x/json")
-        .header("content-type", "text/plain")
-        .body("{}")
-        .await;
+    let response = client().post("/x/json").header("content-type", "text/plain").body("{}").await;
     let (status, body) = error_of(response).await;
     assert_eq!(status, 415);
     assert_eq!(
@@ -366,18 +322,12 @@ async fn json_body_over_the_limit_is_422_naming_the_parameter() {
     let (status, body) = error_of(small_client().post("/x/json").json(&big).await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
-    assert_eq!(
-        body["error"]["message"],
-        "failed to extract 'item': body exceeds 256 bytes"
-    );
+    assert_eq!(body["error"]["message"], "failed to extract 'item': body exceeds 256 bytes");
 }
 
 #[tokio::test]
 async fn empty_json_body_is_a_missing_field() {
-    let response = client()
-        .post("/x/json")
-        .header("content-type", "application/json")
-        .await;
+    let response = client().post("/x/json").header("content-type", "application/json").await;
     let (status, body) = error_of(response).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "missing JSON body");
@@ -393,45 +343,21 @@ async fn form_body_deserializes() {
     assert_eq!(response.text(), "user=ada l remember=true");
     let (status, body) = error_of(client().post("/x/form").body("user=ada").await).await;
     assert_eq!(status, 422);
-    assert_eq!(
-        body["error"]["message"],
-        "invalid form body: missing field `remember`"
-    );
+    assert_eq!(body["error"]["message"], "invalid form body: missing field `remember`");
 }
 
 #[tokio::test]
 async fn raw_bodies() {
     let client = client();
-    assert_eq!(
-        client
-            .post("/x/bytes")
-            .body(vec![0u8, 159, 146, 150])
-            .await
-            .text(),
-        "4 bytes"
-    );
+    assert_eq!(client.post("/x/bytes").body(vec![0u8, 159, 146, 150]).await.text(), "4 bytes");
     assert_eq!(client.post("/x/text").body("shout").await.text(), "SHOUT");
-    assert_eq!(
-        client
-            .post("/x/raw-vec")
-            .body(vec![1u8, 2, 3])
-            .await
-            .bytes()
-            .as_ref(),
-        [3, 2, 1]
-    );
+    assert_eq!(client.post("/x/raw-vec").body(vec![1u8, 2, 3]).await.bytes().as_ref(), [3, 2, 1]);
     let (status, body) = error_of(client.post("/x/text").body(vec![0xffu8, 0xfe]).await).await;
     assert_eq!(status, 422);
-    assert_eq!(
-        body["error"]["message"],
-        "failed to extract 'body': body is not valid UTF-8"
-    );
+    assert_eq!(body["error"]["message"], "failed to extract 'body': body is not valid UTF-8");
     let (status, body) = error_of(small_client().post("/x/bytes").body(vec![0u8; 257]).await).await;
     assert_eq!(status, 422);
-    assert_eq!(
-        body["error"]["message"],
-        "failed to extract 'body': body exceeds 256 bytes"
-    );
+    assert_eq!(body["error"]["message"], "failed to extract 'body': body exceeds 256 bytes");
 }
 
 #[tokio::test]
@@ -443,14 +369,7 @@ async fn request_head_parameters() {
 #[tokio::test]
 async fn custom_extractors_plug_in_and_may_reject() {
     let client = client();
-    assert_eq!(
-        client
-            .get("/x/tenant")
-            .header("x-tenant", "acme")
-            .await
-            .text(),
-        "acme"
-    );
+    assert_eq!(client.get("/x/tenant").header("x-tenant", "acme").await.text(), "acme");
     let (status, body) = error_of(client.get("/x/tenant").await).await;
     assert_eq!(status, 401);
     assert_eq!(
@@ -462,8 +381,5 @@ async fn custom_extractors_plug_in_and_may_reject() {
 #[tokio::test]
 async fn execution_context_describes_the_route() {
     let response = client().get("/x/ctx/pen").await;
-    assert_eq!(
-        response.text(),
-        "pen ExtractController::context /x/ctx/{item} GET"
-    );
+    assert_eq!(response.text(), "pen ExtractController::context /x/ctx/{item} GET");
 }

@@ -68,11 +68,7 @@ impl ReplyController {
 
     #[get("/status-headers")]
     async fn status_headers(&self) -> (StatusCode, [(&'static str, &'static str); 2], Json<Value>) {
-        (
-            StatusCode::CREATED,
-            [("x-one", "1"), ("location", "/r/1")],
-            Json(json!({"id": 1})),
-        )
+        (StatusCode::CREATED, [("x-one", "1"), ("location", "/r/1")], Json(json!({"id": 1})))
     }
 
     #[get("/bad-header")]
@@ -90,12 +86,8 @@ impl ReplyController {
             "empty" => Response::empty(),
             "created" => Response::created("/r/items/9"),
             "redirect" => Response::redirect("/elsewhere"),
-            "replace" => Response::text("x")
-                .with_header("x-v", "1")
-                .with_header("X-V", "2"),
-            "without" => Response::text("x")
-                .with_header("x-gone", "1")
-                .without_header("x-gone"),
+            "replace" => Response::text("x").with_header("x-v", "1").with_header("X-V", "2"),
+            "without" => Response::text("x").with_header("x-gone", "1").without_header("x-gone"),
             "cookie" => Response::text("x")
                 .with_status(StatusCode::ACCEPTED)
                 .with_cookie(
@@ -112,11 +104,7 @@ impl ReplyController {
 
     #[get("/result/{ok}")]
     async fn result(&self, ok: bool) -> lauren::Result<&'static str> {
-        if ok {
-            Ok("fine")
-        } else {
-            Err(HttpError::conflict("already there").with_detail("id", 3))
-        }
+        if ok { Ok("fine") } else { Err(HttpError::conflict("already there").with_detail("id", 3)) }
     }
 
     #[get("/unauthorized")]
@@ -172,10 +160,7 @@ async fn unit_and_none_are_204_without_content_type() {
 async fn text_replies_are_utf8_plain_text() {
     for (path, text) in [("/r/string", "owned"), ("/r/str", "static")] {
         let response = client().get(path).await;
-        assert_eq!(
-            response.header("content-type"),
-            Some("text/plain; charset=utf-8")
-        );
+        assert_eq!(response.header("content-type"), Some("text/plain; charset=utf-8"));
         assert_eq!(response.text(), text);
     }
 }
@@ -184,10 +169,7 @@ async fn text_replies_are_utf8_plain_text() {
 async fn byte_replies_are_octet_streams() {
     let client = client();
     let response = client.get("/r/bytes").await;
-    assert_eq!(
-        response.header("content-type"),
-        Some("application/octet-stream")
-    );
+    assert_eq!(response.header("content-type"), Some("application/octet-stream"));
     assert_eq!(response.bytes().as_ref(), b"\x00\x01");
     assert_eq!(client.get("/r/vec").await.bytes().as_ref(), [7, 8, 9]);
 }
@@ -217,10 +199,7 @@ async fn status_tuples_set_status_and_headers() {
 async fn an_invalid_header_value_is_a_500_not_a_panic() {
     let response = client().get("/r/bad-header").await;
     assert_eq!(response.status(), 500);
-    assert_eq!(
-        response.json::<Value>()["error"]["detail"]["type"],
-        "InvalidHeaderValue"
-    );
+    assert_eq!(response.json::<Value>()["error"]["detail"]["type"], "InvalidHeaderValue");
 }
 
 #[tokio::test]
@@ -241,27 +220,15 @@ async fn response_builders() {
         assert_eq!(response.header("content-type"), content_type, "{kind}");
         assert_eq!(response.text(), body, "{kind}");
     }
-    assert_eq!(
-        client.get("/r/builder/created").await.header("location"),
-        Some("/r/items/9")
-    );
-    assert_eq!(
-        client.get("/r/builder/redirect").await.header("location"),
-        Some("/elsewhere")
-    );
+    assert_eq!(client.get("/r/builder/created").await.header("location"), Some("/r/items/9"));
+    assert_eq!(client.get("/r/builder/redirect").await.header("location"), Some("/elsewhere"));
 }
 
 #[tokio::test]
 async fn with_header_replaces_and_without_header_removes() {
     let client = client();
-    assert_eq!(
-        client.get("/r/builder/replace").await.headers_all("x-v"),
-        ["2"]
-    );
-    assert_eq!(
-        client.get("/r/builder/without").await.header("x-gone"),
-        None
-    );
+    assert_eq!(client.get("/r/builder/replace").await.headers_all("x-v"), ["2"]);
+    assert_eq!(client.get("/r/builder/without").await.header("x-gone"), None);
 }
 
 #[tokio::test]
@@ -270,10 +237,7 @@ async fn cookies_accumulate() {
     assert_eq!(response.status(), 202);
     assert_eq!(
         response.headers_all("set-cookie"),
-        [
-            "sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax",
-            "theme=dark"
-        ]
+        ["sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax", "theme=dark"]
     );
 }
 
@@ -301,18 +265,12 @@ async fn http_error_constructors() {
     );
     let response = client.get("/r/forbidden").await;
     assert_eq!(
-        (
-            response.status().as_u16(),
-            response.json::<Value>()["error"]["code"].clone()
-        ),
+        (response.status().as_u16(), response.json::<Value>()["error"]["code"].clone()),
         (403, json!("forbidden"))
     );
     let response = client.get("/r/not-found").await;
     assert_eq!(
-        (
-            response.status().as_u16(),
-            response.json::<Value>()["error"]["code"].clone()
-        ),
+        (response.status().as_u16(), response.json::<Value>()["error"]["code"].clone()),
         (404, json!("not_found"))
     );
 }
@@ -320,10 +278,8 @@ async fn http_error_constructors() {
 #[tokio::test]
 async fn other_errors_are_500_naming_their_type() {
     let client = client();
-    for (path, kind) in [
-        ("/r/foreign-error", "ParseIntError"),
-        ("/r/custom-error", "LedgerClosed"),
-    ] {
+    for (path, kind) in [("/r/foreign-error", "ParseIntError"), ("/r/custom-error", "LedgerClosed")]
+    {
         let response = client.get(path).await;
         assert_eq!(response.status(), 500, "{path}");
         assert_eq!(

@@ -105,10 +105,7 @@ async fn stacked_verbs_share_one_handler() {
     let client = client();
     assert_eq!(client.get("/p/multi").await.text(), "multi via GET");
     assert_eq!(client.put("/p/multi").await.text(), "multi via PUT");
-    assert_eq!(
-        client.delete("/p/multi-too").await.text(),
-        "multi via DELETE"
-    );
+    assert_eq!(client.delete("/p/multi-too").await.text(), "multi via DELETE");
 }
 
 #[tokio::test]
@@ -122,10 +119,7 @@ async fn static_beats_param_beats_wildcard() {
     assert_eq!(client.get("/p/users/me").await.text(), "me");
     assert_eq!(client.get("/p/users/42").await.text(), "user 42");
     assert_eq!(client.get("/p/files/special").await.text(), "special");
-    assert_eq!(
-        client.get("/p/files/a/b/c.txt").await.text(),
-        "rest=[a/b/c.txt]"
-    );
+    assert_eq!(client.get("/p/files/a/b/c.txt").await.text(), "rest=[a/b/c.txt]");
 }
 
 #[tokio::test]
@@ -178,28 +172,17 @@ async fn get_does_not_imply_head_or_options() {
     assert_eq!(head.status(), 405);
     assert_eq!(head.header("allow"), Some("GET, POST"));
     assert_eq!(client.options("/p/plain").await.status(), 405);
-    assert_eq!(
-        client.get("/p/h").await.header("allow"),
-        Some("HEAD, OPTIONS, PATCH")
-    );
+    assert_eq!(client.get("/p/h").await.header("allow"), Some("HEAD, OPTIONS, PATCH"));
 }
 
 #[tokio::test]
 async fn app_lists_its_routes() {
-    let app = LaurenFactory::create(RoutingModule)
-        .build()
-        .expect("routing app builds");
+    let app = LaurenFactory::create(RoutingModule).build().expect("routing app builds");
     let routes = app.routes();
     assert!(routes.iter().any(|r| r.method == Method::GET
         && r.path == "/p/users/{id}"
         && r.handler == "PlainController::user"));
-    assert_eq!(
-        routes
-            .iter()
-            .filter(|r| r.handler == "PlainController::multi")
-            .count(),
-        3
-    );
+    assert_eq!(routes.iter().filter(|r| r.handler == "PlainController::multi").count(), 3);
 }
 
 #[test]

@@ -52,9 +52,7 @@ struct TwiceListedModule;
 
 #[test]
 fn same_method_and_path_across_controllers_names_both_handlers() {
-    let err = LaurenFactory::create(DuplicateRouteModule)
-        .build()
-        .expect_err("duplicate route");
+    let err = LaurenFactory::create(DuplicateRouteModule).build().expect_err("duplicate route");
     assert_eq!(err.code(), "route_conflict");
     assert_eq!(err.problems().len(), 1);
     assert_eq!(err.problems()[0].code(), ProblemCode::RouteConflict);
@@ -67,9 +65,7 @@ fn same_method_and_path_across_controllers_names_both_handlers() {
 
 #[test]
 fn conflicting_parameter_names_at_one_position_name_the_routes() {
-    let err = LaurenFactory::create(ConflictingParamsModule)
-        .build()
-        .expect_err("param conflict");
+    let err = LaurenFactory::create(ConflictingParamsModule).build().expect_err("param conflict");
     assert_eq!(err.code(), "route_conflict");
     assert_eq!(
         err.to_string(),
@@ -79,9 +75,7 @@ fn conflicting_parameter_names_at_one_position_name_the_routes() {
 
 #[test]
 fn a_controller_listed_twice_is_reported() {
-    let err = LaurenFactory::create(TwiceListedModule)
-        .build()
-        .expect_err("listed twice");
+    let err = LaurenFactory::create(TwiceListedModule).build().expect_err("listed twice");
     assert_eq!(err.code(), "duplicate_registration");
     assert_eq!(
         err.to_string(),
@@ -96,8 +90,5 @@ async fn listen_reports_startup_errors_instead_of_serving() {
         .await
         .expect_err("must not serve");
     assert!(matches!(err, lauren::ServeError::Startup(_)));
-    assert!(
-        err.to_string()
-            .starts_with("startup failed: route conflict")
-    );
+    assert!(err.to_string().starts_with("startup failed: route conflict"));
 }

@@ -49,12 +49,7 @@ async fn http2_prior_knowledge_is_served() {
         let response = sender.send_request(request).await.expect("h2 response");
         assert_eq!(response.status(), 200);
         assert_eq!(response.version(), http::Version::HTTP_2);
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
+        let body = response.into_body().collect().await.expect("body").to_bytes();
         assert_eq!(&body[..], word.as_bytes());
     }
     drop(sender);
@@ -70,16 +65,10 @@ async fn the_app_is_a_tower_service() {
     std::future::poll_fn(|cx| Service::<http::Request<Full<Bytes>>>::poll_ready(&mut app, cx))
         .await
         .expect("always ready");
-    let request = http::Request::get("/w/echo/tower")
-        .body(Full::<Bytes>::from(""))
-        .expect("request");
+    let request =
+        http::Request::get("/w/echo/tower").body(Full::<Bytes>::from("")).expect("request");
     let response = app.call(request).await.expect("infallible");
     assert_eq!(response.status(), 200);
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let body = response.into_body().collect().await.expect("body").to_bytes();
     assert_eq!(&body[..], b"tower");
 }

@@ -14,10 +14,7 @@ async fn in_flight_requests_finish_after_the_shutdown_signal() {
     // Let the request reach the handler, then ask the server to stop.
     tokio::time::sleep(Duration::from_millis(100)).await;
     server.signal_shutdown();
-    let response = conn
-        .read_response()
-        .await
-        .expect("the in-flight request completes");
+    let response = conn.read_response().await.expect("the in-flight request completes");
     assert_eq!(response.status, 200);
     assert_eq!(response.text(), "slow done");
     server.join().await;
@@ -32,10 +29,7 @@ async fn idle_keep_alive_connections_are_closed_on_shutdown() {
     let server = serve(app()).await;
     let mut conn = Conn::open(server.addr).await;
     conn.send(&get("/w/hello")).await;
-    assert_eq!(
-        conn.read_response().await.expect("response").text(),
-        "hello"
-    );
+    assert_eq!(conn.read_response().await.expect("response").text(), "hello");
     server.shutdown().await;
     assert!(conn.is_closed().await);
 }

@@ -45,20 +45,13 @@ impl Running {
 
 pub(crate) async fn serve(app: impl IntoApp) -> Running {
     let app = app.into_app().expect("test app builds");
-    let server = app
-        .bind("127.0.0.1:0")
-        .await
-        .expect("bind an ephemeral port");
+    let server = app.bind("127.0.0.1:0").await.expect("bind an ephemeral port");
     let addr = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(server.run_until(async {
         let _ = stopped.await;
     }));
-    Running {
-        addr,
-        stop: Some(stop),
-        task,
-    }
+    Running { addr, stop: Some(stop), task }
 }
 
 /// One parsed HTTP/1.1 response.
@@ -71,10 +64,7 @@ pub(crate) struct RawResponse {
 
 impl RawResponse {
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub(crate) fn json(&self) -> serde_json::Value {
@@ -96,10 +86,7 @@ pub(crate) struct Conn {
 
 impl Conn {
     pub(crate) async fn open(addr: SocketAddr) -> Self {
-        Self {
-            stream: TcpStream::connect(addr).await.expect("connect"),
-            buf: Vec::new(),
-        }
+        Self { stream: TcpStream::connect(addr).await.expect("connect"), buf: Vec::new() }
     }
 
     pub(crate) async fn send(&mut self, bytes: &[u8]) {
@@ -141,11 +128,7 @@ impl Conn {
         }
         let body = self.buf[start..start + len].to_vec();
         self.buf.drain(..start + len);
-        Some(RawResponse {
-            status,
-            headers,
-            body,
-        })
+        Some(RawResponse { status, headers, body })
     }
 
     async fn fill(&mut self) -> bool {

@@ -14,6 +14,8 @@ pub enum ProblemCode {
     InvalidRoute,
     /// A controller or module appears twice where it must appear once.
     DuplicateRegistration,
+    /// A `#[set_metadata]` JSON literal does not parse.
+    InvalidMetadata,
 }
 
 impl ProblemCode {
@@ -23,6 +25,7 @@ impl ProblemCode {
             Self::RouteConflict => "route_conflict",
             Self::InvalidRoute => "invalid_route",
             Self::DuplicateRegistration => "duplicate_registration",
+            Self::InvalidMetadata => "invalid_metadata",
         }
     }
 }
@@ -37,11 +40,7 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(code: ProblemCode, message: String, culprit: impl Into<String>) -> Self {
-        Self {
-            code,
-            message,
-            culprit: culprit.into(),
-        }
+        Self { code, message, culprit: culprit.into() }
     }
 
     /// The kind of problem.
@@ -87,9 +86,7 @@ impl StartupError {
 
     /// The first problem's code, e.g. `route_conflict`.
     pub fn code(&self) -> &'static str {
-        self.problems
-            .first()
-            .map_or("startup_error", |p| p.code.as_str())
+        self.problems.first().map_or("startup_error", |p| p.code.as_str())
     }
 
     /// Every problem found.
@@ -104,8 +101,7 @@ impl fmt::Display for StartupError {
             [one] => f.write_str(&one.message),
             many => {
                 write!(f, "{} startup problems:", many.len())?;
-                many.iter()
-                    .try_for_each(|p| write!(f, "\n  - {}", p.message))
+                many.iter().try_for_each(|p| write!(f, "\n  - {}", p.message))
             }
         }
     }

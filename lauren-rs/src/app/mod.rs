@@ -14,6 +14,7 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 use self::error::{ServeError, StartupError};
 use self::options::Options;
 use crate::descriptor::{Module, ModuleDescriptor};
+use crate::interceptors::{InterceptorInstance, InterceptorType, IntoInterceptors};
 use crate::pipeline::Route;
 use crate::router::Router;
 use crate::server::Server;
@@ -50,6 +51,7 @@ impl LaurenFactory {
         AppBuilder {
             root: M::descriptor(),
             options: Options::default(),
+            global_interceptors: Vec::new(),
         }
     }
 }
@@ -61,6 +63,7 @@ impl LaurenFactory {
 pub struct AppBuilder {
     root: &'static ModuleDescriptor,
     options: Options,
+    global_interceptors: Vec<InterceptorInstance>,
 }
 
 impl AppBuilder {
@@ -85,9 +88,36 @@ impl AppBuilder {
 
     /// Validates everything and freezes the app. Every misconfiguration is reported here.
     pub fn build(self) -> Result<App, StartupError> {
-        startup::freeze(self.root, self.options).map(|inner| App {
-            inner: Arc::new(inner),
-        })
+        startup::freeze(self.root, &self.global_interceptors, self.options)
+            .map(|inner| App { inner: Arc::new(inner) })
+    }
+
+    /// Interceptors around every route, outermost first, given as values: one interceptor, an
+    /// array, or a tuple of different types. Calls accumulate in order.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[derive(Default)] #[interceptor] struct Logging;
+    /// # impl Interceptor for Logging {
+    /// #     async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> { next.handle(ctx).await }
+    /// # }
+    /// # #[derive(Default)] #[interceptor] struct Timing;
+    /// # impl Interceptor for Timing {
+    /// #     async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> { next.handle(ctx).await }
+    /// # }
+    /// # #[module(controllers = [])] struct AppModule;
+    /// let app = LaurenFactory::create(AppModule).global_interceptors((Logging, Timing)).build();
+    /// ```
+    pub fn global_interceptors(mut self, interceptors: impl IntoInterceptors) -> Self {
+        self.global_interceptors.extend(interceptors.into_interceptors());
+        self
+    }
+
+    /// Adds one registered (`#[interceptor]`) type around every route, built like any attached
+    /// interceptor.
+    pub fn global_interceptor<T: InterceptorType>(mut self) -> Self {
+        self.global_interceptors.push((T::descriptor().construct)());
+        self
     }
 
     /// Builds the app and binds `addr`, without serving yet (see [`Server::local_addr`]).
@@ -161,9 +191,7 @@ impl App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("routes", &self.inner.routes.len())
-            .finish()
+        f.debug_struct("App").field("routes", &self.inner.routes.len()).finish()
     }
 }
 

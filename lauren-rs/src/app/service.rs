@@ -40,9 +40,8 @@ where
 {
     let mut slot = Some(body);
     let any = &mut slot as &mut dyn Any;
-    if let Some(incoming) = any
-        .downcast_mut::<Option<hyper::body::Incoming>>()
-        .and_then(Option::take)
+    if let Some(incoming) =
+        any.downcast_mut::<Option<hyper::body::Incoming>>().and_then(Option::take)
     {
         return RequestBody::Incoming(incoming);
     }

@@ -6,22 +6,28 @@ use std::sync::Arc;
 use super::AppInner;
 use super::error::{Problem, ProblemCode, StartupError};
 use super::options::Options;
-use crate::descriptor::{ControllerDescriptor, ModuleDescriptor};
-use crate::pipeline::Route;
+use crate::descriptor::{ControllerDescriptor, InterceptorRef, ModuleDescriptor};
+use crate::interceptors::InterceptorInstance;
+use crate::pipeline::{Route, RouteMetadata};
 use crate::router::{RouteSpec, Router, join_template, template_params};
 
 /// Builds the frozen app from the root module.
 pub(crate) fn freeze(
     root: &'static ModuleDescriptor,
+    global: &[InterceptorInstance],
     options: Options,
 ) -> Result<AppInner, StartupError> {
     let mut problems = Vec::new();
     let controllers = collect_controllers(root, &mut problems);
+    let mut interceptors = Singletons::default();
+    let module_chain = interceptors.resolve(root.interceptors);
 
     let mut routes = Vec::new();
     for controller in controllers {
         let instance = (controller.provider.construct)();
+        let controller_chain = interceptors.resolve(controller.interceptors);
         for descriptor in controller.routes {
+            let culprit = format!("{}::{}", controller.type_name, descriptor.handler_name);
             let template = join_template(&[controller.prefix, descriptor.path]);
             let param_names = template_params(&template);
             let mut var_slots = Vec::with_capacity(descriptor.path_vars.len());
@@ -30,14 +36,28 @@ pub(crate) fn freeze(
                     Some(slot) => var_slots.push(slot),
                     None => problems.push(Problem::new(
                         ProblemCode::InvalidRoute,
-                        format!(
-                            "{}::{} binds path variable `{var}` but {template} has no `{{{var}}}`",
-                            controller.type_name, descriptor.handler_name
-                        ),
-                        format!("{}::{}", controller.type_name, descriptor.handler_name),
+                        format!("{culprit} binds path variable `{var}` but {template} has no `{{{var}}}`"),
+                        culprit.clone(),
                     )),
                 }
             }
+            let metadata = RouteMetadata::merge(descriptor.metadata, controller.metadata)
+                .unwrap_or_else(|(key, err)| {
+                    problems.push(Problem::new(
+                        ProblemCode::InvalidMetadata,
+                        format!("metadata `{key}` of {culprit} is not valid JSON: {err}"),
+                        culprit.clone(),
+                    ));
+                    RouteMetadata::default()
+                });
+            // Global (outermost) -> module -> controller -> route, each in its own order.
+            let chain: Box<[InterceptorInstance]> = global
+                .iter()
+                .chain(&module_chain)
+                .chain(&controller_chain)
+                .cloned()
+                .chain(interceptors.resolve(descriptor.interceptors))
+                .collect();
             routes.push(Route {
                 descriptor,
                 controller,
@@ -45,6 +65,8 @@ pub(crate) fn freeze(
                 param_names: param_names.into_boxed_slice(),
                 var_slots: var_slots.into_boxed_slice(),
                 instance: Arc::clone(&instance),
+                chain,
+                metadata,
             });
         }
     }
@@ -65,16 +87,37 @@ pub(crate) fn freeze(
     let router = Router::build(&specs);
     drop(specs);
     match router {
-        Ok(router) if problems.is_empty() => Ok(AppInner {
-            router,
-            routes: routes.into_boxed_slice(),
-            options,
-        }),
+        Ok(router) if problems.is_empty() => {
+            Ok(AppInner { router, routes: routes.into_boxed_slice(), options })
+        }
         Ok(_) => Err(StartupError::new(problems)),
         Err(mut found) => {
             problems.append(&mut found);
             Err(StartupError::new(problems))
         }
+    }
+}
+
+/// One instance per interceptor type, shared by every chain that names it.
+#[derive(Default)]
+struct Singletons {
+    built: Vec<(TypeId, InterceptorInstance)>,
+}
+
+impl Singletons {
+    fn resolve(&mut self, refs: &[InterceptorRef]) -> Vec<InterceptorInstance> {
+        refs.iter()
+            .map(|get| {
+                let descriptor = get();
+                let id = (descriptor.type_id)();
+                if let Some((_, built)) = self.built.iter().find(|(t, _)| *t == id) {
+                    return built.clone();
+                }
+                let built = (descriptor.construct)();
+                self.built.push((id, built.clone()));
+                built
+            })
+            .collect()
     }
 }
 

@@ -51,9 +51,7 @@ impl FromRequest for RawBody<Vec<u8>> {
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        ctx.body_bytes(field.name())
-            .await
-            .map(|bytes| RawBody(bytes.to_vec()))
+        ctx.body_bytes(field.name()).await.map(|bytes| RawBody(bytes.to_vec()))
     }
 }
 

@@ -34,9 +34,7 @@ where
     T: FromStr,
     T::Err: Display,
 {
-    ctx.cookie(field.name())
-        .map(|raw| parse("cookie", field.name(), raw))
-        .transpose()
+    ctx.cookie(field.name()).map(|raw| parse("cookie", field.name(), raw)).transpose()
 }
 
 impl<T> FromRequest for Cookie<T>

@@ -34,12 +34,10 @@ impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
         field: &'static Field,
     ) -> Result<Self, HttpError> {
         let bytes = ctx.body_bytes(field.name()).await?;
-        serde_urlencoded::from_bytes(&bytes)
-            .map(Form)
-            .map_err(|err| {
-                HttpError::extractor(format!("invalid form body: {err}"))
-                    .with_detail("field", field.name())
-            })
+        serde_urlencoded::from_bytes(&bytes).map(Form).map_err(|err| {
+            HttpError::extractor(format!("invalid form body: {err}"))
+                .with_detail("field", field.name())
+        })
     }
 }
 

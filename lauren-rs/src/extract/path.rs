@@ -41,12 +41,10 @@ impl<T: DeserializeOwned + Send> FromRequest for Path<T> {
                 form.append_pair(name, &value);
             }
         }
-        serde_urlencoded::from_str(&form.finish())
-            .map(Path)
-            .map_err(|err| {
-                HttpError::extractor(format!("invalid path parameters: {err}"))
-                    .with_detail("field", field.name())
-            })
+        serde_urlencoded::from_str(&form.finish()).map(Path).map_err(|err| {
+            HttpError::extractor(format!("invalid path parameters: {err}"))
+                .with_detail("field", field.name())
+        })
     }
 }
 

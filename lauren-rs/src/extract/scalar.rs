@@ -31,11 +31,9 @@ where
 {
     match ctx.path_var(index) {
         None => Err(missing("path parameter", name)),
-        Some(Err(_)) => Err(invalid(
-            "path parameter",
-            name,
-            "not valid UTF-8 after percent-decoding",
-        )),
+        Some(Err(_)) => {
+            Err(invalid("path parameter", name, "not valid UTF-8 after percent-decoding"))
+        }
         Some(Ok(text)) => parse("path parameter", name, &text),
     }
 }
@@ -55,7 +53,5 @@ where
     T: FromStr,
     T::Err: Display,
 {
-    ctx.query_param(name)
-        .map(|raw| parse("query parameter", name, &raw))
-        .transpose()
+    ctx.query_param(name).map(|raw| parse("query parameter", name, &raw)).transpose()
 }

@@ -17,10 +17,7 @@ pub(crate) fn require_json(head: &Request, template: &str) -> Result<(), HttpErr
     Err(HttpError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_media_type",
-        format!(
-            "{} {template} expects a JSON body (application/json), got {problem}",
-            head.method
-        ),
+        format!("{} {template} expects a JSON body (application/json), got {problem}", head.method),
     )
     .with_detail("content_type", received)
     .with_detail("supported", &SUPPORTED[..]))
@@ -31,17 +28,11 @@ pub(crate) fn require_json(head: &Request, template: &str) -> Result<(), HttpErr
 /// A missing content-type is only a problem when a body is announced; an empty body then fails
 /// as "missing JSON body" in the extractor instead.
 fn problem(head: &Request) -> Option<String> {
-    let raw = head
-        .headers
-        .get(CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap_or("(not ASCII)").trim());
+    let raw = head.headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap_or("(not ASCII)").trim());
     let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
         let announced = head.headers.contains_key(TRANSFER_ENCODING)
             || head.headers.get(CONTENT_LENGTH).is_some_and(|len| {
-                len.to_str()
-                    .ok()
-                    .and_then(|len| len.trim().parse::<u64>().ok())
-                    != Some(0)
+                len.to_str().ok().and_then(|len| len.trim().parse::<u64>().ok()) != Some(0)
             });
         return announced.then(|| "no Content-Type".to_owned());
     };
@@ -71,9 +62,7 @@ fn is_json_media(media: &str) -> bool {
     const SUFFIX: &str = "+json";
     media.eq_ignore_ascii_case("application/json")
         || (media.len() > PREFIX.len() + SUFFIX.len()
-            && media
-                .get(..PREFIX.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+            && media.get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
             && media
                 .get(media.len() - SUFFIX.len()..)
                 .is_some_and(|s| s.eq_ignore_ascii_case(SUFFIX)))
@@ -88,19 +77,14 @@ mod tests {
         for (name, value) in headers {
             builder = builder.header(*name, *value);
         }
-        builder
-            .body(())
-            .map(|r| r.into_parts().0)
-            .expect("valid test request")
+        builder.body(()).map(|r| r.into_parts().0).expect("valid test request")
     }
 
     #[test]
     fn json_media_types_pass() {
-        for ct in [
-            "application/json",
-            "Application/JSON; charset=UTF-8",
-            "application/problem+json",
-        ] {
+        for ct in
+            ["application/json", "Application/JSON; charset=UTF-8", "application/problem+json"]
+        {
             assert_eq!(problem(&head(&[("content-type", ct)])), None, "{ct}");
         }
     }
@@ -112,11 +96,7 @@ mod tests {
             Some("text/plain")
         );
         assert_eq!(
-            problem(&head(&[(
-                "content-type",
-                "application/json; charset=latin-1"
-            )]))
-            .as_deref(),
+            problem(&head(&[("content-type", "application/json; charset=latin-1")])).as_deref(),
             Some("application/json; charset=latin-1")
         );
     }
@@ -125,9 +105,6 @@ mod tests {
     fn missing_content_type_matters_only_with_a_body() {
         assert_eq!(problem(&head(&[])), None);
         assert_eq!(problem(&head(&[("content-length", "0")])), None);
-        assert_eq!(
-            problem(&head(&[("content-length", "5")])).as_deref(),
-            Some("no Content-Type")
-        );
+        assert_eq!(problem(&head(&[("content-length", "5")])).as_deref(), Some("no Content-Type"));
     }
 }

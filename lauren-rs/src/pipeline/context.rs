@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 
+use super::metadata::{FromMetadata, MetaValue};
 use super::params::{PathParams, RawOrDecoded};
 use super::route::Route;
 use crate::body::{ReadError, RequestBody};
@@ -40,6 +41,8 @@ pub struct ExecutionContext<'r> {
     params: PathParams,
     body: BodyState,
     body_limit: usize,
+    /// Per-request metadata writes; empty (unallocated) unless someone writes.
+    overlay: Vec<(Cow<'static, str>, MetaValue)>,
 }
 
 enum BodyState {
@@ -62,13 +65,7 @@ impl<'r> ExecutionContext<'r> {
         body: RequestBody,
         body_limit: usize,
     ) -> Self {
-        Self {
-            route,
-            head,
-            params,
-            body: BodyState::Unread(body),
-            body_limit,
-        }
+        Self { route, head, params, body: BodyState::Unread(body), body_limit, overlay: Vec::new() }
     }
 
     /// The controller type's name, e.g. `OrdersController`.
@@ -138,9 +135,7 @@ impl<'r> ExecutionContext<'r> {
     /// The first value of a query parameter, decoded (`+` is a space).
     pub fn query_param(&self, name: &str) -> Option<Cow<'_, str>> {
         let query = self.head.uri.query()?;
-        form_urlencoded::parse(query.as_bytes())
-            .find(|(key, _)| key == name)
-            .map(|(_, v)| v)
+        form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v)
     }
 
     /// The request's cookie of that name, as sent.
@@ -155,6 +150,63 @@ impl<'r> ExecutionContext<'r> {
                 let (key, value) = pair.trim().split_once('=')?;
                 (key.trim() == name).then(|| value.trim().trim_matches('"'))
             })
+    }
+
+    /// Metadata by key, read as `T`: values written for this request first, then the route's
+    /// `#[set_metadata]`, then the controller's. `None` if absent or of another shape.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # fn f(ctx: &ExecutionContext<'_>) {
+    /// let action = ctx.metadata::<&str>("audit_action").unwrap_or("unknown");
+    /// let limit = ctx.metadata::<u32>("rate_limit");
+    /// # }
+    /// ```
+    pub fn metadata<'a, T: FromMetadata<'a>>(&'a self, key: &str) -> Option<T> {
+        self.metadata_value(key).and_then(T::from_metadata)
+    }
+
+    /// The raw metadata value of a key.
+    pub fn metadata_value(&self, key: &str) -> Option<&MetaValue> {
+        self.overlay
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .or_else(|| self.route.metadata.get(key))
+    }
+
+    /// Sets a metadata value for the rest of this request only: later interceptors, extractors
+    /// and the handler read it; the next request does not.
+    pub fn set_metadata(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<MetaValue>) {
+        self.overlay.push((key.into(), value.into()));
+    }
+
+    /// Every effective metadata key and value (this request's writes first).
+    pub fn metadata_entries(&self) -> Vec<(&str, &MetaValue)> {
+        let mut entries: Vec<(&str, &MetaValue)> = Vec::new();
+        for (key, value) in self.overlay.iter().rev() {
+            if !entries.iter().any(|(k, _)| *k == key) {
+                entries.push((key, value));
+            }
+        }
+        for (key, value) in self.route.metadata.iter() {
+            if !entries.iter().any(|(k, _)| *k == key) {
+                entries.push((key, value));
+            }
+        }
+        entries
+    }
+
+    /// Typed per-request values (the request's extensions): share data between interceptors
+    /// and handlers of one request.
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.head.extensions
+    }
+
+    /// Typed per-request values, mutably.
+    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+        &mut self.head.extensions
     }
 
     /// The configured body limit in bytes.
@@ -201,5 +253,11 @@ impl<'r> ExecutionContext<'r> {
 
     pub(crate) fn route(&self) -> &'r Route {
         self.route
+    }
+
+    /// True when no interceptor will see the handler's value, so it may be rendered at once.
+    #[doc(hidden)]
+    pub fn renders_directly(&self) -> bool {
+        self.route.chain.is_empty()
     }
 }

@@ -2,6 +2,7 @@
 
 mod content_type;
 mod context;
+mod metadata;
 mod params;
 mod route;
 
@@ -12,11 +13,15 @@ use http::StatusCode;
 use http::header::ALLOW;
 
 pub use self::context::{ExecutionContext, Request};
+pub(crate) use self::metadata::RouteMetadata;
+pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
 pub(crate) use self::route::Route;
 use crate::app::AppInner;
 use crate::body::{Body, RequestBody};
 use crate::error::HttpError;
+use crate::interceptors::CallHandler;
+use crate::reply::Reply;
 use crate::router::{Lookup, PathEntry, normalize_request_path};
 
 /// Serves one request. Never fails and never unwinds: every outcome is a response.
@@ -26,16 +31,10 @@ pub(crate) async fn dispatch(
 ) -> http::Response<Body> {
     let (head, body) = request.into_parts();
     let raw_path = head.uri.path();
-    let (route, params) = match app
-        .router
-        .at(&head.method, normalize_request_path(raw_path))
-    {
+    let (route, params) = match app.router.at(&head.method, normalize_request_path(raw_path)) {
         Lookup::Found { route, params } => {
             let route = &app.routes[route];
-            (
-                route,
-                PathParams::from_match(raw_path, &params, route.param_names.len()),
-            )
+            (route, PathParams::from_match(raw_path, &params, route.param_names.len()))
         }
         Lookup::MethodNotAllowed(entry) => {
             return method_not_allowed(&head.method, raw_path, entry);
@@ -52,12 +51,23 @@ pub(crate) async fn dispatch(
     }
 
     let mut ctx = ExecutionContext::new(route, head, params, body, app.options.body_limit);
-    let call = (route.descriptor.handler)(&*route.instance, &mut ctx);
-    match AssertUnwindSafe(call).catch_unwind().await {
-        Ok(Ok(response)) => response,
+    // A route without interceptors calls its handler directly (which renders at once).
+    let outcome = if route.chain.is_empty() {
+        AssertUnwindSafe(call_handler(&mut ctx)).catch_unwind().await
+    } else {
+        AssertUnwindSafe(CallHandler::new(&route.chain).handle(&mut ctx)).catch_unwind().await
+    };
+    match outcome {
+        Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(err)) => err.into_response(),
         Err(_) => HttpError::panic().into_response(),
     }
+}
+
+/// The innermost step of every chain: extraction, then the handler.
+pub(crate) async fn call_handler(ctx: &mut ExecutionContext<'_>) -> Result<Reply, HttpError> {
+    let route = ctx.route();
+    (route.descriptor.handler)(&*route.instance, ctx).await
 }
 
 fn method_not_allowed(

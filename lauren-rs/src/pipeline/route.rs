@@ -1,6 +1,8 @@
 //! A route as frozen at startup: everything the request path needs, resolved once.
 
+use super::metadata::RouteMetadata;
 use crate::descriptor::{ControllerDescriptor, Instance, RouteDescriptor};
+use crate::interceptors::InterceptorInstance;
 
 /// One servable route.
 pub(crate) struct Route {
@@ -14,6 +16,10 @@ pub(crate) struct Route {
     pub(crate) var_slots: Box<[usize]>,
     /// The controller instance the handler runs on.
     pub(crate) instance: Instance,
+    /// Global -> module -> controller -> route interceptors, outermost first.
+    pub(crate) chain: Box<[InterceptorInstance]>,
+    /// Route metadata over controller metadata.
+    pub(crate) metadata: RouteMetadata,
 }
 
 impl Route {

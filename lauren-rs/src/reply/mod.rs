@@ -2,6 +2,7 @@
 
 mod parts;
 mod response;
+mod value;
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 pub use self::parts::IntoHeaders;
 pub use self::response::{Response, SameSite, SetCookie};
+pub use self::value::Reply;
 use crate::body::Body;
 use crate::error::HttpError;
 use crate::extract::Json;
@@ -37,13 +39,33 @@ pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
 pub trait IntoReply {
     /// Renders the value as a complete HTTP response.
     fn into_response(self) -> http::Response<Body>;
+
+    /// The status the value will render with, known before rendering (for [`Reply::status`]).
+    fn status(&self) -> StatusCode {
+        StatusCode::OK
+    }
+
+    /// The value as JSON without rendering it, when it is JSON-like (for [`Reply::to_json`]).
+    fn to_json(&self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
+/// The bytes of a rendered whole body, without consuming it.
+pub(crate) fn rendered_bytes(response: &http::Response<Body>) -> Option<Bytes> {
+    use futures_util::FutureExt as _;
+    use http_body_util::BodyExt as _;
+    // A `Full` body is ready at once; cloning it clones a `Bytes` handle, not the data.
+    let collected = response.body().clone().collect().now_or_never()?;
+    match collected {
+        Ok(collected) => Some(collected.to_bytes()),
+        Err(never) => match never {},
+    }
 }
 
 pub(crate) fn with_content_type(body: Bytes, content_type: &'static str) -> http::Response<Body> {
     let mut response = http::Response::new(Body::from(body));
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -61,6 +83,10 @@ impl IntoReply for () {
         *response.status_mut() = StatusCode::NO_CONTENT;
         response
     }
+
+    fn status(&self) -> StatusCode {
+        StatusCode::NO_CONTENT
+    }
 }
 
 impl<T: IntoReply> IntoReply for Option<T> {
@@ -70,17 +96,33 @@ impl<T: IntoReply> IntoReply for Option<T> {
             None => ().into_response(),
         }
     }
+
+    fn status(&self) -> StatusCode {
+        self.as_ref().map_or(StatusCode::NO_CONTENT, IntoReply::status)
+    }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        self.as_ref().and_then(IntoReply::to_json)
+    }
 }
 
 impl IntoReply for String {
     fn into_response(self) -> http::Response<Body> {
         with_content_type(Bytes::from(self), TEXT_PLAIN)
     }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        Some(serde_json::Value::String(self.clone()))
+    }
 }
 
 impl IntoReply for &'static str {
     fn into_response(self) -> http::Response<Body> {
         with_content_type(Bytes::from_static(self.as_bytes()), TEXT_PLAIN)
+    }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        Some(serde_json::Value::String((*self).to_owned()))
     }
 }
 
@@ -103,11 +145,19 @@ impl<T: Serialize> IntoReply for Json<T> {
             Err(err) => err.into_response(),
         }
     }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(&self.0).ok()
+    }
 }
 
 impl IntoReply for serde_json::Value {
     fn into_response(self) -> http::Response<Body> {
         Json(self).into_response()
+    }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        Some(self.clone())
     }
 }
 
@@ -115,20 +165,19 @@ impl IntoReply for HttpError {
     fn into_response(self) -> http::Response<Body> {
         HttpError::into_response(self)
     }
+
+    fn status(&self) -> StatusCode {
+        HttpError::status(self)
+    }
 }
 
 impl IntoReply for http::Response<Body> {
     fn into_response(self) -> http::Response<Body> {
         self
     }
-}
 
-impl<T: IntoReply, E: Into<HttpError>> IntoReply for Result<T, E> {
-    fn into_response(self) -> http::Response<Body> {
-        match self {
-            Ok(value) => value.into_response(),
-            Err(err) => err.into().into_response(),
-        }
+    fn status(&self) -> StatusCode {
+        http::Response::status(self)
     }
 }
 
@@ -137,6 +186,14 @@ impl<T: IntoReply> IntoReply for (StatusCode, T) {
         let mut response = self.1.into_response();
         *response.status_mut() = self.0;
         response
+    }
+
+    fn status(&self) -> StatusCode {
+        self.0
+    }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        self.1.to_json()
     }
 }
 
@@ -148,6 +205,38 @@ impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
             Ok(()) => response,
             Err(err) => err.into_response(),
         }
+    }
+
+    fn status(&self) -> StatusCode {
+        self.0
+    }
+
+    fn to_json(&self) -> Option<serde_json::Value> {
+        self.2.to_json()
+    }
+}
+
+/// What a handler's return value becomes: a [`Reply`], or the error it carries.
+///
+/// `Result<T, E>` returns are split here, so interceptors see a handler's error as `Err`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a handler",
+    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
+)]
+pub trait HandlerOutput {
+    /// Converts, rendering at once when `render_now` (no interceptor will look at the value).
+    fn into_reply(self, render_now: bool) -> Result<Reply, HttpError>;
+}
+
+impl<T: IntoReply + Send + 'static> HandlerOutput for T {
+    fn into_reply(self, render_now: bool) -> Result<Reply, HttpError> {
+        Ok(if render_now { Reply::rendered(self.into_response()) } else { Reply::new(self) })
+    }
+}
+
+impl<T: IntoReply + Send + 'static, E: Into<HttpError>> HandlerOutput for Result<T, E> {
+    fn into_reply(self, render_now: bool) -> Result<Reply, HttpError> {
+        self.map_err(Into::into).and_then(|value| value.into_reply(render_now))
     }
 }
 

@@ -36,9 +36,7 @@ where
     K: TryInto<HeaderName>,
     V: TryInto<HeaderValue>,
 {
-    let name = name
-        .try_into()
-        .map_err(|_| HttpError::internal("InvalidHeaderName"))?;
+    let name = name.try_into().map_err(|_| HttpError::internal("InvalidHeaderName"))?;
     let value = value.try_into().map_err(|_| {
         HttpError::internal("InvalidHeaderValue").with_detail("header", name.as_str())
     })?;
@@ -52,8 +50,7 @@ where
     V: TryInto<HeaderValue>,
 {
     fn apply(self, map: &mut HeaderMap) -> Result<(), HttpError> {
-        self.into_iter()
-            .try_for_each(|(name, value)| insert_pair(map, name, value))
+        self.into_iter().try_for_each(|(name, value)| insert_pair(map, name, value))
     }
 }
 
@@ -63,7 +60,6 @@ where
     V: TryInto<HeaderValue>,
 {
     fn apply(self, map: &mut HeaderMap) -> Result<(), HttpError> {
-        self.into_iter()
-            .try_for_each(|(name, value)| insert_pair(map, name, value))
+        self.into_iter().try_for_each(|(name, value)| insert_pair(map, name, value))
     }
 }

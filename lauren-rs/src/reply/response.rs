@@ -40,22 +40,14 @@ impl Response {
         if let Some(content_type) = content_type {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
-        Self {
-            status: StatusCode::OK,
-            headers,
-            body,
-            error: None,
-        }
+        Self { status: StatusCode::OK, headers, body, error: None }
     }
 
     /// 200 with `value` as compact JSON.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Self {
         match json_bytes(value) {
             Ok(bytes) => Self::with_body(bytes, Some(APPLICATION_JSON)),
-            Err(err) => Self {
-                error: Some(err),
-                ..Self::empty()
-            },
+            Err(err) => Self { error: Some(err), ..Self::empty() },
         }
     }
 
@@ -76,28 +68,19 @@ impl Response {
 
     /// 204 with no body and no content-type.
     pub fn empty() -> Self {
-        Self {
-            status: StatusCode::NO_CONTENT,
-            ..Self::with_body(Bytes::new(), None)
-        }
+        Self { status: StatusCode::NO_CONTENT, ..Self::with_body(Bytes::new(), None) }
     }
 
     /// 201 with a `location` header and no body.
     pub fn created(location: impl AsRef<str>) -> Self {
-        Self {
-            status: StatusCode::CREATED,
-            ..Self::with_body(Bytes::new(), None)
-        }
-        .with_header(LOCATION, location.as_ref())
+        Self { status: StatusCode::CREATED, ..Self::with_body(Bytes::new(), None) }
+            .with_header(LOCATION, location.as_ref())
     }
 
     /// 307 Temporary Redirect to `location` (change it with [`with_status`](Self::with_status)).
     pub fn redirect(location: impl AsRef<str>) -> Self {
-        Self {
-            status: StatusCode::TEMPORARY_REDIRECT,
-            ..Self::with_body(Bytes::new(), None)
-        }
-        .with_header(LOCATION, location.as_ref())
+        Self { status: StatusCode::TEMPORARY_REDIRECT, ..Self::with_body(Bytes::new(), None) }
+            .with_header(LOCATION, location.as_ref())
     }
 
     /// Sets the status.
@@ -137,8 +120,7 @@ impl Response {
                 self.headers.append(SET_COOKIE, value);
             }
             Err(_) => {
-                self.error
-                    .get_or_insert(HttpError::internal("InvalidCookie"));
+                self.error.get_or_insert(HttpError::internal("InvalidCookie"));
             }
         }
         self
@@ -169,6 +151,10 @@ impl IntoReply for Response {
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers;
         response
+    }
+
+    fn status(&self) -> StatusCode {
+        self.status
     }
 }
 
@@ -287,22 +273,14 @@ mod tests {
 
     #[test]
     fn cookie_renders_like_lauren() {
-        let cookie = SetCookie::new("sid", "abc")
-            .max_age(60)
-            .path("/")
-            .http_only()
-            .same_site(SameSite::Lax);
-        assert_eq!(
-            cookie.to_string(),
-            "sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax"
-        );
+        let cookie =
+            SetCookie::new("sid", "abc").max_age(60).path("/").http_only().same_site(SameSite::Lax);
+        assert_eq!(cookie.to_string(), "sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax");
     }
 
     #[test]
     fn invalid_header_becomes_a_500_not_a_panic() {
-        let response = Response::text("x")
-            .with_header("bad header", "v")
-            .into_response();
+        let response = Response::text("x").with_header("bad header", "v").into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

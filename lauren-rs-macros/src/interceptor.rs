@@ -1,0 +1,94 @@
+//! `#[interceptor]` on a struct, and the `#[use_interceptors(A, B)]` lists that attach them.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Attribute, ItemStruct, Token, Type};
+
+use crate::errors::Errors;
+use crate::stacked::strip_marker;
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    if !args.is_empty() {
+        return Err(syn::Error::new_spanned(args, "`#[interceptor]` takes no arguments"));
+    }
+    let item: ItemStruct = syn::parse2(item.clone()).map_err(|_| {
+        syn::Error::new_spanned(
+            item.clone().into_iter().take(3).collect::<TokenStream>(),
+            "`#[interceptor]` goes on a struct: `#[interceptor] struct Logging;` then `impl Interceptor for Logging { .. }`",
+        )
+    })?;
+    if !item.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(&item.generics, "interceptors cannot be generic"));
+    }
+    let private = quote!(::lauren::__private);
+    let ident = &item.ident;
+    let name = ident.to_string();
+    let assert = quote_spanned!(ident.span()=> #private::assert_interceptor::<#ident>());
+    Ok(quote! {
+        #item
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            const _: () = #assert;
+
+            static __LAUREN_INTERCEPTOR: #private::InterceptorDescriptor = #private::InterceptorDescriptor {
+                type_name: #name,
+                type_id: #private::type_id_of::<#ident>,
+                scope: #private::Scope::Singleton,
+                construct: #private::construct_interceptor::<#ident>,
+            };
+
+            #[automatically_derived]
+            impl #private::InterceptorType for #ident {
+                fn descriptor() -> &'static #private::InterceptorDescriptor {
+                    &__LAUREN_INTERCEPTOR
+                }
+            }
+
+            #private::inventory::submit! {
+                #private::InterceptorRegistration(&__LAUREN_INTERCEPTOR)
+            }
+        };
+    })
+}
+
+/// The interceptors of every `#[use_interceptors]` among `attrs`, outermost first: later
+/// attributes wrap earlier ones (decorators apply bottom-up), and inside one attribute the first
+/// listed is outermost.
+pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Vec<Type> {
+    let mut groups: Vec<Vec<Type>> = Vec::new();
+    for attr in attrs
+        .iter()
+        .filter(|a| a.path().segments.last().is_some_and(|s| s.ident == "use_interceptors"))
+    {
+        match &attr.meta {
+            syn::Meta::List(list) => {
+                let parser = Punctuated::<Type, Token![,]>::parse_terminated;
+                match syn::parse::Parser::parse2(parser, strip_marker(list.tokens.clone())) {
+                    Ok(types) => groups.push(types.into_iter().collect()),
+                    Err(err) => errors.push(syn::Error::new(
+                        err.span(),
+                        "expected interceptor types: `#[use_interceptors(Logging, Timing)]`",
+                    )),
+                }
+            }
+            _ => errors.spanned(
+                attr,
+                "`#[use_interceptors]` needs the interceptors to attach: `#[use_interceptors(Logging, Timing)]`",
+            ),
+        }
+    }
+    groups.into_iter().rev().flatten().collect()
+}
+
+/// `&[<A as InterceptorType>::descriptor, ..]`, each checked at the user's token.
+pub(crate) fn expand_refs(types: &[Type]) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    let refs = types
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> <#ty as #private::InterceptorType>::descriptor));
+    quote!(&[#(#refs),*])
+}

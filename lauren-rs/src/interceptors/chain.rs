@@ -1,0 +1,40 @@
+//! `CallHandler`: the rest of a pre-built chain, walked by slicing.
+
+use super::InterceptorInstance;
+use crate::error::HttpError;
+use crate::pipeline::ExecutionContext;
+use crate::reply::Reply;
+
+/// The rest of the chain after the current interceptor: more interceptors, then extraction and
+/// the handler.
+///
+/// It is `Copy`: [`handle`](Self::handle) may be called again (the handler then runs again).
+#[derive(Clone, Copy)]
+pub struct CallHandler<'a> {
+    rest: &'a [InterceptorInstance],
+}
+
+impl<'a> CallHandler<'a> {
+    pub(crate) fn new(rest: &'a [InterceptorInstance]) -> Self {
+        Self { rest }
+    }
+
+    /// Runs the rest of the chain and returns its reply (or its error).
+    pub async fn handle(self, ctx: &mut ExecutionContext<'_>) -> Result<Reply, HttpError> {
+        match self.rest.split_first() {
+            Some((first, rest)) => first.inner.intercept_dyn(ctx, CallHandler { rest }).await,
+            None => crate::pipeline::call_handler(ctx).await,
+        }
+    }
+
+    /// How many interceptors are still ahead.
+    pub fn remaining(&self) -> usize {
+        self.rest.len()
+    }
+}
+
+impl std::fmt::Debug for CallHandler<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.rest).finish()
+    }
+}

@@ -1,0 +1,133 @@
+//! Around interceptors (Lauren's / NestJS's model): code before and after the rest of the chain.
+
+mod chain;
+mod list;
+
+use std::any::TypeId;
+use std::future::Future;
+use std::sync::Arc;
+
+pub use self::chain::CallHandler;
+pub use self::list::IntoInterceptors;
+use crate::descriptor::{BoxFuture, Scope};
+use crate::error::HttpError;
+use crate::pipeline::ExecutionContext;
+use crate::reply::Reply;
+
+/// Wraps the rest of the chain: run code before it, decide whether to run it, and look at or
+/// replace what it returns.
+///
+/// ```
+/// use lauren::prelude::*;
+///
+/// #[derive(Default)]
+/// #[interceptor]
+/// struct Timing;
+///
+/// impl Interceptor for Timing {
+///     async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+///         let started = std::time::Instant::now();
+///         let reply = next.handle(ctx).await?;
+///         Ok(reply.with_header("x-elapsed-us", started.elapsed().as_micros().to_string()))
+///     }
+/// }
+/// ```
+///
+/// - Not calling `next.handle(ctx)` short-circuits: extraction and the handler are skipped, and
+///   the outer interceptors still wrap what this one returns.
+/// - Calling it twice runs the rest of the chain (and the handler) twice.
+/// - An `Err` from inside passes through `?`; match on it to turn it into a fallback `Ok`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an interceptor",
+    label = "not an interceptor",
+    note = "add `impl Interceptor for {Self} {{ async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {{ next.handle(ctx).await }} }}`"
+)]
+pub trait Interceptor: Send + Sync + 'static {
+    /// Runs around the rest of the chain.
+    fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> impl Future<Output = Result<Reply, HttpError>> + Send;
+}
+
+/// An interceptor behind a pointer: what a chain holds.
+pub(crate) trait DynInterceptor: Send + Sync + 'static {
+    fn intercept_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> BoxFuture<'a, Result<Reply, HttpError>>;
+}
+
+impl<T: Interceptor> DynInterceptor for T {
+    fn intercept_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> BoxFuture<'a, Result<Reply, HttpError>> {
+        Box::pin(self.intercept(ctx, next))
+    }
+}
+
+/// A shared interceptor instance, as stored in chains.
+#[derive(Clone)]
+pub struct InterceptorInstance {
+    pub(crate) inner: Arc<dyn DynInterceptor>,
+    pub(crate) type_name: &'static str,
+}
+
+impl InterceptorInstance {
+    /// Wraps a built interceptor.
+    pub fn new<T: Interceptor>(interceptor: T) -> Self {
+        Self::from_arc(Arc::new(interceptor))
+    }
+
+    pub(crate) fn from_arc<T: Interceptor>(interceptor: Arc<T>) -> Self {
+        Self {
+            inner: interceptor,
+            type_name: crate::error::short_type_name::<T>(),
+        }
+    }
+}
+
+impl std::fmt::Debug for InterceptorInstance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.type_name)
+    }
+}
+
+/// How to build an interceptor type named in `#[use_interceptors(..)]` or a module.
+#[derive(Debug)]
+pub struct InterceptorDescriptor {
+    /// The type's name.
+    pub type_name: &'static str,
+    /// The type's identity: a type attached at several places shares one singleton.
+    pub type_id: fn() -> TypeId,
+    /// Its scope (singleton until the DI container lands).
+    pub scope: Scope,
+    /// Builds an instance.
+    pub construct: fn() -> InterceptorInstance,
+}
+
+/// Implemented by `#[interceptor]`: the type is registered and may be attached by name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an interceptor",
+    label = "not an interceptor",
+    note = "declare it with `#[interceptor] struct {Self};` and add `impl Interceptor for {Self} {{ async fn intercept(..) }}`"
+)]
+pub trait InterceptorType: Interceptor {
+    /// The generated descriptor.
+    fn descriptor() -> &'static InterceptorDescriptor;
+}
+
+/// What `#[interceptor]` submits to the global registry.
+#[derive(Debug)]
+pub struct InterceptorRegistration(pub &'static InterceptorDescriptor);
+
+inventory::collect!(InterceptorRegistration);
+
+/// Every `#[interceptor]` type compiled into this binary.
+pub fn registered_interceptors() -> impl Iterator<Item = &'static InterceptorDescriptor> {
+    inventory::iter::<InterceptorRegistration>.into_iter().map(|r| r.0)
+}

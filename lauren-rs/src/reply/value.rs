@@ -1,0 +1,205 @@
+//! `Reply`: a handler's value on its way out, type-erased but not yet serialized.
+
+use std::any::Any;
+
+use http::StatusCode;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use super::parts::insert_pair;
+use super::{IntoHeaders, IntoReply};
+use crate::body::Body;
+use crate::error::HttpError;
+
+/// What a handler returned, as interceptors see it: inspect it, replace it, add headers or change
+/// the status. It is rendered once, after the whole chain has unwound.
+///
+/// ```
+/// use lauren::{Json, Reply, StatusCode};
+///
+/// let mut reply = Reply::new(Json(vec![1, 2, 3]));
+/// assert_eq!(reply.downcast_ref::<Json<Vec<i32>>>().map(|j| j.0.len()), Some(3));
+/// if let Some(Json(items)) = reply.downcast_mut::<Json<Vec<i32>>>() {
+///     items.push(4);
+/// }
+/// assert_eq!(reply.to_json(), Some(serde_json::json!([1, 2, 3, 4])));
+/// let reply = reply.with_status(StatusCode::ACCEPTED).with_header("x-count", "4");
+/// assert_eq!(reply.status(), StatusCode::ACCEPTED);
+/// ```
+pub struct Reply {
+    inner: Inner,
+    status: Option<StatusCode>,
+    headers: HeaderMap,
+    error: Option<HttpError>,
+}
+
+enum Inner {
+    /// A route without interceptors renders at once: nobody can look at the value, so it is
+    /// not boxed.
+    Rendered(http::Response<Body>),
+    Value(Box<dyn ErasedValue>),
+}
+
+/// A reply value behind a pointer, still downcastable.
+trait ErasedValue: Send {
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+    fn render(self: Box<Self>) -> http::Response<Body>;
+    fn status(&self) -> StatusCode;
+    fn to_json(&self) -> Option<Value>;
+}
+
+impl<T: IntoReply + Send + 'static> ErasedValue for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+    fn render(self: Box<Self>) -> http::Response<Body> {
+        (*self).into_response()
+    }
+    fn status(&self) -> StatusCode {
+        IntoReply::status(self)
+    }
+    fn to_json(&self) -> Option<Value> {
+        IntoReply::to_json(self)
+    }
+}
+
+impl Reply {
+    /// Wraps any reply value, keeping it inspectable.
+    pub fn new<T: IntoReply + Send + 'static>(value: T) -> Self {
+        Self::from_inner(Inner::Value(Box::new(value)))
+    }
+
+    pub(crate) fn rendered(response: http::Response<Body>) -> Self {
+        Self::from_inner(Inner::Rendered(response))
+    }
+
+    fn from_inner(inner: Inner) -> Self {
+        Self { inner, status: None, headers: HeaderMap::new(), error: None }
+    }
+
+    /// The value, if it is a `T`.
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        match &self.inner {
+            Inner::Value(value) => value.as_any().downcast_ref(),
+            Inner::Rendered(_) => None,
+        }
+    }
+
+    /// The value, mutably, if it is a `T`.
+    pub fn downcast_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        match &mut self.inner {
+            Inner::Value(value) => value.as_any_mut().downcast_mut(),
+            Inner::Rendered(_) => None,
+        }
+    }
+
+    /// Takes the value out if it is a `T`; otherwise gives the reply back unchanged.
+    pub fn into_inner<T: 'static>(self) -> Result<T, Self> {
+        match self.inner {
+            Inner::Value(value) if value.as_any().is::<T>() => match value.into_any().downcast() {
+                Ok(value) => Ok(*value),
+                Err(_) => unreachable!("`is::<T>()` was checked just above"),
+            },
+            inner => Err(Self { inner, ..self }),
+        }
+    }
+
+    /// Replaces the value, keeping the status and headers set on this reply.
+    pub fn replace<T: IntoReply + Send + 'static>(&mut self, value: T) {
+        self.inner = Inner::Value(Box::new(value));
+    }
+
+    /// The value as JSON, if it is JSON-like (`Json<T>`, `serde_json::Value`, text, or a status
+    /// tuple around one).
+    pub fn to_json(&self) -> Option<Value> {
+        match &self.inner {
+            Inner::Value(value) => value.to_json(),
+            Inner::Rendered(response) => {
+                serde_json::from_slice(&crate::reply::rendered_bytes(response)?).ok()
+            }
+        }
+    }
+
+    /// The status the reply will have: one set with [`with_status`](Self::with_status), else the
+    /// value's own (204 for `()`, the tuple's for `(StatusCode, T)`, ..).
+    pub fn status(&self) -> StatusCode {
+        self.status.unwrap_or_else(|| match &self.inner {
+            Inner::Value(value) => value.status(),
+            Inner::Rendered(response) => response.status(),
+        })
+    }
+
+    /// Headers added to this reply (they replace same-named headers of the rendered value).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Overrides the status.
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds a header, replacing any of the same name (an invalid one renders as a 500).
+    #[must_use]
+    pub fn with_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        if let Err(err) = insert_pair(&mut self.headers, name, value) {
+            self.error.get_or_insert(err);
+        }
+        self
+    }
+
+    /// Renders the reply: the one serialization of the request.
+    pub fn into_response(self) -> http::Response<Body> {
+        if let Some(err) = self.error {
+            return err.into_response();
+        }
+        let mut response = match self.inner {
+            Inner::Rendered(response) => response,
+            Inner::Value(value) => value.render(),
+        };
+        if let Some(status) = self.status {
+            *response.status_mut() = status;
+        }
+        match self.headers.apply(response.headers_mut()) {
+            Ok(()) => response,
+            Err(err) => err.into_response(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status())
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+impl IntoReply for Reply {
+    fn into_response(self) -> http::Response<Body> {
+        Reply::into_response(self)
+    }
+
+    fn status(&self) -> StatusCode {
+        Reply::status(self)
+    }
+
+    fn to_json(&self) -> Option<Value> {
+        Reply::to_json(self)
+    }
+}

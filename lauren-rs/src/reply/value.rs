@@ -102,6 +102,8 @@ impl Reply {
     }
 
     /// Takes the value out if it is a `T`; otherwise gives the reply back unchanged.
+    // Giving the reply back whole on a miss is the point, as `Box::downcast` does.
+    #[allow(clippy::result_large_err)]
     pub fn into_inner<T: 'static>(self) -> Result<T, Self> {
         match self.inner {
             Inner::Value(value) if value.as_any().is::<T>() => match value.into_any().downcast() {

@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, ItemStruct, Token, Type};
@@ -25,15 +26,12 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let name = ident.to_string();
-    let assert = quote_spanned!(ident.span()=> #private::assert_interceptor::<#ident>());
     Ok(quote! {
         #item
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
-            const _: () = #assert;
-
             static __LAUREN_INTERCEPTOR: #private::InterceptorDescriptor = #private::InterceptorDescriptor {
                 type_name: #name,
                 type_id: #private::type_id_of::<#ident>,

@@ -121,8 +121,9 @@ pub mod __private {
         Arc::new(T::default())
     }
 
-    /// A singleton interceptor built with `Default`.
-    pub fn construct_interceptor<T: Interceptor + Default>() -> InterceptorInstance {
+    /// A singleton interceptor built with `Default`. Bounded by `InterceptorType`, whose impl
+    /// already reports a missing `Interceptor`, so a user sees that error once.
+    pub fn construct_interceptor<T: InterceptorType + Default>() -> InterceptorInstance {
         InterceptorInstance::new(T::default())
     }
 
@@ -130,9 +131,6 @@ pub mod __private {
     pub fn type_id_of<T: Any>() -> std::any::TypeId {
         std::any::TypeId::of::<T>()
     }
-
-    /// Names the trait so `on_unimplemented` lands on the user's type.
-    pub const fn assert_interceptor<T: Interceptor>() {}
 
     /// Turns a handler's return value into the chain's result; renders at once when the route
     /// has no interceptor to look at it.

@@ -84,10 +84,7 @@ impl InterceptorInstance {
     }
 
     pub(crate) fn from_arc<T: Interceptor>(interceptor: Arc<T>) -> Self {
-        Self {
-            inner: interceptor,
-            type_name: crate::error::short_type_name::<T>(),
-        }
+        Self { inner: interceptor, type_name: crate::error::short_type_name::<T>() }
     }
 }
 

@@ -1,0 +1,204 @@
+//! Short-circuits, running the chain twice, and what interceptors do with the `Reply`.
+
+use lauren::prelude::*;
+use lauren::testing::TestClient;
+use serde_json::{Value, json};
+
+use crate::support::{G1, record, take};
+
+/// Answers from "cache" without calling the rest of the chain.
+#[derive(Default)]
+#[interceptor]
+struct Cache;
+
+impl Interceptor for Cache {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        if ctx.headers().contains_key("x-cached") {
+            record(ctx, "cache:hit");
+            return Ok(Reply::new("cached"));
+        }
+        next.handle(ctx).await
+    }
+}
+
+/// Runs the rest of the chain twice and keeps the second reply.
+#[derive(Default)]
+#[interceptor]
+struct Twice;
+
+impl Interceptor for Twice {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let _first = next.handle(ctx).await?;
+        next.handle(ctx).await
+    }
+}
+
+/// Edits the handler's JSON value in place, then decorates the reply.
+#[derive(Default)]
+#[interceptor]
+struct Enrich;
+
+impl Interceptor for Enrich {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let mut reply = next.handle(ctx).await?;
+        let seen = reply.to_json().unwrap_or(Value::Null);
+        if let Some(Json(value)) = reply.downcast_mut::<Json<Value>>() {
+            value["enriched"] = json!(true);
+        }
+        Ok(reply
+            .with_header("x-seen", seen.to_string())
+            .with_header("x-status-before", reply_status(&seen))
+            .with_status(StatusCode::ACCEPTED))
+    }
+}
+
+fn reply_status(seen: &Value) -> String {
+    if seen.is_null() { "none".to_owned() } else { "json".to_owned() }
+}
+
+/// Replaces whatever the handler returned with `()`.
+#[derive(Default)]
+#[interceptor]
+struct Silence;
+
+impl Interceptor for Silence {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let mut reply = next.handle(ctx).await?;
+        let before = reply.status();
+        reply.replace(());
+        Ok(reply.with_header("x-before", before.as_u16().to_string()))
+    }
+}
+
+/// Takes the typed value out and answers something else built from it.
+#[derive(Default)]
+#[interceptor]
+struct Unwrap;
+
+impl Interceptor for Unwrap {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        match next.handle(ctx).await?.into_inner::<(StatusCode, String)>() {
+            Ok((status, text)) => Ok(Reply::new(format!("{} said {text}", status.as_u16()))),
+            Err(other) => Ok(other),
+        }
+    }
+}
+
+#[derive(Default)]
+struct ReplyController;
+
+#[controller("/rp")]
+impl ReplyController {
+    #[use_interceptors(G1, Cache)]
+    #[get("/needs-query")]
+    async fn needs_query(&self, q: String, ctx: &ExecutionContext<'_>) -> String {
+        record(ctx, "handler");
+        q
+    }
+
+    #[use_interceptors(Twice)]
+    #[get("/twice")]
+    async fn twice(&self, ctx: &ExecutionContext<'_>) -> &'static str {
+        record(ctx, "handler");
+        "twice"
+    }
+
+    #[use_interceptors(Enrich)]
+    #[get("/enrich")]
+    async fn enrich(&self) -> Json<Value> {
+        Json(json!({"id": 1}))
+    }
+
+    #[use_interceptors(Silence)]
+    #[post("/silence")]
+    async fn silence(&self) -> (StatusCode, &'static str) {
+        (StatusCode::CREATED, "made")
+    }
+
+    #[use_interceptors(Unwrap)]
+    #[get("/unwrap")]
+    async fn unwrap(&self) -> (StatusCode, String) {
+        (StatusCode::CREATED, "hello".to_owned())
+    }
+}
+
+#[module(controllers = [ReplyController])]
+struct ReplyModule;
+
+fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ReplyModule))
+}
+
+#[tokio::test]
+async fn short_circuit_skips_extraction_and_handler_but_outer_interceptors_wrap_it() {
+    // `q` is required: had extraction run, this would be a 422.
+    let response = client()
+        .get("/rp/needs-query")
+        .header("x-test-id", "rp-cache")
+        .header("x-cached", "1")
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), "cached");
+    assert_eq!(take("rp-cache"), ["G1:before", "cache:hit", "G1:after"]);
+}
+
+#[tokio::test]
+async fn without_the_short_circuit_extraction_runs_inside_the_chain() {
+    let response = client().get("/rp/needs-query").header("x-test-id", "rp-miss").await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(response.json::<Value>()["error"]["message"], "missing query parameter 'q'");
+    // G1's post-code is skipped: the error passed through its `?`.
+    assert_eq!(take("rp-miss"), ["G1:before"]);
+}
+
+#[tokio::test]
+async fn calling_handle_twice_runs_the_handler_twice() {
+    let response = client().get("/rp/twice").header("x-test-id", "rp-twice").await;
+    assert_eq!(response.text(), "twice");
+    assert_eq!(take("rp-twice"), ["handler", "handler"]);
+}
+
+#[tokio::test]
+async fn replies_are_inspected_and_edited_before_serialization() {
+    let response = client().get("/rp/enrich").await;
+    assert_eq!(response.status(), 202);
+    assert_eq!(response.header("x-seen"), Some(r#"{"id":1}"#));
+    assert_eq!(response.header("x-status-before"), Some("json"));
+    assert_eq!(response.json::<Value>(), json!({"id": 1, "enriched": true}));
+}
+
+#[tokio::test]
+async fn unit_from_an_interceptor_is_204() {
+    let response = client().post("/rp/silence").await;
+    assert_eq!(response.header("x-before"), Some("201"));
+    assert_eq!(response.status(), 204);
+    assert_eq!(response.header("content-type"), None);
+    assert!(response.bytes().is_empty());
+}
+
+#[tokio::test]
+async fn into_inner_takes_the_typed_value_out() {
+    let response = client().get("/rp/unwrap").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), "201 said hello");
+}

@@ -1,0 +1,15 @@
+//! `#[interceptor]` goes on a struct, not an enum, a function or an impl.
+use lauren::prelude::*;
+
+#[interceptor]
+enum Mode {
+    Fast,
+}
+
+#[interceptor]
+fn helper() {}
+
+#[interceptor(fast)]
+struct WithArgs;
+
+fn main() {}

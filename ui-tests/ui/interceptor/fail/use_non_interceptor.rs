@@ -1,0 +1,20 @@
+//! `#[use_interceptors(T)]` and a module's `interceptors` need `#[interceptor]` types.
+use lauren::prelude::*;
+
+struct NotAnInterceptor;
+
+#[derive(Default)]
+struct Orders;
+
+#[controller("/orders")]
+#[use_interceptors(NotAnInterceptor)]
+impl Orders {
+    #[use_interceptors(NotAnInterceptor)]
+    #[get]
+    async fn list(&self) {}
+}
+
+#[module(controllers = [Orders], interceptors = [NotAnInterceptor])]
+struct AppModule;
+
+fn main() {}

@@ -1,6 +1,8 @@
 //! Attribute macros of the `lauren` web framework. Use them through `lauren`, which re-exports
 //! them; generated code refers only to `::lauren::__private`.
 
+#![forbid(unsafe_code)]
+
 mod controller;
 mod errors;
 mod interceptor;

@@ -38,6 +38,8 @@
 //! The request path reads in five files: `server.rs` -> `router.rs` -> `pipeline/mod.rs` ->
 //! the generated handler entry -> `reply/mod.rs`.
 
+#![forbid(unsafe_code)]
+
 mod app;
 mod body;
 pub mod descriptor;
@@ -145,3 +147,7 @@ pub mod __private {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/interceptors.md")]
+struct InterceptorGuideDoctests;

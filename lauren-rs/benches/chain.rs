@@ -1,0 +1,137 @@
+//! Cost of the interceptor chain: the same route with 0, 1 and 3 pass-through interceptors,
+//! called in-process through the app's `tower::Service` (the full pipeline minus sockets).
+//!
+//! `cargo bench -p lauren --bench chain`. Prints ns per request and heap allocations per
+//! request; it measures, it asserts nothing.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use lauren::prelude::*;
+use tower_service::Service;
+
+/// Counts allocations so the report can say what a request allocates.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// The one `unsafe` of the workspace: a counting allocator is only possible this way.
+#[allow(unsafe_code)]
+// SAFETY: forwards every call unchanged to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+macro_rules! pass_through {
+    ($($name:ident),*) => {$(
+        #[derive(Default)]
+        #[interceptor]
+        struct $name;
+
+        impl Interceptor for $name {
+            async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+                next.handle(ctx).await
+            }
+        }
+    )*};
+}
+
+pass_through!(A, B, C);
+
+#[derive(Default)]
+struct Bench;
+
+#[controller]
+impl Bench {
+    #[get("/none")]
+    async fn none(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_interceptors(A)]
+    #[get("/one")]
+    async fn one(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_interceptors(A, B, C)]
+    #[get("/three")]
+    async fn three(&self) -> &'static str {
+        "Hello, World!"
+    }
+}
+
+#[module(controllers = [Bench])]
+struct BenchModule;
+
+const ITERATIONS: u32 = 200_000;
+
+fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &'static str) -> (Duration, f64) {
+    let mut app = app.clone();
+    let request =
+        || http::Request::get(path).body(Full::<Bytes>::default()).expect("valid request");
+    rt.block_on(async {
+        // Warm up.
+        for _ in 0..10_000 {
+            black_box(app.call(request()).await.expect("infallible"));
+        }
+        // Allocations of building the request itself, to subtract.
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        for _ in 0..1_000 {
+            black_box(request());
+        }
+        let request_allocs = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / 1_000.0;
+
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let started = Instant::now();
+        for _ in 0..ITERATIONS {
+            black_box(app.call(request()).await.expect("infallible"));
+        }
+        let elapsed = started.elapsed() / ITERATIONS;
+        let allocs = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / f64::from(ITERATIONS);
+        (elapsed, allocs - request_allocs)
+    })
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let app = LaurenFactory::create(BenchModule).build().expect("bench app builds");
+    let routes = [("/none", 0u32), ("/one", 1), ("/three", 3)];
+    // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
+    let mut best = [(Duration::MAX, 0.0); 3];
+    for _ in 0..7 {
+        for (i, (path, _)) in routes.iter().enumerate() {
+            let (time, allocs) = measure(&rt, &app, path);
+            if time < best[i].0 {
+                best[i] = (time, allocs);
+            }
+        }
+    }
+    println!("| route | interceptors | ns / request | per hop (ns) | allocations / request |");
+    println!("|---|---|---|---|---|");
+    let base = best[0].0.as_nanos() as f64;
+    for ((path, hops), (time, allocs)) in routes.iter().zip(best) {
+        let ns = time.as_nanos() as f64;
+        let per_hop = if *hops == 0 {
+            "-".to_owned()
+        } else {
+            format!("{:.0}", (ns - base) / f64::from(*hops))
+        };
+        println!("| `{path}` | {hops} | {ns:.0} | {per_hop} | {allocs:.1} |");
+    }
+}

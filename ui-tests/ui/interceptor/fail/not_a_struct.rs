@@ -12,4 +12,9 @@ fn helper() {}
 #[interceptor(fast)]
 struct WithArgs;
 
+struct Plain;
+
+#[interceptor]
+impl Plain {}
+
 fn main() {}

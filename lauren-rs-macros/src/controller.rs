@@ -169,18 +169,17 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         const _: () = {
             #(#entries)*
 
-            static __LAUREN_PROVIDER: #private::ProviderDescriptor = #private::ProviderDescriptor {
-                type_name: #type_name,
-                type_id: #private::type_id_of::<#self_ty>,
-                scope: #private::Scope::Singleton,
-                construct: #private::construct_default::<#self_ty>,
-            };
+            // `#[injectable]` if the type has it, else a `Default` singleton.
+            fn __lauren_provider() -> &'static #private::ProviderDescriptor {
+                use #private::{ViaDefault as _, ViaInjectable as _};
+                (&&#private::Probe::<#self_ty>::new()).provider()
+            }
 
             static __LAUREN_CONTROLLER: #private::ControllerDescriptor = #private::ControllerDescriptor {
                 type_name: #type_name,
                 prefix: #prefix,
                 routes: &[#(#routes),*],
-                provider: &__LAUREN_PROVIDER,
+                provider: __lauren_provider,
                 interceptors: #interceptors,
                 metadata: #metadata,
             };

@@ -32,11 +32,17 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
+            // `#[injectable]` if the type has it, else a `Default` singleton.
+            fn __lauren_provider() -> &'static #private::ProviderDescriptor {
+                use #private::{ViaDefault as _, ViaInjectable as _};
+                (&&#private::Probe::<#ident>::new()).provider()
+            }
+
             static __LAUREN_INTERCEPTOR: #private::InterceptorDescriptor = #private::InterceptorDescriptor {
                 type_name: #name,
                 type_id: #private::type_id_of::<#ident>,
-                scope: #private::Scope::Singleton,
-                construct: #private::construct_interceptor::<#ident>,
+                provider: __lauren_provider,
+                adapt: #private::adapt_interceptor::<#ident>,
             };
 
             #[automatically_derived]

@@ -5,6 +5,7 @@
 
 mod controller;
 mod errors;
+mod injectable;
 mod interceptor;
 mod metadata;
 mod module;
@@ -27,6 +28,17 @@ pub fn controller(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, module::expand)
+}
+
+/// Makes a type buildable by the container: `#[injectable]`, `#[injectable(scope = Request)]`,
+/// `#[injectable(scope = Transient, post_construct = init, pre_destruct = close)]`.
+///
+/// On a struct, `Inject<T>` / `Option<Inject<T>>` / `Vec<Inject<T>>` fields are injected
+/// (`#[inject(TOKEN)]` names a token) and other fields use `Default`. On an impl block, the
+/// `#[constructor]` fn builds it from injected arguments.
+#[proc_macro_attribute]
+pub fn injectable(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, injectable::expand)
 }
 
 /// Declares an interceptor: `#[interceptor] struct Logging;` plus `impl Interceptor for Logging`.

@@ -1,39 +1,45 @@
-//! `#[module(controllers = [..])]`: a module's descriptor.
+//! `#[module(imports = [..], controllers = [..], providers = [..], exports = [..],
+//! interceptors = [..], prefix = "/api")]`: a module's descriptor.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{ItemStruct, Token, Type, bracketed};
+use syn::{Expr, ItemStruct, LitStr, Token, Type, bracketed};
 
 mod kw {
+    syn::custom_keyword!(imports);
     syn::custom_keyword!(controllers);
+    syn::custom_keyword!(providers);
+    syn::custom_keyword!(exports);
     syn::custom_keyword!(interceptors);
+    syn::custom_keyword!(prefix);
 }
 
 /// The parsed attribute arguments.
 #[derive(Default)]
 struct Args {
+    imports: Option<Vec<Type>>,
     controllers: Option<Vec<Type>>,
+    providers: Option<Vec<Expr>>,
+    exports: Option<Vec<Expr>>,
     interceptors: Option<Vec<Type>>,
+    prefix: Option<LitStr>,
 }
 
-/// `= [A, B]` after a key; a key given twice is an error at its second use.
-fn type_list<K: syn::spanned::Spanned + quote::ToTokens>(
-    key: K,
-    name: &str,
-    slot: &mut Option<Vec<Type>>,
-    input: ParseStream<'_>,
-) -> syn::Result<()> {
-    if slot.is_some() {
-        return Err(syn::Error::new_spanned(key, format!("`{name}` specified more than once")));
+fn once<T>(slot: &Option<T>, key: &impl quote::ToTokens, name: &str) -> syn::Result<()> {
+    match slot {
+        Some(_) => Err(syn::Error::new_spanned(key, format!("`{name}` specified more than once"))),
+        None => Ok(()),
     }
+}
+
+fn list<T: Parse>(input: ParseStream<'_>) -> syn::Result<Vec<T>> {
     input.parse::<Token![=]>()?;
     let content;
     bracketed!(content in input);
-    *slot = Some(Punctuated::<Type, Token![,]>::parse_terminated(&content)?.into_iter().collect());
-    Ok(())
+    Ok(Punctuated::<T, Token![,]>::parse_terminated(&content)?.into_iter().collect())
 }
 
 impl Parse for Args {
@@ -41,12 +47,31 @@ impl Parse for Args {
         let mut args = Args::default();
         while !input.is_empty() {
             let lookahead = input.lookahead1();
-            if lookahead.peek(kw::controllers) {
+            if lookahead.peek(kw::imports) {
+                let key: kw::imports = input.parse()?;
+                once(&args.imports, &key, "imports")?;
+                args.imports = Some(list(input)?);
+            } else if lookahead.peek(kw::controllers) {
                 let key: kw::controllers = input.parse()?;
-                type_list(key, "controllers", &mut args.controllers, input)?;
+                once(&args.controllers, &key, "controllers")?;
+                args.controllers = Some(list(input)?);
+            } else if lookahead.peek(kw::providers) {
+                let key: kw::providers = input.parse()?;
+                once(&args.providers, &key, "providers")?;
+                args.providers = Some(list(input)?);
+            } else if lookahead.peek(kw::exports) {
+                let key: kw::exports = input.parse()?;
+                once(&args.exports, &key, "exports")?;
+                args.exports = Some(list(input)?);
             } else if lookahead.peek(kw::interceptors) {
                 let key: kw::interceptors = input.parse()?;
-                type_list(key, "interceptors", &mut args.interceptors, input)?;
+                once(&args.interceptors, &key, "interceptors")?;
+                args.interceptors = Some(list(input)?);
+            } else if lookahead.peek(kw::prefix) {
+                let key: kw::prefix = input.parse()?;
+                once(&args.prefix, &key, "prefix")?;
+                input.parse::<Token![=]>()?;
+                args.prefix = Some(input.parse()?);
             } else {
                 return Err(lookahead.error());
             }
@@ -55,6 +80,43 @@ impl Parse for Args {
             }
         }
         Ok(args)
+    }
+}
+
+/// A path whose last segment is SCREAMING_CASE names a `Token<T>` constant, not a type.
+fn is_token_path(expr: &Expr) -> bool {
+    let Expr::Path(path) = expr else { return false };
+    path.path.segments.last().is_some_and(|s| {
+        let name = s.ident.to_string();
+        name.chars().any(|c| c.is_ascii_uppercase())
+            && !name.chars().any(|c| c.is_ascii_lowercase())
+    })
+}
+
+/// A provider entry: a type path is an injectable type; anything else is an expression
+/// evaluating to a `Provider` (`provide::<T>().use_value(..)` and friends).
+fn provider_entry(expr: &Expr) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    match expr {
+        Expr::Path(path) if !is_token_path(expr) => quote_spanned! {path.span()=>
+            #private::Provider::from_descriptor({
+                use #private::{ViaDefault as _, ViaInjectable as _};
+                (&&#private::Probe::<#path>::new()).provider()
+            })
+        },
+        other => {
+            quote_spanned!(other.span()=> ::core::convert::Into::<#private::Provider>::into(#other))
+        }
+    }
+}
+
+/// An export entry: a type, or a token constant.
+fn export_entry(expr: &Expr) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    if is_token_path(expr) {
+        quote_spanned!(expr.span()=> { fn __key() -> #private::Key { (#expr).key() } __key })
+    } else {
+        quote_spanned!(expr.span()=> #private::key_of::<#expr>)
     }
 }
 
@@ -72,21 +134,37 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let name = ident.to_string();
+    let imports = args.imports.unwrap_or_default();
+    let imports =
+        imports.iter().map(|ty| quote_spanned!(ty.span()=> <#ty as #private::Module>::descriptor));
     let controllers = args.controllers.unwrap_or_default();
-    let interceptors = crate::interceptor::expand_refs(&args.interceptors.unwrap_or_default());
-    let entries = controllers
+    let controllers = controllers
         .iter()
         .map(|ty| quote_spanned!(ty.span()=> <#ty as #private::Controller>::descriptor));
+    let providers = args.providers.unwrap_or_default();
+    let providers = providers.iter().map(provider_entry);
+    let exports = args.exports.unwrap_or_default();
+    let exports = exports.iter().map(export_entry);
+    let interceptors = crate::interceptor::expand_refs(&args.interceptors.unwrap_or_default());
+    let prefix = args.prefix.map_or_else(String::new, |p| p.value());
     Ok(quote! {
         #item
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
+            fn __lauren_providers() -> ::std::vec::Vec<#private::Provider> {
+                ::std::vec![#(#providers),*]
+            }
+
             static __LAUREN_MODULE: #private::ModuleDescriptor = #private::ModuleDescriptor {
                 type_name: #name,
                 type_id: #private::type_id_of::<#ident>,
-                controllers: &[#(#entries),*],
+                imports: &[#(#imports),*],
+                providers: __lauren_providers,
+                exports: &[#(#exports),*],
+                prefix: #prefix,
+                controllers: &[#(#controllers),*],
                 interceptors: #interceptors,
             };
 

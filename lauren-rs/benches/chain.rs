@@ -110,7 +110,7 @@ fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &'static str) 
 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-    let app = LaurenFactory::create(BenchModule).build().expect("bench app builds");
+    let app = rt.block_on(LaurenFactory::create(BenchModule).build()).expect("bench app builds");
     let routes = [("/none", 0u32), ("/one", 1), ("/three", 3)];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
     let mut best = [(Duration::MAX, 0.0); 3];

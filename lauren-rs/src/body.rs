@@ -13,7 +13,7 @@ use hyper::body::Incoming;
 pub type Body = Full<Bytes>;
 
 /// A type-erased error from a foreign request body.
-pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A request body as it arrives: from hyper, from the test client, or from any tower caller.
 pub(crate) enum RequestBody {

@@ -12,12 +12,13 @@ use std::sync::Arc;
 
 use http::Method;
 
+use crate::di::{Key, Provider, ProviderDescriptor};
 use crate::error::HttpError;
 use crate::interceptors::InterceptorDescriptor;
 use crate::pipeline::{ExecutionContext, MetaEntry};
 use crate::reply::Reply;
 
-/// A shared, type-erased instance of a provider (a controller today; services with DI).
+/// A shared, type-erased instance of a provider: an `Inject<T>` behind `dyn Any`.
 pub type Instance = Arc<dyn Any + Send + Sync>;
 
 /// The one boxed future a request pays for: the handler's type is erased behind a fn pointer.
@@ -41,22 +42,6 @@ pub enum Scope {
     Request,
     /// One instance for the life of the app, built at startup.
     Singleton,
-}
-
-/// How to build one injectable type.
-///
-/// Dependencies and asynchronous constructors slot in here with the DI container; the route
-/// table only ever sees the built [`Instance`].
-#[derive(Debug)]
-pub struct ProviderDescriptor {
-    /// The type's name as written (`OrdersController`).
-    pub type_name: &'static str,
-    /// The type's identity, for joining descriptors.
-    pub type_id: fn() -> TypeId,
-    /// How long an instance lives.
-    pub scope: Scope,
-    /// Builds an instance.
-    pub construct: fn() -> Instance,
 }
 
 /// One `(method, path)` of a controller: what the router and the pipeline need to serve it.
@@ -89,21 +74,29 @@ pub struct ControllerDescriptor {
     pub prefix: &'static str,
     /// Its routes, in declaration order.
     pub routes: &'static [RouteDescriptor],
-    /// How to build the controller instance.
-    pub provider: &'static ProviderDescriptor,
+    /// How to build the controller: its `#[injectable]` descriptor, or a `Default` singleton.
+    pub provider: fn() -> &'static ProviderDescriptor,
     /// `#[use_interceptors]` of the impl block, outermost first.
     pub interceptors: &'static [InterceptorRef],
     /// `#[set_metadata]` of the impl block, one entry per key.
     pub metadata: &'static [MetaEntry],
 }
 
-/// A module: the controllers it declares.
+/// A module: what it imports, provides, exports and serves.
 #[derive(Debug)]
 pub struct ModuleDescriptor {
     /// The module type's name.
     pub type_name: &'static str,
     /// The module's identity.
     pub type_id: fn() -> TypeId,
+    /// Modules whose exports it sees.
+    pub imports: &'static [fn() -> &'static ModuleDescriptor],
+    /// Its providers, built when the app is built (custom providers are expressions).
+    pub providers: fn() -> Vec<Provider>,
+    /// Keys it makes visible to importers.
+    pub exports: &'static [fn() -> Key],
+    /// A path prefix for its controllers' routes.
+    pub prefix: &'static str,
     /// Its controllers, in declaration order.
     pub controllers: &'static [fn() -> &'static ControllerDescriptor],
     /// `interceptors = [..]`: around every route of this module, outermost first.

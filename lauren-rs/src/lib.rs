@@ -43,6 +43,7 @@
 mod app;
 mod body;
 pub mod descriptor;
+pub mod di;
 mod error;
 pub mod extract;
 mod interceptors;
@@ -55,14 +56,15 @@ pub mod testing;
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
-    controller, delete, get, head, interceptor, module, options, patch, post, put, set_metadata,
-    use_interceptors,
+    controller, delete, get, head, injectable, interceptor, module, options, patch, post, put,
+    set_metadata, use_interceptors,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
 pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
-pub use crate::body::Body;
+pub use crate::body::{Body, BoxError};
 pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
+pub use crate::di::Inject;
 pub use crate::error::HttpError;
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::interceptors::{
@@ -84,9 +86,9 @@ pub type Result<T, E = HttpError> = std::result::Result<T, E>;
 pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
-        Bytes, CallHandler, ExecutionContext, HttpError, Interceptor, IntoReply, LaurenFactory,
-        Reply, Request, Response, StatusCode, controller, delete, get, head, interceptor, module,
-        options, patch, post, put, set_metadata, use_interceptors,
+        Bytes, CallHandler, ExecutionContext, HttpError, Inject, Interceptor, IntoReply,
+        LaurenFactory, Reply, Request, Response, Scope, StatusCode, controller, delete, get, head,
+        injectable, interceptor, module, options, patch, post, put, set_metadata, use_interceptors,
     };
 }
 
@@ -96,9 +98,14 @@ pub mod __private {
     pub use http;
     pub use inventory;
 
+    pub use crate::body::BoxError;
     pub use crate::descriptor::{
         BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, HandlerFn, Instance,
-        InterceptorRef, Module, ModuleDescriptor, ProviderDescriptor, RouteDescriptor, Scope,
+        InterceptorRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
+    };
+    pub use crate::di::{
+        DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
+        Resolvable, Resolver,
     };
     pub use crate::extract::scalar::{path_var, query_param, query_param_opt};
     pub use crate::extract::{Field, FromRequest};
@@ -111,27 +118,113 @@ pub mod __private {
     pub use crate::{Body, ExecutionContext, HttpError, Method, Request};
 
     use std::any::Any;
-    use std::sync::Arc;
+    use std::marker::PhantomData;
 
     /// The controller behind a route's erased instance.
     pub fn downcast<T: Any>(instance: &(dyn Any + Send + Sync)) -> Result<&T, HttpError> {
-        instance.downcast_ref::<T>().ok_or_else(|| HttpError::internal("ControllerMismatch"))
+        instance
+            .downcast_ref::<Inject<T>>()
+            .map(|inject| &**inject)
+            .ok_or_else(|| HttpError::internal("ControllerMismatch"))
     }
 
-    /// A provider built with `Default`, erased.
-    pub fn construct_default<T: Default + Send + Sync + 'static>() -> Instance {
-        Arc::new(T::default())
+    /// Stores a built value as an instance.
+    pub fn instance<T: Send + Sync + 'static>(value: T) -> Instance {
+        crate::di::instance(Inject::new(value))
     }
 
-    /// A singleton interceptor built with `Default`. Bounded by `InterceptorType`, whose impl
-    /// already reports a missing `Interceptor`, so a user sees that error once.
-    pub fn construct_interceptor<T: InterceptorType + Default>() -> InterceptorInstance {
-        InterceptorInstance::new(T::default())
+    /// `Key::of::<T>`, as a fn pointer for descriptors.
+    pub fn key_of<T: ?Sized + 'static>() -> Key {
+        Key::of::<T>()
     }
 
     /// `TypeId::of::<T>`, as a fn pointer for descriptors.
     pub fn type_id_of<T: Any>() -> std::any::TypeId {
         std::any::TypeId::of::<T>()
+    }
+
+    /// Views a built `Inject<T>` as an interceptor.
+    pub fn adapt_interceptor<T: InterceptorType>(
+        instance: &Instance,
+    ) -> Option<InterceptorInstance> {
+        InterceptorInstance::adapt::<T>(instance)
+    }
+
+    /// Turns a hook's return value (`()` or `Result<(), E>`) into the container's result.
+    pub fn hook_result<T: FactoryOutput<()>>(output: T) -> Result<(), BoxError> {
+        output.into_value()
+    }
+
+    /// The `T` of an instance, for lifecycle hooks.
+    pub fn hook_target<T: Send + Sync + 'static>(instance: &Instance) -> Result<&T, BoxError> {
+        instance
+            .downcast_ref::<Inject<T>>()
+            .map(|inject| &**inject)
+            .ok_or_else(|| "hook target mismatch".into())
+    }
+
+    /// Probes, at compile time, whether `T` is `#[injectable]` (use its descriptor) or only
+    /// `Default` (a singleton built with `Default`): `(&&Probe::<T>::new()).provider()` picks
+    /// the first that applies (autoref specialization).
+    pub struct Probe<T>(PhantomData<fn() -> T>);
+
+    impl<T> Probe<T> {
+        /// A probe for `T`.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self(PhantomData)
+        }
+    }
+
+    /// The `#[injectable]` arm of the probe.
+    pub trait ViaInjectable {
+        /// The descriptor.
+        fn provider(&self) -> &'static ProviderDescriptor;
+    }
+
+    impl<T: Injectable> ViaInjectable for &Probe<T> {
+        fn provider(&self) -> &'static ProviderDescriptor {
+            T::provider()
+        }
+    }
+
+    /// The `Default` arm of the probe.
+    #[diagnostic::on_unimplemented(
+        message = "the container cannot build `{Self}`",
+        note = "derive or implement `Default` for it, or mark it `#[injectable]` to inject its fields"
+    )]
+    pub trait ViaDefault {
+        /// The descriptor.
+        fn provider(&self) -> &'static ProviderDescriptor;
+    }
+
+    impl<T: Default + Send + Sync + 'static> ViaDefault for Probe<T> {
+        fn provider(&self) -> &'static ProviderDescriptor {
+            &<T as DefaultProvider>::DESCRIPTOR
+        }
+    }
+
+    /// A `Default` type's singleton descriptor, one constant per type.
+    pub trait DefaultProvider {
+        /// The descriptor.
+        const DESCRIPTOR: ProviderDescriptor;
+    }
+
+    impl<T: Default + Send + Sync + 'static> DefaultProvider for T {
+        const DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
+            key: key_of::<T>,
+            scope: Scope::Singleton,
+            deps: &[],
+            construct: construct_default::<T>,
+            post_construct: None,
+            pre_destruct: None,
+        };
+    }
+
+    fn construct_default<'a, T: Default + Send + Sync + 'static>(
+        _: &'a Resolver<'a>,
+    ) -> BoxFuture<'a, Result<Instance, BoxError>> {
+        Box::pin(async { Ok(instance(T::default())) })
     }
 
     /// Turns a handler's return value into the chain's result; renders at once when the route

@@ -98,6 +98,7 @@ impl Server {
         if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
             tracing::warn!(?drain, "graceful shutdown timed out; dropping remaining connections");
         }
+        app.shutdown().await;
     }
 }
 

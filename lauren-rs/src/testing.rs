@@ -33,7 +33,7 @@ use crate::body::RequestBody;
 /// struct AppModule;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let client = TestClient::new(LaurenFactory::create(AppModule));
+/// let client = TestClient::new(LaurenFactory::create(AppModule)).await;
 /// let response = client.get("/ping").await;
 /// assert_eq!(response.status(), 200);
 /// assert_eq!(response.text(), "pong");
@@ -47,17 +47,21 @@ pub struct TestClient {
 impl TestClient {
     /// Builds the app; panics with the startup error if it does not build (this is a test helper:
     /// use [`try_new`](Self::try_new) to assert on startup errors).
-    #[track_caller]
-    pub fn new(app: impl IntoApp) -> Self {
-        match Self::try_new(app) {
+    pub async fn new(app: impl IntoApp) -> Self {
+        match Self::try_new(app).await {
             Ok(client) => client,
             Err(err) => panic!("the app under test failed to start: {err}"),
         }
     }
 
     /// Builds the app, returning its startup error.
-    pub fn try_new(app: impl IntoApp) -> Result<Self, StartupError> {
-        Ok(Self { app: app.into_app()? })
+    pub async fn try_new(app: impl IntoApp) -> Result<Self, StartupError> {
+        Ok(Self { app: app.into_app().await? })
+    }
+
+    /// Runs the app's shutdown hooks (singletons' `pre_destruct`), as the server does on stop.
+    pub async fn shutdown(&self) {
+        self.app.shutdown().await;
     }
 
     /// The app under test.

@@ -104,24 +104,24 @@ impl ContextController {
 #[module(controllers = [ContextController])]
 struct ContextModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(ContextModule))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ContextModule)).await
 }
 
 #[tokio::test]
 async fn an_interceptor_rewrites_a_path_parameter_for_the_handler() {
-    assert_eq!(client().get("/s/rewrite/pen").await.text(), "PEN via PEN");
+    assert_eq!(client().await.get("/s/rewrite/pen").await.text(), "PEN via PEN");
 }
 
 #[tokio::test]
 async fn an_interceptor_changes_headers_and_query_before_extraction() {
     // The path still matches the route it was routed to, and path params survive the URI change.
-    assert_eq!(client().get("/s/inject/5").await.text(), "id=5 key=from-interceptor page=3");
+    assert_eq!(client().await.get("/s/inject/5").await.text(), "id=5 key=from-interceptor page=3");
 }
 
 #[tokio::test]
 async fn context_names_the_route_and_carries_per_request_values() {
-    let client = client();
+    let client = client().await;
     let response = client.post("/s/describe/9").await;
     assert_eq!(
         response.header("x-route"),

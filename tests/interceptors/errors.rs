@@ -104,13 +104,13 @@ impl ErrorController {
 #[module(controllers = [ErrorController])]
 struct ErrorModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(ErrorModule))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ErrorModule)).await
 }
 
 #[tokio::test]
 async fn handler_errors_propagate_and_skip_post_code() {
-    let response = client().get("/e/conflict").header("x-test-id", "err-propagate").await;
+    let response = client().await.get("/e/conflict").header("x-test-id", "err-propagate").await;
     assert_eq!(response.status(), 409);
     assert_eq!(
         response.json::<Value>(),
@@ -121,7 +121,7 @@ async fn handler_errors_propagate_and_skip_post_code() {
 
 #[tokio::test]
 async fn an_interceptor_turns_an_error_into_a_fallback() {
-    let response = client().get("/e/caught").header("x-test-id", "err-fallback").await;
+    let response = client().await.get("/e/caught").header("x-test-id", "err-fallback").await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.json::<Value>(),
@@ -132,7 +132,7 @@ async fn an_interceptor_turns_an_error_into_a_fallback() {
 
 #[tokio::test]
 async fn extractor_errors_happen_inside_the_chain_and_can_be_caught() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/e/extract/7").await.text(), "7");
     let response = client.get("/e/extract/seven").await;
     assert_eq!(response.status(), 200);
@@ -144,7 +144,7 @@ async fn extractor_errors_happen_inside_the_chain_and_can_be_caught() {
 
 #[tokio::test]
 async fn an_interceptor_error_renders_its_envelope_and_skips_the_handler() {
-    let response = client().get("/e/deny").header("x-test-id", "err-deny").await;
+    let response = client().await.get("/e/deny").header("x-test-id", "err-deny").await;
     assert_eq!(response.status(), 403);
     assert_eq!(
         response.json::<Value>(),
@@ -155,7 +155,7 @@ async fn an_interceptor_error_renders_its_envelope_and_skips_the_handler() {
 
 #[tokio::test]
 async fn a_panicking_interceptor_is_a_500_and_the_app_keeps_serving() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/e/explode").header("x-explode", "1").await;
     assert_eq!(response.status(), 500);
     assert_eq!(

@@ -75,7 +75,7 @@ struct AuditModule;
 struct BrokenModule;
 
 async fn seen(path: &str) -> Value {
-    let response = TestClient::new(LaurenFactory::create(AuditModule)).get(path).await;
+    let response = TestClient::new(LaurenFactory::create(AuditModule)).await.get(path).await;
     assert_eq!(response.status(), 200);
     response.json()
 }
@@ -122,9 +122,9 @@ async fn routes_without_metadata_see_the_controller_metadata() {
     );
 }
 
-#[test]
-fn invalid_json_metadata_fails_at_startup_naming_the_route() {
-    let err = LaurenFactory::create(BrokenModule).build().expect_err("invalid JSON literal");
+#[tokio::test]
+async fn invalid_json_metadata_fails_at_startup_naming_the_route() {
+    let err = LaurenFactory::create(BrokenModule).build().await.expect_err("invalid JSON literal");
     assert_eq!(err.code(), "invalid_metadata");
     assert!(
         err.to_string()

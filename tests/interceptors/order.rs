@@ -56,8 +56,8 @@ impl AboveController {
 #[module(controllers = [OrderController, AboveController], interceptors = [M1])]
 struct OrderModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(OrderModule).global_interceptors((G1, G2)))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(OrderModule).global_interceptors((G1, G2))).await
 }
 
 async fn log_of(client: &TestClient, path: &str, id: &str) -> Vec<String> {
@@ -68,7 +68,7 @@ async fn log_of(client: &TestClient, path: &str, id: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn global_module_controller_route_then_handler_and_back() {
-    let log = log_of(&client(), "/o/levels", "order-levels").await;
+    let log = log_of(&client().await, "/o/levels", "order-levels").await;
     assert_eq!(
         log,
         [
@@ -91,7 +91,7 @@ async fn global_module_controller_route_then_handler_and_back() {
 
 #[tokio::test]
 async fn the_lower_of_two_stacked_attributes_is_outer() {
-    let log = log_of(&client(), "/o/stacked", "order-stacked").await;
+    let log = log_of(&client().await, "/o/stacked", "order-stacked").await;
     assert_eq!(
         log,
         [
@@ -117,7 +117,7 @@ async fn the_lower_of_two_stacked_attributes_is_outer() {
 #[tokio::test]
 async fn attributes_above_controller_keep_source_order() {
     // Source order C1, C2, (controller), C3: the last is outermost.
-    let log = log_of(&client(), "/above", "order-above").await;
+    let log = log_of(&client().await, "/above", "order-above").await;
     assert_eq!(
         log,
         [
@@ -140,7 +140,7 @@ async fn attributes_above_controller_keep_source_order() {
 
 #[tokio::test]
 async fn routes_without_route_interceptors_still_get_the_outer_levels() {
-    let log = log_of(&client(), "/o/plain", "order-plain").await;
+    let log = log_of(&client().await, "/o/plain", "order-plain").await;
     assert_eq!(
         log,
         [
@@ -159,7 +159,8 @@ async fn routes_without_route_interceptors_still_get_the_outer_levels() {
 
 #[tokio::test]
 async fn global_interceptor_by_type() {
-    let client = TestClient::new(LaurenFactory::create(OrderModule).global_interceptor::<G2>());
+    let client =
+        TestClient::new(LaurenFactory::create(OrderModule).global_interceptor::<G2>()).await;
     let log = log_of(&client, "/o/plain", "order-by-type").await;
     assert_eq!(log.first().map(String::as_str), Some("G2:before"));
     assert_eq!(log.last().map(String::as_str), Some("G2:after"));
@@ -167,7 +168,7 @@ async fn global_interceptor_by_type() {
 
 #[tokio::test]
 async fn interceptors_never_run_for_404_or_405() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/nope").header("x-test-id", "order-404").await.status(), 404);
     assert_eq!(client.delete("/o/levels").header("x-test-id", "order-404").await.status(), 405);
     assert!(take("order-404").is_empty());
@@ -221,7 +222,7 @@ struct CountedModule;
 
 #[tokio::test]
 async fn an_interceptor_attached_at_several_places_is_one_singleton() {
-    let client = TestClient::new(LaurenFactory::create(CountedModule));
+    let client = TestClient::new(LaurenFactory::create(CountedModule)).await;
     assert_eq!(COUNTED_BUILT.load(Ordering::SeqCst), 1, "built once at startup");
     let a = log_of(&client, "/counted/a", "counted-a").await;
     let b = log_of(&client, "/counted/b", "counted-b").await;

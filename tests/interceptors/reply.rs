@@ -145,14 +145,15 @@ impl ReplyController {
 #[module(controllers = [ReplyController])]
 struct ReplyModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(ReplyModule))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ReplyModule)).await
 }
 
 #[tokio::test]
 async fn short_circuit_skips_extraction_and_handler_but_outer_interceptors_wrap_it() {
     // `q` is required: had extraction run, this would be a 422.
     let response = client()
+        .await
         .get("/rp/needs-query")
         .header("x-test-id", "rp-cache")
         .header("x-cached", "1")
@@ -164,7 +165,7 @@ async fn short_circuit_skips_extraction_and_handler_but_outer_interceptors_wrap_
 
 #[tokio::test]
 async fn without_the_short_circuit_extraction_runs_inside_the_chain() {
-    let response = client().get("/rp/needs-query").header("x-test-id", "rp-miss").await;
+    let response = client().await.get("/rp/needs-query").header("x-test-id", "rp-miss").await;
     assert_eq!(response.status(), 422);
     assert_eq!(response.json::<Value>()["error"]["message"], "missing query parameter 'q'");
     // G1's post-code is skipped: the error passed through its `?`.
@@ -173,14 +174,14 @@ async fn without_the_short_circuit_extraction_runs_inside_the_chain() {
 
 #[tokio::test]
 async fn calling_handle_twice_runs_the_handler_twice() {
-    let response = client().get("/rp/twice").header("x-test-id", "rp-twice").await;
+    let response = client().await.get("/rp/twice").header("x-test-id", "rp-twice").await;
     assert_eq!(response.text(), "twice");
     assert_eq!(take("rp-twice"), ["handler", "handler"]);
 }
 
 #[tokio::test]
 async fn replies_are_inspected_and_edited_before_serialization() {
-    let response = client().get("/rp/enrich").await;
+    let response = client().await.get("/rp/enrich").await;
     assert_eq!(response.status(), 202);
     assert_eq!(response.header("x-seen"), Some(r#"{"id":1}"#));
     assert_eq!(response.header("x-status-before"), Some("json"));
@@ -189,7 +190,7 @@ async fn replies_are_inspected_and_edited_before_serialization() {
 
 #[tokio::test]
 async fn unit_from_an_interceptor_is_204() {
-    let response = client().post("/rp/silence").await;
+    let response = client().await.post("/rp/silence").await;
     assert_eq!(response.header("x-before"), Some("201"));
     assert_eq!(response.status(), 204);
     assert_eq!(response.header("content-type"), None);
@@ -198,7 +199,7 @@ async fn unit_from_an_interceptor_is_204() {
 
 #[tokio::test]
 async fn into_inner_takes_the_typed_value_out() {
-    let response = client().get("/rp/unwrap").await;
+    let response = client().await.get("/rp/unwrap").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), "201 said hello");
 }

@@ -151,12 +151,12 @@ impl ExtractController {
 #[module(controllers = [ExtractController])]
 struct ExtractModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(ExtractModule))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ExtractModule)).await
 }
 
-fn small_client() -> TestClient {
-    TestClient::new(LaurenFactory::create(ExtractModule).body_limit(256))
+async fn small_client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ExtractModule).body_limit(256)).await
 }
 
 async fn error_of(response: lauren::testing::TestResponse) -> (u16, Value) {
@@ -166,17 +166,17 @@ async fn error_of(response: lauren::testing::TestResponse) -> (u16, Value) {
 
 #[tokio::test]
 async fn bare_parameter_named_like_a_placeholder_is_the_path_value() {
-    assert_eq!(client().get("/x/path/7").await.text(), "id=7");
+    assert_eq!(client().await.get("/x/path/7").await.text(), "id=7");
 }
 
 #[tokio::test]
 async fn path_values_are_percent_decoded() {
-    assert_eq!(client().get("/x/text/hello%20w%C3%B6rld").await.text(), "hello wörld");
+    assert_eq!(client().await.get("/x/text/hello%20w%C3%B6rld").await.text(), "hello wörld");
 }
 
 #[tokio::test]
 async fn unparsable_path_value_is_422() {
-    let (status, body) = error_of(client().get("/x/path/seven").await).await;
+    let (status, body) = error_of(client().await.get("/x/path/seven").await).await;
     assert_eq!(status, 422);
     assert_eq!(
         body,
@@ -186,7 +186,7 @@ async fn unparsable_path_value_is_422() {
 
 #[tokio::test]
 async fn invalid_percent_encoding_in_path_is_422_not_a_panic() {
-    let (status, body) = error_of(client().get("/x/text/%FF%FE").await).await;
+    let (status, body) = error_of(client().await.get("/x/text/%FF%FE").await).await;
     assert_eq!(status, 422);
     assert_eq!(
         body["error"]["message"],
@@ -196,7 +196,7 @@ async fn invalid_percent_encoding_in_path_is_422_not_a_panic() {
 
 #[tokio::test]
 async fn bare_scalars_are_query_parameters() {
-    let client = client();
+    let client = client().await;
     assert_eq!(
         client.get("/x/query?q=rust&n=-3&on=true").await.text(),
         "q=rust n=Some(-3) on=Some(true)"
@@ -208,7 +208,7 @@ async fn bare_scalars_are_query_parameters() {
 
 #[tokio::test]
 async fn missing_query_parameter_is_422_with_exact_envelope() {
-    let (status, body) = error_of(client().get("/x/query").await).await;
+    let (status, body) = error_of(client().await.get("/x/query").await).await;
     assert_eq!(status, 422);
     assert_eq!(
         body,
@@ -218,7 +218,7 @@ async fn missing_query_parameter_is_422_with_exact_envelope() {
 
 #[tokio::test]
 async fn invalid_optional_query_parameter_is_still_422() {
-    let (status, body) = error_of(client().get("/x/query?q=a&n=many").await).await;
+    let (status, body) = error_of(client().await.get("/x/query?q=a&n=many").await).await;
     assert_eq!(status, 422);
     assert_eq!(
         body["error"]["message"],
@@ -229,16 +229,16 @@ async fn invalid_optional_query_parameter_is_still_422() {
 
 #[tokio::test]
 async fn path_struct_gets_every_variable() {
-    assert_eq!(client().get("/x/orgs/rust-lang/repos/42").await.text(), "rust-lang#42");
-    let (status, body) = error_of(client().get("/x/orgs/rust-lang/repos/x").await).await;
+    assert_eq!(client().await.get("/x/orgs/rust-lang/repos/42").await.text(), "rust-lang#42");
+    let (status, body) = error_of(client().await.get("/x/orgs/rust-lang/repos/x").await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
 }
 
 #[tokio::test]
 async fn query_struct_deserializes_the_query_string() {
-    assert_eq!(client().get("/x/paged?page=2").await.text(), "page=2 per_page=None");
-    let (status, body) = error_of(client().get("/x/paged?per_page=3").await).await;
+    assert_eq!(client().await.get("/x/paged?page=2").await.text(), "page=2 per_page=None");
+    let (status, body) = error_of(client().await.get("/x/paged?per_page=3").await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
     assert_eq!(body["error"]["message"], "invalid query string: missing field `page`");
@@ -246,7 +246,7 @@ async fn query_struct_deserializes_the_query_string() {
 
 #[tokio::test]
 async fn header_parameter_maps_underscores_to_dashes() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/x/header").header("x-api-key", "k1").header("x-count", "3").await;
     assert_eq!(response.text(), "key=k1 count=Some(3)");
     let (status, body) = error_of(client.get("/x/header").await).await;
@@ -263,7 +263,7 @@ async fn header_parameter_maps_underscores_to_dashes() {
 
 #[tokio::test]
 async fn cookie_parameter_reads_the_named_cookie() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/x/cookie").header("cookie", "theme=dark; sid=abc123").await;
     assert_eq!(response.text(), "sid=abc123");
     let (status, body) =
@@ -277,7 +277,7 @@ async fn cookie_parameter_reads_the_named_cookie() {
 
 #[tokio::test]
 async fn json_body_round_trips() {
-    let response = client().post("/x/json").json(&json!({"name":"pen","qty":2})).await;
+    let response = client().await.post("/x/json").json(&json!({"name":"pen","qty":2})).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), r#"{"name":"pen","qty":2}"#);
 }
@@ -285,6 +285,7 @@ async fn json_body_round_trips() {
 #[tokio::test]
 async fn malformed_json_is_422_extractor_error() {
     let response = client()
+        .await
         .post("/x/json")
         .header("content-type", "application/json")
         .body(r#"{"name":"pen","#)
@@ -299,7 +300,7 @@ async fn malformed_json_is_422_extractor_error() {
 
 #[tokio::test]
 async fn json_of_the_wrong_shape_is_422() {
-    let response = client().post("/x/json").json(&json!({"name":"pen"})).await;
+    let response = client().await.post("/x/json").json(&json!({"name":"pen"})).await;
     let (status, body) = error_of(response).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "invalid JSON: missing field `qty` at line 1 column 14");
@@ -307,7 +308,8 @@ async fn json_of_the_wrong_shape_is_422() {
 
 #[tokio::test]
 async fn json_route_rejects_other_content_types_with_415() {
-    let response = client().post("/x/json").header("content-type", "text/plain").body("{}").await;
+    let response =
+        client().await.post("/x/json").header("content-type", "text/plain").body("{}").await;
     let (status, body) = error_of(response).await;
     assert_eq!(status, 415);
     assert_eq!(
@@ -319,7 +321,7 @@ async fn json_route_rejects_other_content_types_with_415() {
 #[tokio::test]
 async fn json_body_over_the_limit_is_422_naming_the_parameter() {
     let big = json!({"name": "x".repeat(300), "qty": 1});
-    let (status, body) = error_of(small_client().post("/x/json").json(&big).await).await;
+    let (status, body) = error_of(small_client().await.post("/x/json").json(&big).await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
     assert_eq!(body["error"]["message"], "failed to extract 'item': body exceeds 256 bytes");
@@ -327,7 +329,7 @@ async fn json_body_over_the_limit_is_422_naming_the_parameter() {
 
 #[tokio::test]
 async fn empty_json_body_is_a_missing_field() {
-    let response = client().post("/x/json").header("content-type", "application/json").await;
+    let response = client().await.post("/x/json").header("content-type", "application/json").await;
     let (status, body) = error_of(response).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "missing JSON body");
@@ -336,39 +338,41 @@ async fn empty_json_body_is_a_missing_field() {
 #[tokio::test]
 async fn form_body_deserializes() {
     let response = client()
+        .await
         .post("/x/form")
         .header("content-type", "application/x-www-form-urlencoded")
         .body("user=ada+l&remember=true")
         .await;
     assert_eq!(response.text(), "user=ada l remember=true");
-    let (status, body) = error_of(client().post("/x/form").body("user=ada").await).await;
+    let (status, body) = error_of(client().await.post("/x/form").body("user=ada").await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "invalid form body: missing field `remember`");
 }
 
 #[tokio::test]
 async fn raw_bodies() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.post("/x/bytes").body(vec![0u8, 159, 146, 150]).await.text(), "4 bytes");
     assert_eq!(client.post("/x/text").body("shout").await.text(), "SHOUT");
     assert_eq!(client.post("/x/raw-vec").body(vec![1u8, 2, 3]).await.bytes().as_ref(), [3, 2, 1]);
     let (status, body) = error_of(client.post("/x/text").body(vec![0xffu8, 0xfe]).await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "failed to extract 'body': body is not valid UTF-8");
-    let (status, body) = error_of(small_client().post("/x/bytes").body(vec![0u8; 257]).await).await;
+    let (status, body) =
+        error_of(small_client().await.post("/x/bytes").body(vec![0u8; 257]).await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "failed to extract 'body': body exceeds 256 bytes");
 }
 
 #[tokio::test]
 async fn request_head_parameters() {
-    let response = client().get("/x/head?z=1").header("x-probe", "yes").await;
+    let response = client().await.get("/x/head?z=1").header("x-probe", "yes").await;
     assert_eq!(response.text(), r#"GET GET /x/head x-probe=Some("yes")"#);
 }
 
 #[tokio::test]
 async fn custom_extractors_plug_in_and_may_reject() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/x/tenant").header("x-tenant", "acme").await.text(), "acme");
     let (status, body) = error_of(client.get("/x/tenant").await).await;
     assert_eq!(status, 401);
@@ -380,6 +384,6 @@ async fn custom_extractors_plug_in_and_may_reject() {
 
 #[tokio::test]
 async fn execution_context_describes_the_route() {
-    let response = client().get("/x/ctx/pen").await;
+    let response = client().await.get("/x/ctx/pen").await;
     assert_eq!(response.text(), "pen ExtractController::context /x/ctx/{item} GET");
 }

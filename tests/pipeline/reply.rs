@@ -142,14 +142,14 @@ impl ReplyController {
 #[module(controllers = [ReplyController])]
 struct ReplyModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(ReplyModule))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(ReplyModule)).await
 }
 
 #[tokio::test]
 async fn unit_and_none_are_204_without_content_type() {
     for path in ["/r/unit", "/r/none"] {
-        let response = client().get(path).await;
+        let response = client().await.get(path).await;
         assert_eq!(response.status(), 204, "{path}");
         assert_eq!(response.header("content-type"), None, "{path}");
         assert!(response.bytes().is_empty());
@@ -159,7 +159,7 @@ async fn unit_and_none_are_204_without_content_type() {
 #[tokio::test]
 async fn text_replies_are_utf8_plain_text() {
     for (path, text) in [("/r/string", "owned"), ("/r/str", "static")] {
-        let response = client().get(path).await;
+        let response = client().await.get(path).await;
         assert_eq!(response.header("content-type"), Some("text/plain; charset=utf-8"));
         assert_eq!(response.text(), text);
     }
@@ -167,7 +167,7 @@ async fn text_replies_are_utf8_plain_text() {
 
 #[tokio::test]
 async fn byte_replies_are_octet_streams() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/r/bytes").await;
     assert_eq!(response.header("content-type"), Some("application/octet-stream"));
     assert_eq!(response.bytes().as_ref(), b"\x00\x01");
@@ -176,15 +176,15 @@ async fn byte_replies_are_octet_streams() {
 
 #[tokio::test]
 async fn json_is_compact_with_raw_utf8() {
-    let response = client().get("/r/json").await;
+    let response = client().await.get("/r/json").await;
     assert_eq!(response.header("content-type"), Some("application/json"));
     assert_eq!(response.text(), r#"{"a":"héllo ✓","b":[1,2]}"#);
-    assert_eq!(client().get("/r/value").await.text(), r#"{"ok":false}"#);
+    assert_eq!(client().await.get("/r/value").await.text(), r#"{"ok":false}"#);
 }
 
 #[tokio::test]
 async fn status_tuples_set_status_and_headers() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/r/status").await;
     assert_eq!(response.status(), 202);
     assert_eq!(response.text(), "queued");
@@ -197,14 +197,14 @@ async fn status_tuples_set_status_and_headers() {
 
 #[tokio::test]
 async fn an_invalid_header_value_is_a_500_not_a_panic() {
-    let response = client().get("/r/bad-header").await;
+    let response = client().await.get("/r/bad-header").await;
     assert_eq!(response.status(), 500);
     assert_eq!(response.json::<Value>()["error"]["detail"]["type"], "InvalidHeaderValue");
 }
 
 #[tokio::test]
 async fn response_builders() {
-    let client = client();
+    let client = client().await;
     let cases = [
         ("json", 200, Some("application/json"), r#"{"k":"v"}"#),
         ("text", 200, Some("text/plain; charset=utf-8"), "plain"),
@@ -226,14 +226,14 @@ async fn response_builders() {
 
 #[tokio::test]
 async fn with_header_replaces_and_without_header_removes() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/r/builder/replace").await.headers_all("x-v"), ["2"]);
     assert_eq!(client.get("/r/builder/without").await.header("x-gone"), None);
 }
 
 #[tokio::test]
 async fn cookies_accumulate() {
-    let response = client().get("/r/builder/cookie").await;
+    let response = client().await.get("/r/builder/cookie").await;
     assert_eq!(response.status(), 202);
     assert_eq!(
         response.headers_all("set-cookie"),
@@ -243,7 +243,7 @@ async fn cookies_accumulate() {
 
 #[tokio::test]
 async fn result_renders_ok_or_the_error_envelope() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/r/result/true").await.text(), "fine");
     let response = client.get("/r/result/false").await;
     assert_eq!(response.status(), 409);
@@ -255,7 +255,7 @@ async fn result_renders_ok_or_the_error_envelope() {
 
 #[tokio::test]
 async fn http_error_constructors() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/r/unauthorized").await;
     assert_eq!(response.status(), 401);
     assert_eq!(response.header("www-authenticate"), Some("Bearer"));
@@ -277,7 +277,7 @@ async fn http_error_constructors() {
 
 #[tokio::test]
 async fn other_errors_are_500_naming_their_type() {
-    let client = client();
+    let client = client().await;
     for (path, kind) in [("/r/foreign-error", "ParseIntError"), ("/r/custom-error", "LedgerClosed")]
     {
         let response = client.get(path).await;
@@ -292,7 +292,7 @@ async fn other_errors_are_500_naming_their_type() {
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_and_the_app_keeps_serving() {
-    let client = client();
+    let client = client().await;
     let response = client.get("/r/panic").await;
     assert_eq!(response.status(), 500);
     assert_eq!(

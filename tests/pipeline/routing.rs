@@ -79,13 +79,13 @@ impl PlainController {
 #[module(controllers = [PlainController])]
 struct RoutingModule;
 
-fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(RoutingModule))
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(RoutingModule)).await
 }
 
 #[tokio::test]
 async fn each_verb_reaches_its_handler() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/p/plain").await.text(), "get plain");
     assert_eq!(client.post("/p/plain").await.text(), "post plain");
     assert_eq!(client.patch("/p/h").await.text(), "patched");
@@ -95,14 +95,14 @@ async fn each_verb_reaches_its_handler() {
 
 #[tokio::test]
 async fn bare_verb_serves_the_prefix_itself() {
-    let response = client().get("/p").await;
+    let response = client().await.get("/p").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), "prefix itself");
 }
 
 #[tokio::test]
 async fn stacked_verbs_share_one_handler() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/p/multi").await.text(), "multi via GET");
     assert_eq!(client.put("/p/multi").await.text(), "multi via PUT");
     assert_eq!(client.delete("/p/multi-too").await.text(), "multi via DELETE");
@@ -110,12 +110,12 @@ async fn stacked_verbs_share_one_handler() {
 
 #[tokio::test]
 async fn handlers_without_receiver_work() {
-    assert_eq!(client().get("/p/no-receiver").await.text(), "no receiver");
+    assert_eq!(client().await.get("/p/no-receiver").await.text(), "no receiver");
 }
 
 #[tokio::test]
 async fn static_beats_param_beats_wildcard() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/p/users/me").await.text(), "me");
     assert_eq!(client.get("/p/users/42").await.text(), "user 42");
     assert_eq!(client.get("/p/files/special").await.text(), "special");
@@ -124,28 +124,28 @@ async fn static_beats_param_beats_wildcard() {
 
 #[tokio::test]
 async fn wildcard_may_match_empty() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/p/files").await.text(), "rest=[]");
     assert_eq!(client.get("/p/files/").await.text(), "rest=[]");
 }
 
 #[tokio::test]
 async fn trailing_slash_is_normalised() {
-    let response = client().get("/p/plain/").await;
+    let response = client().await.get("/p/plain/").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), "get plain");
 }
 
 #[tokio::test]
 async fn routing_is_case_sensitive() {
-    let client = client();
+    let client = client().await;
     assert_eq!(client.get("/p/Case").await.status(), 200);
     assert_eq!(client.get("/p/case").await.status(), 404);
 }
 
 #[tokio::test]
 async fn unknown_path_is_404_route_not_found() {
-    let response = client().get("/nope").await;
+    let response = client().await.get("/nope").await;
     assert_eq!(response.status(), 404);
     assert_eq!(response.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -156,7 +156,7 @@ async fn unknown_path_is_404_route_not_found() {
 
 #[tokio::test]
 async fn known_path_other_method_is_405_with_sorted_allow() {
-    let response = client().delete("/p/plain").await;
+    let response = client().await.delete("/p/plain").await;
     assert_eq!(response.status(), 405);
     assert_eq!(response.header("allow"), Some("GET, POST"));
     assert_eq!(
@@ -167,7 +167,7 @@ async fn known_path_other_method_is_405_with_sorted_allow() {
 
 #[tokio::test]
 async fn get_does_not_imply_head_or_options() {
-    let client = client();
+    let client = client().await;
     let head = client.head("/p/plain").await;
     assert_eq!(head.status(), 405);
     assert_eq!(head.header("allow"), Some("GET, POST"));
@@ -177,7 +177,7 @@ async fn get_does_not_imply_head_or_options() {
 
 #[tokio::test]
 async fn app_lists_its_routes() {
-    let app = LaurenFactory::create(RoutingModule).build().expect("routing app builds");
+    let app = LaurenFactory::create(RoutingModule).build().await.expect("routing app builds");
     let routes = app.routes();
     assert!(routes.iter().any(|r| r.method == Method::GET
         && r.path == "/p/users/{id}"

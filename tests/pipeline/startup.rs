@@ -50,9 +50,10 @@ struct ConflictingParamsModule;
 #[module(controllers = [UsersById, UsersById])]
 struct TwiceListedModule;
 
-#[test]
-fn same_method_and_path_across_controllers_names_both_handlers() {
-    let err = LaurenFactory::create(DuplicateRouteModule).build().expect_err("duplicate route");
+#[tokio::test]
+async fn same_method_and_path_across_controllers_names_both_handlers() {
+    let err =
+        LaurenFactory::create(DuplicateRouteModule).build().await.expect_err("duplicate route");
     assert_eq!(err.code(), "route_conflict");
     assert_eq!(err.problems().len(), 1);
     assert_eq!(err.problems()[0].code(), ProblemCode::RouteConflict);
@@ -63,9 +64,10 @@ fn same_method_and_path_across_controllers_names_both_handlers() {
     );
 }
 
-#[test]
-fn conflicting_parameter_names_at_one_position_name_the_routes() {
-    let err = LaurenFactory::create(ConflictingParamsModule).build().expect_err("param conflict");
+#[tokio::test]
+async fn conflicting_parameter_names_at_one_position_name_the_routes() {
+    let err =
+        LaurenFactory::create(ConflictingParamsModule).build().await.expect_err("param conflict");
     assert_eq!(err.code(), "route_conflict");
     assert_eq!(
         err.to_string(),
@@ -73,9 +75,9 @@ fn conflicting_parameter_names_at_one_position_name_the_routes() {
     );
 }
 
-#[test]
-fn a_controller_listed_twice_is_reported() {
-    let err = LaurenFactory::create(TwiceListedModule).build().expect_err("listed twice");
+#[tokio::test]
+async fn a_controller_listed_twice_is_reported() {
+    let err = LaurenFactory::create(TwiceListedModule).build().await.expect_err("listed twice");
     assert_eq!(err.code(), "duplicate_registration");
     assert_eq!(
         err.to_string(),

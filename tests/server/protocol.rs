@@ -61,7 +61,7 @@ async fn http2_prior_knowledge_is_served() {
 async fn the_app_is_a_tower_service() {
     use tower_service::Service;
 
-    let mut app = app().build().expect("builds");
+    let mut app = app().build().await.expect("builds");
     std::future::poll_fn(|cx| Service::<http::Request<Full<Bytes>>>::poll_ready(&mut app, cx))
         .await
         .expect("always ready");

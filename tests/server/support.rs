@@ -44,7 +44,7 @@ impl Running {
 }
 
 pub(crate) async fn serve(app: impl IntoApp) -> Running {
-    let app = app.into_app().expect("test app builds");
+    let app = app.into_app().await.expect("test app builds");
     let server = app.bind("127.0.0.1:0").await.expect("bind an ephemeral port");
     let addr = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();

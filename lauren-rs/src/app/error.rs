@@ -16,6 +16,24 @@ pub enum ProblemCode {
     DuplicateRegistration,
     /// A `#[set_metadata]` JSON literal does not parse.
     InvalidMetadata,
+    /// Nothing provides a required dependency.
+    MissingProvider,
+    /// A provider exists, but is not exported to / imported by the consumer's module.
+    ProviderNotVisible,
+    /// Providers depend on each other in a circle.
+    CircularDependency,
+    /// Modules import each other in a circle.
+    CircularImport,
+    /// A dependent outlives its dependency (e.g. a singleton depends on a request-scoped one).
+    ScopeViolation,
+    /// A module exports what it neither declares nor imports.
+    ExportViolation,
+    /// One key is bound twice without `.multi()`, or one provider is declared in two modules.
+    DuplicateBinding,
+    /// A transient provider has a `pre_destruct` hook nobody could run.
+    TransientTeardown,
+    /// A constructor, factory or `post_construct` hook failed at startup.
+    ProviderFailed,
 }
 
 impl ProblemCode {
@@ -26,6 +44,15 @@ impl ProblemCode {
             Self::InvalidRoute => "invalid_route",
             Self::DuplicateRegistration => "duplicate_registration",
             Self::InvalidMetadata => "invalid_metadata",
+            Self::MissingProvider => "missing_provider",
+            Self::ProviderNotVisible => "provider_not_visible",
+            Self::CircularDependency => "circular_dependency",
+            Self::CircularImport => "circular_import",
+            Self::ScopeViolation => "scope_violation",
+            Self::ExportViolation => "export_violation",
+            Self::DuplicateBinding => "duplicate_binding",
+            Self::TransientTeardown => "transient_teardown",
+            Self::ProviderFailed => "provider_failed",
         }
     }
 }
@@ -70,9 +97,11 @@ impl Problem {
 /// #[module(controllers = [A, B])]
 /// struct AppModule;
 ///
-/// let err = LaurenFactory::create(AppModule).build().unwrap_err();
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let err = LaurenFactory::create(AppModule).build().await.unwrap_err();
 /// assert_eq!(err.code(), "route_conflict");
 /// assert!(err.to_string().contains("A::one and B::two"));
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartupError {

@@ -7,14 +7,18 @@ mod startup;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 use self::error::{ServeError, StartupError};
 use self::options::Options;
+use self::startup::GlobalInterceptor;
 use crate::descriptor::{Module, ModuleDescriptor};
-use crate::interceptors::{InterceptorInstance, InterceptorType, IntoInterceptors};
+use crate::di::Provider;
+use crate::di::container::Container;
+use crate::interceptors::{InterceptorType, IntoInterceptors};
 use crate::pipeline::Route;
 use crate::router::Router;
 use crate::server::Server;
@@ -52,6 +56,8 @@ impl LaurenFactory {
             root: M::descriptor(),
             options: Options::default(),
             global_interceptors: Vec::new(),
+            global_providers: Vec::new(),
+            overrides: Vec::new(),
         }
     }
 }
@@ -63,7 +69,9 @@ impl LaurenFactory {
 pub struct AppBuilder {
     root: &'static ModuleDescriptor,
     options: Options,
-    global_interceptors: Vec<InterceptorInstance>,
+    global_interceptors: Vec<GlobalInterceptor>,
+    global_providers: Vec<Provider>,
+    overrides: Vec<Provider>,
 }
 
 impl AppBuilder {
@@ -86,10 +94,18 @@ impl AppBuilder {
         self
     }
 
-    /// Validates everything and freezes the app. Every misconfiguration is reported here.
-    pub fn build(self) -> Result<App, StartupError> {
-        startup::freeze(self.root, &self.global_interceptors, self.options)
-            .map(|inner| App { inner: Arc::new(inner) })
+    /// Validates everything, builds the singletons (awaiting async constructors and
+    /// `post_construct` hooks in dependency order) and freezes the app. Every misconfiguration
+    /// is reported here, never at the first request.
+    pub async fn build(self) -> Result<App, StartupError> {
+        let plan = startup::Plan {
+            root: self.root,
+            global_interceptors: &self.global_interceptors,
+            global_providers: &self.global_providers,
+            overrides: &self.overrides,
+            options: self.options,
+        };
+        startup::freeze(plan).await.map(|inner| App { inner: Arc::new(inner) })
     }
 
     /// Interceptors around every route, outermost first, given as values: one interceptor, an
@@ -106,23 +122,51 @@ impl AppBuilder {
     /// #     async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> { next.handle(ctx).await }
     /// # }
     /// # #[module(controllers = [])] struct AppModule;
-    /// let app = LaurenFactory::create(AppModule).global_interceptors((Logging, Timing)).build();
+    /// let builder = LaurenFactory::create(AppModule).global_interceptors((Logging, Timing));
     /// ```
     pub fn global_interceptors(mut self, interceptors: impl IntoInterceptors) -> Self {
-        self.global_interceptors.extend(interceptors.into_interceptors());
+        self.global_interceptors
+            .extend(interceptors.into_interceptors().into_iter().map(GlobalInterceptor::Value));
         self
     }
 
-    /// Adds one registered (`#[interceptor]`) type around every route, built like any attached
-    /// interceptor.
+    /// Adds one `#[interceptor]` type around every route, built by the container (so it may
+    /// inject dependencies and be request-scoped).
     pub fn global_interceptor<T: InterceptorType>(mut self) -> Self {
-        self.global_interceptors.push((T::descriptor().construct)());
+        self.global_interceptors.push(GlobalInterceptor::Type(T::descriptor()));
+        self
+    }
+
+    /// Providers visible from every module (Lauren's `global_providers`).
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// use lauren::di::{provide, Provider};
+    /// # #[derive(Default)] #[injectable] struct Clock;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// let builder = LaurenFactory::create(AppModule)
+    ///     .global_providers([Provider::of::<Clock>(), provide::<u32>().use_value(3)]);
+    /// ```
+    pub fn global_providers(mut self, providers: impl IntoIterator<Item = Provider>) -> Self {
+        self.global_providers.extend(providers);
+        self
+    }
+
+    /// Replaces whatever provides `T` with `value` before the app is frozen (tests' fakes).
+    pub fn override_provider<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.overrides.push(crate::di::provide::<T>().use_value(value));
+        self
+    }
+
+    /// Replaces a binding with any provider (a trait object, a named token, a factory..).
+    pub fn override_with(mut self, provider: Provider) -> Self {
+        self.overrides.push(provider);
         self
     }
 
     /// Builds the app and binds `addr`, without serving yet (see [`Server::local_addr`]).
     pub async fn bind(self, addr: impl ToSocketAddrs) -> Result<Server, ServeError> {
-        self.build()?.bind(addr).await
+        self.build().await?.bind(addr).await
     }
 
     /// Builds, binds and serves until ctrl-c, then shuts down gracefully.
@@ -151,7 +195,9 @@ pub struct App {
 pub(crate) struct AppInner {
     pub(crate) router: Router,
     pub(crate) routes: Box<[Route]>,
+    pub(crate) container: Container,
     pub(crate) options: Options,
+    pub(crate) shut_down: AtomicBool,
 }
 
 /// One served route, for reflection and diagnostics.
@@ -182,6 +228,14 @@ impl App {
             .collect()
     }
 
+    /// Runs the singletons' `pre_destruct` hooks, in reverse dependency order, once. The server
+    /// calls it after draining; call it yourself when you drive the app another way.
+    pub async fn shutdown(&self) {
+        if !self.inner.shut_down.swap(true, Ordering::SeqCst) {
+            self.inner.container.shut_down().await;
+        }
+    }
+
     /// Binds `addr`; call [`Server::run`] or [`Server::run_until`] to serve.
     pub async fn bind(self, addr: impl ToSocketAddrs) -> Result<Server, ServeError> {
         let listener = TcpListener::bind(addr).await.map_err(ServeError::Bind)?;
@@ -198,17 +252,17 @@ impl std::fmt::Debug for App {
 /// Something that can become a frozen [`App`]: an `App`, or an [`AppBuilder`] (built on the spot).
 pub trait IntoApp {
     /// Builds the app.
-    fn into_app(self) -> Result<App, StartupError>;
+    fn into_app(self) -> impl Future<Output = Result<App, StartupError>> + Send;
 }
 
 impl IntoApp for App {
-    fn into_app(self) -> Result<App, StartupError> {
+    async fn into_app(self) -> Result<App, StartupError> {
         Ok(self)
     }
 }
 
 impl IntoApp for AppBuilder {
-    fn into_app(self) -> Result<App, StartupError> {
-        self.build()
+    async fn into_app(self) -> Result<App, StartupError> {
+        self.build().await
     }
 }

@@ -1,73 +1,131 @@
-//! `create()`'s work: walk the module graph, build instances, resolve every route, freeze.
+//! `build()`'s work: resolve the DI graph, build singletons, resolve every route, freeze.
 
-use std::any::TypeId;
 use std::sync::Arc;
 
 use super::AppInner;
 use super::error::{Problem, ProblemCode, StartupError};
 use super::options::Options;
-use crate::descriptor::{ControllerDescriptor, InterceptorRef, ModuleDescriptor};
-use crate::interceptors::InterceptorInstance;
-use crate::pipeline::{Route, RouteMetadata};
+use crate::descriptor::{InterceptorRef, ModuleDescriptor, Scope};
+use crate::di::Provider;
+use crate::di::graph::{self, Extras, Graph};
+use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
+use crate::pipeline::{ControllerRef, Route, RouteMetadata};
 use crate::router::{RouteSpec, Router, join_template, template_params};
 
+/// What the builder collected.
+pub(crate) struct Plan<'a> {
+    pub(crate) root: &'static ModuleDescriptor,
+    pub(crate) global_interceptors: &'a [GlobalInterceptor],
+    pub(crate) global_providers: &'a [Provider],
+    pub(crate) overrides: &'a [Provider],
+    pub(crate) options: Options,
+}
+
+/// A global interceptor: a value given to the builder, or a type the container builds.
+#[derive(Clone, Debug)]
+pub(crate) enum GlobalInterceptor {
+    Value(InterceptorInstance),
+    Type(&'static InterceptorDescriptor),
+}
+
 /// Builds the frozen app from the root module.
-pub(crate) fn freeze(
-    root: &'static ModuleDescriptor,
-    global: &[InterceptorInstance],
-    options: Options,
-) -> Result<AppInner, StartupError> {
+pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
     let mut problems = Vec::new();
-    let controllers = collect_controllers(root, &mut problems);
-    let mut interceptors = Singletons::default();
-    let module_chain = interceptors.resolve(root.interceptors);
+    let types: Vec<&'static InterceptorDescriptor> = plan
+        .global_interceptors
+        .iter()
+        .filter_map(|g| match g {
+            GlobalInterceptor::Type(descriptor) => Some(*descriptor),
+            GlobalInterceptor::Value(_) => None,
+        })
+        .collect();
+    let extras = Extras {
+        global_providers: plan.global_providers,
+        overrides: plan.overrides,
+        global_interceptor_types: &types,
+    };
+    let Some(graph) = graph::build(plan.root, extras, &mut problems).await else {
+        return Err(StartupError::new(problems));
+    };
+    let chains = Chains { graph: &graph };
+    let global: Vec<ChainEntry> = plan
+        .global_interceptors
+        .iter()
+        .map(|g| match g {
+            GlobalInterceptor::Value(instance) => ChainEntry::Shared(instance.clone()),
+            GlobalInterceptor::Type(descriptor) => chains.entry(descriptor),
+        })
+        .collect();
 
     let mut routes = Vec::new();
-    for controller in controllers {
-        let instance = (controller.provider.construct)();
-        let controller_chain = interceptors.resolve(controller.interceptors);
-        for descriptor in controller.routes {
-            let culprit = format!("{}::{}", controller.type_name, descriptor.handler_name);
-            let template = join_template(&[controller.prefix, descriptor.path]);
-            let param_names = template_params(&template);
-            let mut var_slots = Vec::with_capacity(descriptor.path_vars.len());
-            for var in descriptor.path_vars {
-                match param_names.iter().position(|n| &**n == *var) {
-                    Some(slot) => var_slots.push(slot),
-                    None => problems.push(Problem::new(
-                        ProblemCode::InvalidRoute,
-                        format!("{culprit} binds path variable `{var}` but {template} has no `{{{var}}}`"),
-                        culprit.clone(),
-                    )),
+    for module in &graph.modules {
+        let module_chain = chains.resolve(module.descriptor.interceptors);
+        for &(controller, binding) in &module.controllers {
+            let instance = match graph.container.bindings[binding].scope {
+                Scope::Singleton => match graph.container.instance(binding, None).await {
+                    Ok(instance) => ControllerRef::Singleton(instance),
+                    Err(err) => {
+                        problems.push(Problem::new(
+                            ProblemCode::ProviderFailed,
+                            format!("building {} failed: {err}", controller.type_name),
+                            controller.type_name,
+                        ));
+                        continue;
+                    }
+                },
+                Scope::Request | Scope::Transient => ControllerRef::Scoped(binding),
+            };
+            let controller_chain = chains.resolve(controller.interceptors);
+            for descriptor in controller.routes {
+                let culprit = format!("{}::{}", controller.type_name, descriptor.handler_name);
+                let template =
+                    join_template(&[module.descriptor.prefix, controller.prefix, descriptor.path]);
+                let param_names = template_params(&template);
+                let mut var_slots = Vec::with_capacity(descriptor.path_vars.len());
+                for var in descriptor.path_vars {
+                    match param_names.iter().position(|n| &**n == *var) {
+                        Some(slot) => var_slots.push(slot),
+                        None => problems.push(Problem::new(
+                            ProblemCode::InvalidRoute,
+                            format!("{culprit} binds path variable `{var}` but {template} has no `{{{var}}}`"),
+                            culprit.clone(),
+                        )),
+                    }
                 }
-            }
-            let metadata = RouteMetadata::merge(descriptor.metadata, controller.metadata)
-                .unwrap_or_else(|(key, err)| {
-                    problems.push(Problem::new(
-                        ProblemCode::InvalidMetadata,
-                        format!("metadata `{key}` of {culprit} is not valid JSON: {err}"),
-                        culprit.clone(),
-                    ));
-                    RouteMetadata::default()
+                let metadata = RouteMetadata::merge(descriptor.metadata, controller.metadata)
+                    .unwrap_or_else(|(key, err)| {
+                        problems.push(Problem::new(
+                            ProblemCode::InvalidMetadata,
+                            format!("metadata `{key}` of {culprit} is not valid JSON: {err}"),
+                            culprit.clone(),
+                        ));
+                        RouteMetadata::default()
+                    });
+                // Global (outermost) -> module -> controller -> route, each in its own order.
+                let chain: Box<[ChainEntry]> = global
+                    .iter()
+                    .chain(&module_chain)
+                    .chain(&controller_chain)
+                    .cloned()
+                    .chain(chains.resolve(descriptor.interceptors))
+                    .collect();
+                let needs_scope = matches!(instance, ControllerRef::Scoped(_))
+                    || chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
+                routes.push(Route {
+                    descriptor,
+                    controller,
+                    template: template.into_boxed_str(),
+                    param_names: param_names.into_boxed_slice(),
+                    var_slots: var_slots.into_boxed_slice(),
+                    instance: match &instance {
+                        ControllerRef::Singleton(i) => ControllerRef::Singleton(Arc::clone(i)),
+                        ControllerRef::Scoped(b) => ControllerRef::Scoped(*b),
+                    },
+                    chain,
+                    needs_scope,
+                    metadata,
                 });
-            // Global (outermost) -> module -> controller -> route, each in its own order.
-            let chain: Box<[InterceptorInstance]> = global
-                .iter()
-                .chain(&module_chain)
-                .chain(&controller_chain)
-                .cloned()
-                .chain(interceptors.resolve(descriptor.interceptors))
-                .collect();
-            routes.push(Route {
-                descriptor,
-                controller,
-                template: template.into_boxed_str(),
-                param_names: param_names.into_boxed_slice(),
-                var_slots: var_slots.into_boxed_slice(),
-                instance: Arc::clone(&instance),
-                chain,
-                metadata,
-            });
+            }
         }
     }
 
@@ -87,9 +145,13 @@ pub(crate) fn freeze(
     let router = Router::build(&specs);
     drop(specs);
     match router {
-        Ok(router) if problems.is_empty() => {
-            Ok(AppInner { router, routes: routes.into_boxed_slice(), options })
-        }
+        Ok(router) if problems.is_empty() => Ok(AppInner {
+            router,
+            routes: routes.into_boxed_slice(),
+            container: graph.container,
+            options: plan.options,
+            shut_down: std::sync::atomic::AtomicBool::new(false),
+        }),
         Ok(_) => Err(StartupError::new(problems)),
         Err(mut found) => {
             problems.append(&mut found);
@@ -98,52 +160,32 @@ pub(crate) fn freeze(
     }
 }
 
-/// One instance per interceptor type, shared by every chain that names it.
-#[derive(Default)]
-struct Singletons {
-    built: Vec<(TypeId, InterceptorInstance)>,
+/// Turns interceptor references into chain entries: singletons become shared instances,
+/// narrower scopes stay bindings resolved per request.
+struct Chains<'g> {
+    graph: &'g Graph,
 }
 
-impl Singletons {
-    fn resolve(&mut self, refs: &[InterceptorRef]) -> Vec<InterceptorInstance> {
-        refs.iter()
-            .map(|get| {
-                let descriptor = get();
-                let id = (descriptor.type_id)();
-                if let Some((_, built)) = self.built.iter().find(|(t, _)| *t == id) {
-                    return built.clone();
+impl Chains<'_> {
+    fn entry(&self, descriptor: &'static InterceptorDescriptor) -> ChainEntry {
+        let id = (descriptor.type_id)();
+        let binding = self.graph.interceptors.iter().find(|(t, _)| *t == id).map(|(_, b)| *b);
+        let Some(binding) = binding else {
+            unreachable!("every interceptor in a chain was registered by the graph walk")
+        };
+        let container = &self.graph.container;
+        if container.bindings[binding].scope == Scope::Singleton {
+            let built = futures_util::FutureExt::now_or_never(container.instance(binding, None));
+            if let Some(Ok(instance)) = built {
+                if let Some(shared) = (descriptor.adapt)(&instance) {
+                    return ChainEntry::Shared(shared);
                 }
-                let built = (descriptor.construct)();
-                self.built.push((id, built.clone()));
-                built
-            })
-            .collect()
-    }
-}
-
-/// The root module's controllers, each once, in declaration order.
-fn collect_controllers(
-    root: &'static ModuleDescriptor,
-    problems: &mut Vec<Problem>,
-) -> Vec<&'static ControllerDescriptor> {
-    let mut seen: Vec<TypeId> = Vec::new();
-    let mut controllers = Vec::new();
-    for get in root.controllers {
-        let controller = get();
-        let id = (controller.provider.type_id)();
-        if seen.contains(&id) {
-            problems.push(Problem::new(
-                ProblemCode::DuplicateRegistration,
-                format!(
-                    "controller {} is listed twice in module {}: list it once",
-                    controller.type_name, root.type_name
-                ),
-                controller.type_name,
-            ));
-            continue;
+            }
         }
-        seen.push(id);
-        controllers.push(controller);
+        ChainEntry::Scoped { binding, adapt: descriptor.adapt }
     }
-    controllers
+
+    fn resolve(&self, refs: &[InterceptorRef]) -> Vec<ChainEntry> {
+        refs.iter().map(|get| self.entry(get())).collect()
+    }
 }

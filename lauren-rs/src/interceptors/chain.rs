@@ -1,6 +1,6 @@
 //! `CallHandler`: the rest of a pre-built chain, walked by slicing.
 
-use super::InterceptorInstance;
+use super::ChainEntry;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -11,18 +11,26 @@ use crate::reply::Reply;
 /// It is `Copy`: [`handle`](Self::handle) may be called again (the handler then runs again).
 #[derive(Clone, Copy)]
 pub struct CallHandler<'a> {
-    rest: &'a [InterceptorInstance],
+    rest: &'a [ChainEntry],
 }
 
 impl<'a> CallHandler<'a> {
-    pub(crate) fn new(rest: &'a [InterceptorInstance]) -> Self {
+    pub(crate) fn new(rest: &'a [ChainEntry]) -> Self {
         Self { rest }
     }
 
     /// Runs the rest of the chain and returns its reply (or its error).
     pub async fn handle(self, ctx: &mut ExecutionContext<'_>) -> Result<Reply, HttpError> {
         match self.rest.split_first() {
-            Some((first, rest)) => first.inner.intercept_dyn(ctx, CallHandler { rest }).await,
+            Some((ChainEntry::Shared(first), rest)) => {
+                first.inner.intercept_dyn(ctx, CallHandler { rest }).await
+            }
+            Some((ChainEntry::Scoped { binding, adapt }, rest)) => {
+                let built = ctx.provided(*binding).await?;
+                let interceptor =
+                    adapt(&built).ok_or_else(|| HttpError::internal("InterceptorMismatch"))?;
+                interceptor.inner.intercept_dyn(ctx, CallHandler { rest }).await
+            }
             None => crate::pipeline::call_handler(ctx).await,
         }
     }
@@ -35,6 +43,6 @@ impl<'a> CallHandler<'a> {
 
 impl std::fmt::Debug for CallHandler<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.rest).finish()
+        f.debug_struct("CallHandler").field("remaining", &self.rest.len()).finish()
     }
 }

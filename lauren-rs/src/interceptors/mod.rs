@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 pub use self::chain::CallHandler;
 pub use self::list::IntoInterceptors;
-use crate::descriptor::{BoxFuture, Scope};
+use crate::descriptor::{BoxFuture, Instance};
+use crate::di::{Inject, ProviderDescriptor};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -83,6 +84,13 @@ impl InterceptorInstance {
         Self::from_arc(Arc::new(interceptor))
     }
 
+    /// Views a built `Inject<T>` instance as an interceptor.
+    pub fn adapt<T: Interceptor>(instance: &Instance) -> Option<Self> {
+        instance
+            .downcast_ref::<Inject<T>>()
+            .map(|inject| Self::from_arc(Arc::clone(inject.as_arc())))
+    }
+
     pub(crate) fn from_arc<T: Interceptor>(interceptor: Arc<T>) -> Self {
         Self { inner: interceptor, type_name: crate::error::short_type_name::<T>() }
     }
@@ -94,17 +102,25 @@ impl std::fmt::Debug for InterceptorInstance {
     }
 }
 
-/// How to build an interceptor type named in `#[use_interceptors(..)]` or a module.
+/// An interceptor type named in `#[use_interceptors(..)]`, a module or the builder.
 #[derive(Debug)]
 pub struct InterceptorDescriptor {
     /// The type's name.
     pub type_name: &'static str,
-    /// The type's identity: a type attached at several places shares one singleton.
+    /// The type's identity.
     pub type_id: fn() -> TypeId,
-    /// Its scope (singleton until the DI container lands).
-    pub scope: Scope,
-    /// Builds an instance.
-    pub construct: fn() -> InterceptorInstance,
+    /// How the container builds it (its `#[injectable]` descriptor, or a `Default` singleton).
+    pub provider: fn() -> &'static ProviderDescriptor,
+    /// Views a built instance as an interceptor.
+    pub adapt: fn(&Instance) -> Option<InterceptorInstance>,
+}
+
+/// One link of a route's chain: an instance shared by every request, or a binding resolved per
+/// request (request-scoped: once per request; transient: once per attachment).
+#[derive(Clone)]
+pub(crate) enum ChainEntry {
+    Shared(InterceptorInstance),
+    Scoped { binding: usize, adapt: fn(&Instance) -> Option<InterceptorInstance> },
 }
 
 /// Implemented by `#[interceptor]`: the type is registered and may be attached by name.

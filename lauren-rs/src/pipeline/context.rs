@@ -9,6 +9,8 @@ use super::metadata::{FromMetadata, MetaValue};
 use super::params::{PathParams, RawOrDecoded};
 use super::route::Route;
 use crate::body::{ReadError, RequestBody};
+use crate::descriptor::Instance;
+use crate::di::container::{Container, RequestScope};
 use crate::error::HttpError;
 
 /// The head of the request being served: method, URI, version, headers and extensions.
@@ -37,6 +39,9 @@ pub type Request = http::request::Parts;
 /// ```
 pub struct ExecutionContext<'r> {
     route: &'r Route,
+    container: &'r Container,
+    /// Request-scoped instances; `None` (no allocation) for routes that build nothing per request.
+    scope: Option<RequestScope>,
     head: Request,
     params: PathParams,
     body: BodyState,
@@ -60,12 +65,23 @@ enum ReadFailure {
 impl<'r> ExecutionContext<'r> {
     pub(crate) fn new(
         route: &'r Route,
+        container: &'r Container,
         head: Request,
         params: PathParams,
         body: RequestBody,
         body_limit: usize,
     ) -> Self {
-        Self { route, head, params, body: BodyState::Unread(body), body_limit, overlay: Vec::new() }
+        let scope = route.needs_scope.then(|| RequestScope::new(container.request_slots));
+        Self {
+            route,
+            container,
+            scope,
+            head,
+            params,
+            body: BodyState::Unread(body),
+            body_limit,
+            overlay: Vec::new(),
+        }
     }
 
     /// The controller type's name, e.g. `OrdersController`.
@@ -253,6 +269,20 @@ impl<'r> ExecutionContext<'r> {
 
     pub(crate) fn route(&self) -> &'r Route {
         self.route
+    }
+
+    /// The instance of a binding for this request (built on first use for request scope; new
+    /// each time for transient).
+    pub(crate) async fn provided(&self, binding: usize) -> Result<Instance, HttpError> {
+        self.container.instance(binding, self.scope.as_ref()).await.map_err(|err| {
+            tracing::error!(error = %err, "building a request-scoped provider failed");
+            HttpError::internal("ProviderError")
+        })
+    }
+
+    /// The request scope, to tear down once the response exists.
+    pub(crate) fn take_scope(&mut self) -> Option<RequestScope> {
+        self.scope.take()
     }
 
     /// True when no interceptor will see the handler's value, so it may be rendered at once.

@@ -16,7 +16,7 @@ pub use self::context::{ExecutionContext, Request};
 pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
-pub(crate) use self::route::Route;
+pub(crate) use self::route::{ControllerRef, Route};
 use crate::app::AppInner;
 use crate::body::{Body, RequestBody};
 use crate::error::HttpError;
@@ -50,24 +50,36 @@ pub(crate) async fn dispatch(
         }
     }
 
-    let mut ctx = ExecutionContext::new(route, head, params, body, app.options.body_limit);
+    let mut ctx =
+        ExecutionContext::new(route, &app.container, head, params, body, app.options.body_limit);
     // A route without interceptors calls its handler directly (which renders at once).
     let outcome = if route.chain.is_empty() {
         AssertUnwindSafe(call_handler(&mut ctx)).catch_unwind().await
     } else {
         AssertUnwindSafe(CallHandler::new(&route.chain).handle(&mut ctx)).catch_unwind().await
     };
-    match outcome {
+    let response = match outcome {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(err)) => err.into_response(),
         Err(_) => HttpError::panic().into_response(),
+    };
+    if let Some(scope) = ctx.take_scope().filter(|scope| scope.has_teardown()) {
+        // Teardown must not delay the response.
+        tokio::spawn(scope.tear_down());
     }
+    response
 }
 
 /// The innermost step of every chain: extraction, then the handler.
 pub(crate) async fn call_handler(ctx: &mut ExecutionContext<'_>) -> Result<Reply, HttpError> {
     let route = ctx.route();
-    (route.descriptor.handler)(&*route.instance, ctx).await
+    match &route.instance {
+        ControllerRef::Singleton(instance) => (route.descriptor.handler)(&**instance, ctx).await,
+        ControllerRef::Scoped(binding) => {
+            let instance = ctx.provided(*binding).await?;
+            (route.descriptor.handler)(&*instance, ctx).await
+        }
+    }
 }
 
 fn method_not_allowed(

@@ -2,7 +2,15 @@
 
 use super::metadata::RouteMetadata;
 use crate::descriptor::{ControllerDescriptor, Instance, RouteDescriptor};
-use crate::interceptors::InterceptorInstance;
+use crate::interceptors::ChainEntry;
+
+/// Where the controller instance of a route comes from.
+pub(crate) enum ControllerRef {
+    /// Built at startup: a pointer.
+    Singleton(Instance),
+    /// Built per request (request scope) or per use (transient), by binding index.
+    Scoped(usize),
+}
 
 /// One servable route.
 pub(crate) struct Route {
@@ -15,9 +23,11 @@ pub(crate) struct Route {
     /// For each of the handler's `path_vars`, its index in `param_names`.
     pub(crate) var_slots: Box<[usize]>,
     /// The controller instance the handler runs on.
-    pub(crate) instance: Instance,
+    pub(crate) instance: ControllerRef,
     /// Global -> module -> controller -> route interceptors, outermost first.
-    pub(crate) chain: Box<[InterceptorInstance]>,
+    pub(crate) chain: Box<[ChainEntry]>,
+    /// Something on this route is built per request: give it a request scope.
+    pub(crate) needs_scope: bool,
     /// Route metadata over controller metadata.
     pub(crate) metadata: RouteMetadata,
 }

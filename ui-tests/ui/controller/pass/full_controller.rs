@@ -50,5 +50,5 @@ impl Everything {
 struct AppModule;
 
 fn main() {
-    let _ = LaurenFactory::create(AppModule).build();
+    let _ = LaurenFactory::create(AppModule);
 }

@@ -38,5 +38,5 @@ impl Orders {
 struct AppModule;
 
 fn main() {
-    let _ = LaurenFactory::create(AppModule).global_interceptors((Logging, Logging)).global_interceptor::<Logging>().build();
+    let _ = LaurenFactory::create(AppModule).global_interceptors((Logging, Logging)).global_interceptor::<Logging>();
 }

@@ -1,0 +1,177 @@
+//! The frozen container: bindings with their dependencies resolved to indices, singletons built
+//! at startup, request scopes built on demand, lifecycle hooks run in order.
+
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use super::key::Key;
+use super::provider::{HookFn, Source};
+use super::resolver::Resolver;
+use crate::body::BoxError;
+use crate::descriptor::{BoxFuture, Instance, Scope};
+
+/// What one dependency of a binding resolved to.
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    One(usize),
+    Missing,
+    Many(Vec<usize>),
+}
+
+/// One binding of the app.
+pub(crate) struct Binding {
+    pub(crate) key: Key,
+    pub(crate) scope: Scope,
+    pub(crate) source: Source,
+    pub(crate) multi: bool,
+    /// The module that declared it (`None`: global or implicit).
+    pub(crate) module: Option<usize>,
+    pub(crate) targets: Vec<Target>,
+    /// Its cell in a request scope, for request-scoped bindings.
+    pub(crate) slot: Option<usize>,
+}
+
+impl Binding {
+    pub(crate) fn hooks(&self) -> (Option<HookFn>, Option<HookFn>) {
+        match &self.source {
+            Source::Descriptor(d) | Source::Class { provider: d, .. } => {
+                (d.post_construct, d.pre_destruct)
+            }
+            _ => (None, None),
+        }
+    }
+}
+
+/// Instances built for one request, and what to tear down after it.
+pub(crate) struct RequestScope {
+    slots: Box<[OnceLock<Instance>]>,
+    teardown: Mutex<Vec<(Instance, HookFn)>>,
+}
+
+impl RequestScope {
+    pub(crate) fn new(slots: usize) -> Self {
+        Self {
+            slots: (0..slots).map(|_| OnceLock::new()).collect(),
+            teardown: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs the `pre_destruct` hooks of this request's instances, last built first.
+    pub(crate) async fn tear_down(self) {
+        let hooks = self.teardown.into_inner().unwrap_or_else(PoisonError::into_inner);
+        for (instance, hook) in hooks.iter().rev() {
+            if let Err(err) = hook(instance).await {
+                tracing::warn!(error = %err, "request-scoped pre_destruct failed");
+            }
+        }
+    }
+
+    pub(crate) fn has_teardown(&self) -> bool {
+        self.teardown.lock().map(|t| !t.is_empty()).unwrap_or(true)
+    }
+}
+
+/// The app's bindings and singletons.
+pub(crate) struct Container {
+    pub(crate) bindings: Vec<Binding>,
+    singletons: Vec<OnceLock<Instance>>,
+    pub(crate) request_slots: usize,
+    singleton_teardown: Mutex<Vec<(Instance, HookFn)>>,
+}
+
+impl Container {
+    pub(crate) fn new(bindings: Vec<Binding>, request_slots: usize) -> Self {
+        let singletons = bindings.iter().map(|_| OnceLock::new()).collect();
+        Self { bindings, singletons, request_slots, singleton_teardown: Mutex::new(Vec::new()) }
+    }
+
+    /// The instance of binding `index` for a request (or at startup when `scope` is `None`).
+    pub(crate) fn instance<'a>(
+        &'a self,
+        index: usize,
+        scope: Option<&'a RequestScope>,
+    ) -> BoxFuture<'a, Result<Instance, BoxError>> {
+        Box::pin(async move {
+            let binding = &self.bindings[index];
+            match binding.scope {
+                Scope::Singleton => {
+                    if let Some(built) = self.singletons[index].get() {
+                        return Ok(built.clone());
+                    }
+                    // Only during startup: singletons are built in dependency order then frozen.
+                    let built = self.build(index, None).await?;
+                    Ok(self.singletons[index].get_or_init(|| built).clone())
+                }
+                Scope::Request => {
+                    let scope =
+                        scope.ok_or("a request-scoped provider was asked for outside a request")?;
+                    let slot = binding
+                        .slot
+                        .and_then(|s| scope.slots.get(s))
+                        .ok_or("request slot missing")?;
+                    if let Some(built) = slot.get() {
+                        return Ok(built.clone());
+                    }
+                    let built = self.build(index, Some(scope)).await?;
+                    Ok(slot.get_or_init(|| built).clone())
+                }
+                Scope::Transient => self.build(index, scope).await,
+            }
+        })
+    }
+
+    /// Builds a new instance of binding `index` and runs its `post_construct`.
+    async fn build(
+        &self,
+        index: usize,
+        scope: Option<&RequestScope>,
+    ) -> Result<Instance, BoxError> {
+        let binding = &self.bindings[index];
+        let resolver = Resolver::new(self, &binding.targets, scope);
+        let (built, hooked) = match &binding.source {
+            Source::Value(value) => return Ok(value.clone()),
+            Source::Alias(_) => match binding.targets.first() {
+                Some(Target::One(target)) => return self.instance(*target, scope).await,
+                _ => return Err("alias target was not resolved at startup".into()),
+            },
+            Source::Factory { build, .. } => (build(&resolver).await?, None),
+            Source::Descriptor(descriptor) => {
+                let built = (descriptor.construct)(&resolver).await?;
+                (built.clone(), Some(built))
+            }
+            Source::Class { provider, cast } => {
+                let concrete = (provider.construct)(&resolver).await?;
+                let cast = cast(&concrete)
+                    .ok_or_else(|| format!("{} does not fit {}", (provider.key)(), binding.key))?;
+                (cast, Some(concrete))
+            }
+        };
+        if let Some(concrete) = hooked {
+            let (post, pre) = binding.hooks();
+            if let Some(post) = post {
+                post(&concrete)
+                    .await
+                    .map_err(|err| format!("post_construct of {} failed: {err}", binding.key))?;
+            }
+            if let Some(pre) = pre {
+                let list = match (binding.scope, scope) {
+                    (Scope::Request, Some(scope)) => &scope.teardown,
+                    _ => &self.singleton_teardown,
+                };
+                list.lock().unwrap_or_else(PoisonError::into_inner).push((concrete, pre));
+            }
+        }
+        Ok(built)
+    }
+
+    /// Runs the singletons' `pre_destruct` hooks in reverse construction order, once.
+    pub(crate) async fn shut_down(&self) {
+        let hooks = std::mem::take(
+            &mut *self.singleton_teardown.lock().unwrap_or_else(PoisonError::into_inner),
+        );
+        for (instance, hook) in hooks.iter().rev() {
+            if let Err(err) = hook(instance).await {
+                tracing::warn!(error = %err, "pre_destruct failed during shutdown");
+            }
+        }
+    }
+}

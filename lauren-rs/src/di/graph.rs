@@ -1,0 +1,467 @@
+//! Startup: walk the module graph, register bindings, resolve every dependency to a binding
+//! (reporting missing, invisible, circular and scope-violating ones with their chain), then
+//! build the singletons in dependency order.
+
+use std::any::TypeId;
+
+use super::container::{Binding, Container, Target};
+use super::key::Key;
+use super::provider::{DepKind, Provider, Source};
+use crate::app::error::{Problem, ProblemCode};
+use crate::descriptor::{ControllerDescriptor, ModuleDescriptor, Scope};
+use crate::interceptors::InterceptorDescriptor;
+
+/// A module as walked from the root.
+pub(crate) struct ModuleNode {
+    pub(crate) descriptor: &'static ModuleDescriptor,
+    pub(crate) imports: Vec<usize>,
+    pub(crate) exports: Vec<Key>,
+    /// Its controllers with their bindings.
+    pub(crate) controllers: Vec<(&'static ControllerDescriptor, usize)>,
+}
+
+/// What startup hands to the route builder.
+pub(crate) struct Graph {
+    pub(crate) container: Container,
+    pub(crate) modules: Vec<ModuleNode>,
+    /// Interceptor types and their bindings.
+    pub(crate) interceptors: Vec<(TypeId, usize)>,
+}
+
+/// Inputs besides the root module.
+pub(crate) struct Extras<'a> {
+    pub(crate) global_providers: &'a [Provider],
+    pub(crate) overrides: &'a [Provider],
+    pub(crate) global_interceptor_types: &'a [&'static InterceptorDescriptor],
+}
+
+pub(crate) async fn build(
+    root: &'static ModuleDescriptor,
+    extras: Extras<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<Graph> {
+    let mut modules = Vec::new();
+    walk(root, &mut Vec::new(), &mut modules, problems);
+
+    let mut registry = Registry::default();
+    for provider in extras.global_providers {
+        registry.add(provider.clone(), None, problems, &modules);
+    }
+    for (m, module) in modules.iter().enumerate() {
+        for provider in (module.descriptor.providers)() {
+            registry.add(provider, Some(m), problems, &modules);
+        }
+    }
+    // Controllers and the interceptors they use are providers of their module implicitly.
+    let mut interceptors: Vec<(TypeId, usize)> = Vec::new();
+    for (m, module) in modules.iter_mut().enumerate() {
+        let descriptor = module.descriptor;
+        for get in descriptor.controllers {
+            let controller = get();
+            if module.controllers.iter().any(|(c, _)| std::ptr::eq(*c, controller)) {
+                problems.push(Problem::new(
+                    ProblemCode::DuplicateRegistration,
+                    format!(
+                        "controller {} is listed twice in module {}: list it once",
+                        controller.type_name, descriptor.type_name
+                    ),
+                    controller.type_name,
+                ));
+                continue;
+            }
+            let index =
+                registry.implicit(Provider::from_descriptor((controller.provider)()), Some(m));
+            module.controllers.push((controller, index));
+            let used = controller
+                .interceptors
+                .iter()
+                .chain(controller.routes.iter().flat_map(|r| r.interceptors));
+            for get in descriptor.interceptors.iter().chain(used) {
+                registry.interceptor(get(), &mut interceptors);
+            }
+        }
+        for get in descriptor.interceptors {
+            registry.interceptor(get(), &mut interceptors);
+        }
+    }
+    for descriptor in extras.global_interceptor_types {
+        registry.interceptor(descriptor, &mut interceptors);
+    }
+    for provider in extras.overrides {
+        registry.override_with(provider.clone());
+    }
+
+    for m in 0..modules.len() {
+        modules[m].exports = modules[m].descriptor.exports.iter().map(|key| key()).collect();
+        for key in modules[m].exports.clone() {
+            let declared = registry.bindings.iter().any(|b| b.key == key && b.module == Some(m));
+            let imported = modules[m].imports.iter().any(|&i| modules[i].exports.contains(&key));
+            if !declared && !imported {
+                problems.push(Problem::new(
+                    ProblemCode::ExportViolation,
+                    format!(
+                        "{} exports {key} which it neither declares nor imports",
+                        modules[m].descriptor.type_name
+                    ),
+                    modules[m].descriptor.type_name,
+                ));
+            }
+        }
+    }
+
+    let mut resolve = Resolve::new(&registry.bindings, &modules);
+    let roots: Vec<usize> = modules
+        .iter()
+        .flat_map(|m| m.controllers.iter().map(|&(_, b)| b))
+        .chain(interceptors.iter().map(|&(_, b)| b))
+        .chain(0..registry.bindings.len())
+        .collect();
+    for root in roots {
+        resolve.visit(root, problems);
+    }
+    let Resolve { mut targets, order, scopes, .. } = resolve;
+
+    let mut bindings = registry.bindings;
+    let mut slots = 0;
+    for (index, binding) in bindings.iter_mut().enumerate() {
+        binding.targets = std::mem::take(&mut targets[index]);
+        binding.scope = scopes[index];
+        if binding.scope == Scope::Request {
+            binding.slot = Some(slots);
+            slots += 1;
+        }
+        if binding.scope == Scope::Transient && binding.hooks().1.is_some() {
+            problems.push(Problem::new(
+                ProblemCode::TransientTeardown,
+                format!(
+                    "{} is transient but has a pre_destruct hook: nothing owns a transient instance to tear it down; make it request-scoped or a singleton",
+                    binding.key
+                ),
+                binding.key.to_string(),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return None;
+    }
+
+    let container = Container::new(bindings, slots);
+    for index in order {
+        if container.bindings[index].scope != Scope::Singleton {
+            continue;
+        }
+        if let Err(err) = container.instance(index, None).await {
+            let key = container.bindings[index].key;
+            problems.push(Problem::new(
+                ProblemCode::ProviderFailed,
+                format!("building {key} failed: {err}"),
+                key.to_string(),
+            ));
+            return None;
+        }
+    }
+    Some(Graph { container, modules, interceptors })
+}
+
+/// Depth-first walk of imports, reporting cycles with their path.
+fn walk(
+    descriptor: &'static ModuleDescriptor,
+    path: &mut Vec<&'static ModuleDescriptor>,
+    modules: &mut Vec<ModuleNode>,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
+    let id = (descriptor.type_id)();
+    if let Some(at) = path.iter().position(|m| (m.type_id)() == id) {
+        let cycle: Vec<&str> =
+            path[at..].iter().map(|m| m.type_name).chain([descriptor.type_name]).collect();
+        problems.push(Problem::new(
+            ProblemCode::CircularImport,
+            format!("Circular module import: {}", cycle.join(" -> ")),
+            descriptor.type_name,
+        ));
+        return None;
+    }
+    if let Some(known) = modules.iter().position(|m| (m.descriptor.type_id)() == id) {
+        return Some(known);
+    }
+    path.push(descriptor);
+    let imports: Vec<usize> =
+        descriptor.imports.iter().filter_map(|get| walk(get(), path, modules, problems)).collect();
+    path.pop();
+    modules.push(ModuleNode { descriptor, imports, exports: Vec::new(), controllers: Vec::new() });
+    Some(modules.len() - 1)
+}
+
+#[derive(Default)]
+struct Registry {
+    bindings: Vec<Binding>,
+}
+
+impl Registry {
+    fn binding(provider: Provider, module: Option<usize>) -> Binding {
+        Binding {
+            key: provider.key,
+            scope: provider.scope,
+            source: provider.source,
+            multi: provider.multi,
+            module,
+            targets: Vec::new(),
+            slot: None,
+        }
+    }
+
+    fn add(
+        &mut self,
+        provider: Provider,
+        module: Option<usize>,
+        problems: &mut Vec<Problem>,
+        modules: &[ModuleNode],
+    ) {
+        let name = |m: Option<usize>| {
+            m.map_or("the global providers", |m| modules[m].descriptor.type_name)
+        };
+        if let Some(existing) = self.bindings.iter().find(|b| b.key == provider.key) {
+            if existing.multi && provider.multi {
+                self.bindings.push(Self::binding(provider, module));
+            } else if existing.module != module {
+                problems.push(Problem::new(
+                    ProblemCode::DuplicateBinding,
+                    format!(
+                        "Provider {} is declared in both {} and {}; a provider may only belong to one module: declare it once and export it",
+                        provider.key,
+                        name(existing.module),
+                        name(module)
+                    ),
+                    provider.key.to_string(),
+                ));
+            } else if !same_class(&existing.source, &provider.source) {
+                problems.push(Problem::new(
+                    ProblemCode::DuplicateBinding,
+                    format!(
+                        "{} is bound twice in {}: bind it once, or mark every binding `.multi()` to inject them all as a Vec",
+                        provider.key,
+                        name(module)
+                    ),
+                    provider.key.to_string(),
+                ));
+            }
+            return;
+        }
+        self.bindings.push(Self::binding(provider, module));
+    }
+
+    /// A controller's or interceptor's own binding: reuse a declared one, else add it.
+    fn implicit(&mut self, provider: Provider, module: Option<usize>) -> usize {
+        match self.bindings.iter().position(|b| b.key == provider.key) {
+            Some(index) => index,
+            None => {
+                self.bindings.push(Self::binding(provider, module));
+                self.bindings.len() - 1
+            }
+        }
+    }
+
+    fn interceptor(
+        &mut self,
+        descriptor: &'static InterceptorDescriptor,
+        seen: &mut Vec<(TypeId, usize)>,
+    ) {
+        let id = (descriptor.type_id)();
+        if seen.iter().any(|(t, _)| *t == id) {
+            return;
+        }
+        let index = self.implicit(Provider::from_descriptor((descriptor.provider)()), None);
+        seen.push((id, index));
+    }
+
+    fn override_with(&mut self, provider: Provider) {
+        let mut replaced = false;
+        for binding in self.bindings.iter_mut().filter(|b| b.key == provider.key) {
+            binding.source = provider.source.clone();
+            binding.scope = provider.scope;
+            replaced = true;
+        }
+        if !replaced {
+            self.bindings.push(Self::binding(provider, None));
+        }
+    }
+}
+
+fn same_class(a: &Source, b: &Source) -> bool {
+    matches!((a, b), (Source::Descriptor(x), Source::Descriptor(y)) if std::ptr::eq(*x, *y))
+}
+
+/// The dependency walk: targets per binding, construction order, effective scopes.
+struct Resolve<'a> {
+    bindings: &'a [Binding],
+    modules: &'a [ModuleNode],
+    targets: Vec<Vec<Target>>,
+    state: Vec<State>,
+    order: Vec<usize>,
+    scopes: Vec<Scope>,
+    path: Vec<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    New,
+    Visiting,
+    Done,
+}
+
+impl<'a> Resolve<'a> {
+    fn new(bindings: &'a [Binding], modules: &'a [ModuleNode]) -> Self {
+        Self {
+            bindings,
+            modules,
+            targets: vec![Vec::new(); bindings.len()],
+            state: vec![State::New; bindings.len()],
+            order: Vec::new(),
+            scopes: bindings.iter().map(|b| b.scope).collect(),
+            path: Vec::new(),
+        }
+    }
+
+    fn deps(&self, index: usize) -> Vec<(Key, DepKind)> {
+        match &self.bindings[index].source {
+            Source::Descriptor(d) | Source::Class { provider: d, .. } => {
+                d.deps.iter().map(|dep| ((dep.key)(), dep.kind)).collect()
+            }
+            Source::Factory { deps, .. } => deps.clone(),
+            Source::Alias(key) => vec![(*key, DepKind::Required)],
+            Source::Value(_) => Vec::new(),
+        }
+    }
+
+    /// Whether `module` (the consumer's) may see binding `index`.
+    fn visible(&self, module: Option<usize>, index: usize) -> bool {
+        let binding = &self.bindings[index];
+        match (module, binding.module) {
+            (None, _) | (_, None) => true,
+            (Some(m), Some(owner)) if m == owner => true,
+            (Some(m), Some(_)) => self.modules[m]
+                .imports
+                .iter()
+                .any(|&i| self.modules[i].exports.contains(&binding.key)),
+        }
+    }
+
+    fn chain(&self, last: &str) -> String {
+        let names: Vec<String> = self
+            .path
+            .iter()
+            .map(|&i| self.bindings[i].key.to_string())
+            .chain([last.to_owned()])
+            .collect();
+        names.join(" -> ")
+    }
+
+    fn visit(&mut self, index: usize, problems: &mut Vec<Problem>) {
+        match self.state[index] {
+            State::Done => return,
+            State::Visiting => {
+                let at = self.path.iter().position(|&i| i == index).unwrap_or(0);
+                let cycle: Vec<String> = self.path[at..]
+                    .iter()
+                    .chain([&index])
+                    .map(|&i| self.bindings[i].key.to_string())
+                    .collect();
+                problems.push(Problem::new(
+                    ProblemCode::CircularDependency,
+                    format!("Circular dependency: {}", cycle.join(" -> ")),
+                    self.bindings[index].key.to_string(),
+                ));
+                return;
+            }
+            State::New => {}
+        }
+        self.state[index] = State::Visiting;
+        self.path.push(index);
+        let consumer = &self.bindings[index];
+        let module = consumer.module;
+        let mut targets = Vec::new();
+        for (key, kind) in self.deps(index) {
+            let candidates: Vec<usize> =
+                (0..self.bindings.len()).filter(|&i| self.bindings[i].key == key).collect();
+            let visible: Vec<usize> =
+                candidates.iter().copied().filter(|&i| self.visible(module, i)).collect();
+            let target = match (kind, visible.as_slice()) {
+                (DepKind::All, _) => Target::Many(visible.clone()),
+                (_, [one, ..]) => Target::One(*one),
+                (DepKind::Optional, []) => Target::Missing,
+                (DepKind::Required, []) => {
+                    problems.push(self.missing(key, module, candidates.is_empty()));
+                    Target::Missing
+                }
+            };
+            let reached: Vec<usize> = match &target {
+                Target::One(t) => vec![*t],
+                Target::Many(ts) => ts.clone(),
+                Target::Missing => Vec::new(),
+            };
+            for t in reached {
+                self.visit(t, problems);
+                // An alias lives as long as what it names.
+                if matches!(self.bindings[index].source, Source::Alias(_)) {
+                    self.scopes[index] = self.scopes[t];
+                }
+                let (outer, inner) = (self.scopes[index], self.scopes[t]);
+                if outer > inner {
+                    problems.push(Problem::new(
+                        ProblemCode::ScopeViolation,
+                        format!(
+                            "{} depends on {}-scoped {} ({}): a dependent may not outlive its dependency; narrow the dependent's scope or widen the dependency's",
+                            scope_title(outer),
+                            scope_label(inner),
+                            self.bindings[t].key,
+                            self.chain(&self.bindings[t].key.to_string())
+                        ),
+                        self.bindings[index].key.to_string(),
+                    ));
+                }
+            }
+            targets.push(target);
+        }
+        self.targets[index] = targets;
+        self.path.pop();
+        self.state[index] = State::Done;
+        self.order.push(index);
+    }
+
+    fn missing(&self, key: Key, module: Option<usize>, nowhere: bool) -> Problem {
+        let (code, message) = if nowhere {
+            (
+                ProblemCode::MissingProvider,
+                format!("No provider for {key} ({})", self.chain(&key.to_string())),
+            )
+        } else {
+            let owner = module.map_or("<global>", |m| self.modules[m].descriptor.type_name);
+            (
+                ProblemCode::ProviderNotVisible,
+                format!(
+                    "No provider for {key} visible from module {owner}. Either declare it in this module or import a module that exports it. ({})",
+                    self.chain(&key.to_string())
+                ),
+            )
+        };
+        let culprit =
+            self.path.last().map_or_else(|| key.to_string(), |&i| self.bindings[i].key.to_string());
+        Problem::new(code, message, culprit)
+    }
+}
+
+fn scope_label(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Transient => "transient",
+        Scope::Request => "request",
+        Scope::Singleton => "singleton",
+    }
+}
+
+fn scope_title(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Transient => "Transient",
+        Scope::Request => "Request",
+        Scope::Singleton => "Singleton",
+    }
+}

@@ -1,0 +1,99 @@
+//! What a binding is bound to: a type, or a named token of a type.
+
+use std::any::TypeId;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// The identity of a binding: a type, optionally narrowed by a token name.
+#[derive(Clone, Copy)]
+pub struct Key {
+    type_id: TypeId,
+    name: Option<&'static str>,
+    type_name: &'static str,
+}
+
+impl Key {
+    /// The key of type `T`.
+    pub fn of<T: ?Sized + 'static>() -> Self {
+        Self {
+            type_id: TypeId::of::<T>(),
+            name: None,
+            type_name: crate::error::short_type_name::<T>(),
+        }
+    }
+
+    /// The key of the token `name` of type `T`.
+    pub fn named<T: ?Sized + 'static>(name: &'static str) -> Self {
+        Self { name: Some(name), ..Self::of::<T>() }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.type_id == other.type_id && self.name == other.name
+    }
+}
+
+impl Eq for Key {}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name {
+            Some(name) => write!(f, "Token(\"{name}\")"),
+            None => f.write_str(self.type_name),
+        }
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// A named token of type `T` (Lauren's `Token("DB_URL")`), for values that are not worth a type
+/// of their own.
+///
+/// ```
+/// use lauren::di::Token;
+///
+/// const DB_URL: Token<String> = Token::new("DB_URL");
+/// assert_eq!(DB_URL.name(), "DB_URL");
+/// ```
+pub struct Token<T: ?Sized> {
+    name: &'static str,
+    _type: PhantomData<fn() -> Box<T>>,
+}
+
+impl<T: ?Sized> Token<T> {
+    /// A token named `name`.
+    pub const fn new(name: &'static str) -> Self {
+        Self { name, _type: PhantomData }
+    }
+
+    /// The token's name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<T: ?Sized + 'static> Token<T> {
+    /// The binding key of this token.
+    pub fn key(&self) -> Key {
+        Key::named::<T>(self.name)
+    }
+}
+
+impl<T: ?Sized> Clone for Token<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Token<T> {}
+
+impl<T: ?Sized> fmt::Debug for Token<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token(\"{}\")", self.name)
+    }
+}

@@ -171,6 +171,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
 
             // `#[injectable]` if the type has it, else a `Default` singleton.
             fn __lauren_provider() -> &'static #private::ProviderDescriptor {
+                #[allow(unused_imports)]
                 use #private::{ViaDefault as _, ViaInjectable as _};
                 (&&#private::Probe::<#self_ty>::new()).provider()
             }

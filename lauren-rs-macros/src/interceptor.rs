@@ -34,6 +34,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         const _: () = {
             // `#[injectable]` if the type has it, else a `Default` singleton.
             fn __lauren_provider() -> &'static #private::ProviderDescriptor {
+                #[allow(unused_imports)]
                 use #private::{ViaDefault as _, ViaInjectable as _};
                 (&&#private::Probe::<#ident>::new()).provider()
             }

@@ -98,12 +98,19 @@ fn is_token_path(expr: &Expr) -> bool {
 fn provider_entry(expr: &Expr) -> TokenStream {
     let private = quote!(::lauren::__private);
     match expr {
-        Expr::Path(path) if !is_token_path(expr) => quote_spanned! {path.span()=>
-            #private::Provider::from_descriptor({
-                use #private::{ViaDefault as _, ViaInjectable as _};
-                (&&#private::Probe::<#path>::new()).provider()
-            })
-        },
+        Expr::Path(path) if !is_token_path(expr) => {
+            // Only the probe carries the user's span: errors point at their type, and the
+            // helper imports never produce a lint there.
+            let probe =
+                quote_spanned!(path.span()=> (&&#private::Probe::<#path>::new()).provider());
+            quote! {
+                #private::Provider::from_descriptor({
+                    #[allow(unused_imports)]
+                    use #private::{ViaDefault as _, ViaInjectable as _};
+                    #probe
+                })
+            }
+        }
         other => {
             quote_spanned!(other.span()=> ::core::convert::Into::<#private::Provider>::into(#other))
         }

@@ -1,0 +1,145 @@
+//! Every provider kind: injectable types, values, classes for traits, sync and async factories,
+//! aliases, named tokens, multi-providers, optional dependencies and async constructors.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lauren::di::{Inject, Token, provide, provide_token};
+use lauren::prelude::*;
+use lauren::testing::TestClient;
+use serde_json::{Value, json};
+
+const DB_URL: Token<String> = Token::new("DB_URL");
+const REPLICA_URL: Token<String> = Token::new("REPLICA_URL");
+const PRIMARY_CONFIG: Token<Config> = Token::new("PRIMARY_CONFIG");
+
+struct Config {
+    region: &'static str,
+}
+
+trait Repository: Send + Sync {
+    fn find(&self, id: u32) -> String;
+}
+
+#[injectable]
+struct PgRepository {
+    #[inject(DB_URL)]
+    url: Inject<String>,
+}
+
+impl Repository for PgRepository {
+    fn find(&self, id: u32) -> String {
+        format!("row {id} from {}", *self.url)
+    }
+}
+
+trait Plugin: Send + Sync {
+    fn name(&self) -> &'static str;
+}
+
+#[derive(Default)]
+#[injectable]
+struct Metrics;
+
+impl Plugin for Metrics {
+    fn name(&self) -> &'static str {
+        "metrics"
+    }
+}
+
+#[derive(Default)]
+#[injectable]
+struct Tracing;
+
+impl Plugin for Tracing {
+    fn name(&self) -> &'static str {
+        "tracing"
+    }
+}
+
+struct Greeting(String);
+
+static CLIENTS_BUILT: AtomicUsize = AtomicUsize::new(0);
+
+/// Needs async work at startup: an async constructor returning `Result`.
+struct HttpClient {
+    base: String,
+}
+
+#[injectable]
+impl HttpClient {
+    #[constructor]
+    async fn connect(config: Inject<Config>) -> Result<Self, std::io::Error> {
+        tokio::task::yield_now().await;
+        CLIENTS_BUILT.fetch_add(1, Ordering::SeqCst);
+        Ok(HttpClient { base: format!("https://{}.example", config.region) })
+    }
+}
+
+#[injectable]
+struct ProvidersController {
+    repository: Inject<dyn Repository>,
+    plugins: Vec<Inject<dyn Plugin>>,
+    greeting: Inject<Greeting>,
+    #[inject(REPLICA_URL)]
+    replica: Inject<String>,
+    client: Inject<HttpClient>,
+    missing: Option<Inject<Tracing>>,
+    config: Inject<Config>,
+    #[inject(PRIMARY_CONFIG)]
+    aliased: Inject<Config>,
+    calls: AtomicUsize,
+}
+
+#[controller("/providers")]
+impl ProvidersController {
+    #[get]
+    async fn show(&self) -> Json<Value> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Json(json!({
+            "repository": self.repository.find(7),
+            "plugins": self.plugins.iter().map(|p| p.name()).collect::<Vec<_>>(),
+            "greeting": self.greeting.0,
+            "replica": *self.replica,
+            "client": self.client.base,
+            "missing_is_none": self.missing.is_none(),
+            "config_is_alias": self.config.ptr_eq(&self.aliased),
+        }))
+    }
+}
+
+#[module(
+    controllers = [ProvidersController],
+    providers = [
+        provide::<Config>().use_value(Config { region: "eu" }),
+        provide_token(DB_URL).use_value("postgres://primary".to_owned()),
+        provide_token(REPLICA_URL).use_existing_token(DB_URL),
+        provide_token(PRIMARY_CONFIG).use_existing::<Config>(),
+        provide::<dyn Repository>().use_class::<PgRepository>(|repo| repo),
+        provide::<dyn Plugin>().use_class::<Metrics>(|p| p).multi(),
+        provide::<dyn Plugin>().use_class::<Tracing>(|p| p).multi(),
+        provide::<Greeting>().use_factory(|config: Inject<Config>, repository: Inject<dyn Repository>| {
+            Greeting(format!("hello from {} via {}", config.region, repository.find(1)))
+        }),
+        HttpClient,
+    ]
+)]
+struct ProvidersModule;
+
+#[tokio::test]
+async fn every_provider_kind_resolves() {
+    let client = TestClient::new(LaurenFactory::create(ProvidersModule)).await;
+    let body: Value = client.get("/providers").await.json();
+    assert_eq!(
+        body,
+        json!({
+            "repository": "row 7 from postgres://primary",
+            "plugins": ["metrics", "tracing"],
+            "greeting": "hello from eu via row 1 from postgres://primary",
+            "replica": "postgres://primary",
+            "client": "https://eu.example",
+            "missing_is_none": true,
+            "config_is_alias": true,
+        })
+    );
+    assert_eq!(CLIENTS_BUILT.load(Ordering::SeqCst), 1);
+}

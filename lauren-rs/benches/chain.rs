@@ -1,5 +1,5 @@
-//! Cost of the interceptor chain: the same route with 0, 1 and 3 pass-through interceptors,
-//! called in-process through the app's `tower::Service` (the full pipeline minus sockets).
+//! Cost of the interceptor chain (the same route with 0, 1 and 3 pass-through interceptors) and
+//! of request scope (a request-scoped controller), called in-process through the app's `tower::Service` (the full pipeline minus sockets).
 //!
 //! `cargo bench -p lauren --bench chain`. Prints ns per request and heap allocations per
 //! request; it measures, it asserts nothing.
@@ -76,7 +76,20 @@ impl Bench {
     }
 }
 
-#[module(controllers = [Bench])]
+/// The same handler on a request-scoped controller: the cost of request scope.
+#[derive(Default)]
+#[injectable(scope = Request)]
+struct PerRequest;
+
+#[controller("/scoped")]
+impl PerRequest {
+    #[get]
+    async fn scoped(&self) -> &'static str {
+        "Hello, World!"
+    }
+}
+
+#[module(controllers = [Bench, PerRequest])]
 struct BenchModule;
 
 const ITERATIONS: u32 = 200_000;
@@ -111,9 +124,9 @@ fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &'static str) 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     let app = rt.block_on(LaurenFactory::create(BenchModule).build()).expect("bench app builds");
-    let routes = [("/none", 0u32), ("/one", 1), ("/three", 3)];
+    let routes = [("/none", 0u32), ("/one", 1), ("/three", 3), ("/scoped", 0)];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
-    let mut best = [(Duration::MAX, 0.0); 3];
+    let mut best = [(Duration::MAX, 0.0); 4];
     for _ in 0..7 {
         for (i, (path, _)) in routes.iter().enumerate() {
             let (time, allocs) = measure(&rt, &app, path);

@@ -244,3 +244,7 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/interceptors.md")]
 struct InterceptorGuideDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/dependency-injection.md")]
+struct DependencyInjectionGuideDoctests;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Build time of a generated 50-controller / 200-route app, lauren-rs vs axum, dev profile:
+# clean build of everything, clean build of the app crate alone (dependencies already built),
+# and an incremental rebuild after touching one controller.
+set -euo pipefail
+cd "$(dirname "$0")"
+WORK=$(mktemp -d)
+python3 gen_app.py "$WORK"
+
+measure() {
+  local app=$1
+  cd "$WORK/$app"
+  cargo fetch --quiet
+  local full app_only incremental
+  full=$( { /usr/bin/time -f %e cargo build --quiet >/dev/null 2>/dev/null; } 2>&1 )
+  cargo clean --quiet -p "$app"
+  app_only=$( { /usr/bin/time -f %e cargo build --quiet >/dev/null 2>/dev/null; } 2>&1 )
+  touch src/controllers/c17.rs
+  incremental=$( { /usr/bin/time -f %e cargo build --quiet >/dev/null 2>/dev/null; } 2>&1 )
+  echo "| $app | $full | $app_only | $incremental |"
+  cd - >/dev/null
+}
+
+echo "| app (50 controllers, 200 routes) | clean build, all deps (s) | app crate only (s) | touch one controller (s) |"
+echo "|---|---|---|---|"
+measure lauren_app
+measure axum_app
+rm -rf "$WORK"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Cross-framework benchmark: every server pinned to core 0 with one tokio worker, wrk pinned to
+# core 1, servers interleaved A B C .. then .. C B A so drift and slot effects hit them alike. Prints a markdown table
+# of req/s and p99 with each server's ratio to hyper_raw, measured in the same run.
+#
+#   bash bench/run.sh            # ~6 minutes on a 2-core machine
+#   ROUNDS=1 DURATION=3 bash bench/run.sh   # quicker, noisier
+#   SERVERS="lauren_plain hyper_raw axum_layers" ENDPOINTS=/plaintext bash bench/run.sh
+# hyper_raw and axum_layers must be in SERVERS: the ratios are taken against them.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-5}
+read -r -a SERVERS <<< "${SERVERS:-hyper_raw axum_plain axum_layers lauren_plain lauren_full}"
+read -r -a ENDPOINTS <<< "${ENDPOINTS:-/plaintext /json /users/42 /echo}"
+PORT=18080
+OUT=$(mktemp -d)
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
+
+cargo build --release --quiet
+
+wait_ready() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "server did not start" >&2
+  return 1
+}
+
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+for round in $(seq 1 "$ROUNDS"); do
+  # Odd rounds run A B C .., even rounds .. C B A: on this machine a server's slot in the round
+  # moves its numbers by 10-15%, so each server's mean covers an early and a late slot.
+  order=("${SERVERS[@]}")
+  if (( round % 2 == 0 )); then
+    order=()
+    for (( i=${#SERVERS[@]}-1; i>=0; i-- )); do order+=("${SERVERS[$i]}"); done
+  fi
+  for server in "${order[@]}"; do
+    taskset -c 0 "./target/release/$server" "127.0.0.1:$PORT" >/dev/null 2>&1 &
+    pid=$!
+    wait_ready
+    echo "$server idle_rss_kib $(rss_kib $pid)" >> "$OUT/rss"
+    for endpoint in "${ENDPOINTS[@]}"; do
+      script=()
+      [ "$endpoint" = /echo ] && script=(-s echo.lua)
+      taskset -c 1 wrk -t1 -c64 -d1s "${script[@]}" "http://127.0.0.1:$PORT$endpoint" >/dev/null
+      taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "${script[@]}" "http://127.0.0.1:$PORT$endpoint" \
+        > "$OUT/$server.$(echo "$endpoint" | tr / _).$round.txt"
+    done
+    echo "$server loaded_rss_kib $(rss_kib $pid)" >> "$OUT/rss"
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+  done
+done
+
+python3 summarize.py "$OUT" "${SERVERS[*]}" "${ENDPOINTS[*]}"
+echo
+echo "Release binary sizes (bytes):"
+for server in "${SERVERS[@]}"; do
+  printf '| %s | %s |\n' "$server" "$(stat -c %s "target/release/$server")"
+done
+rm -rf "$OUT"

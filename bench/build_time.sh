@@ -7,16 +7,22 @@ cd "$(dirname "$0")"
 WORK=$(mktemp -d)
 python3 gen_app.py "$WORK"
 
+# Seconds of one `cargo build` (dev profile); fails the script if the build fails.
+timed_build() {
+  /usr/bin/time -f %e -o "$WORK/seconds" cargo build --quiet >/dev/null
+  cat "$WORK/seconds"
+}
+
 measure() {
   local app=$1
   cd "$WORK/$app"
   cargo fetch --quiet
   local full app_only incremental
-  full=$( { /usr/bin/time -f %e cargo build --quiet >/dev/null 2>/dev/null; } 2>&1 )
+  full=$(timed_build)
   cargo clean --quiet -p "$app"
-  app_only=$( { /usr/bin/time -f %e cargo build --quiet >/dev/null 2>/dev/null; } 2>&1 )
+  app_only=$(timed_build)
   touch src/controllers/c17.rs
-  incremental=$( { /usr/bin/time -f %e cargo build --quiet >/dev/null 2>/dev/null; } 2>&1 )
+  incremental=$(timed_build)
   echo "| $app | $full | $app_only | $incremental |"
   cd - >/dev/null
 }

@@ -53,6 +53,27 @@ macro_rules! pass_through {
 
 pass_through!(A, B, C);
 
+/// Adds two headers to the reply, as a typical timing or branding interceptor does.
+#[derive(Default)]
+#[interceptor]
+struct Decorate;
+
+static X_ONE: http::HeaderName = http::HeaderName::from_static("x-one");
+static X_TWO: http::HeaderName = http::HeaderName::from_static("x-two");
+
+impl Interceptor for Decorate {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let reply = next.handle(ctx).await?;
+        Ok(reply
+            .with_header(X_ONE.clone(), http::HeaderValue::from_static("1"))
+            .with_header(X_TWO.clone(), http::HeaderValue::from_static("2")))
+    }
+}
+
 #[derive(Default)]
 struct Bench;
 
@@ -72,6 +93,12 @@ impl Bench {
     #[use_interceptors(A, B, C)]
     #[get("/three")]
     async fn three(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_interceptors(Decorate)]
+    #[get("/headers")]
+    async fn headers(&self) -> &'static str {
         "Hello, World!"
     }
 }
@@ -124,9 +151,9 @@ fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &'static str) 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     let app = rt.block_on(LaurenFactory::create(BenchModule).build()).expect("bench app builds");
-    let routes = [("/none", 0u32), ("/one", 1), ("/three", 3), ("/scoped", 0)];
+    let routes = [("/none", 0u32), ("/one", 1), ("/three", 3), ("/headers", 1), ("/scoped", 0)];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
-    let mut best = [(Duration::MAX, 0.0); 4];
+    let mut best = [(Duration::MAX, 0.0); 5];
     for _ in 0..7 {
         for (i, (path, _)) in routes.iter().enumerate() {
             let (time, allocs) = measure(&rt, &app, path);

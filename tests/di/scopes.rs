@@ -71,7 +71,7 @@ impl Interceptor for SeeRequest {
     ) -> lauren::Result<Reply> {
         let seen = format!("{:p}/{}", self as *const Self, self.context.serial);
         let reply = next.handle(ctx).await?;
-        let before = reply.headers().get("x-seen").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let before = reply.header("x-seen").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let all = before.map_or(seen.clone(), |b| format!("{b},{seen}"));
         Ok(reply.with_header("x-seen", all))
     }
@@ -91,8 +91,7 @@ impl Interceptor for StampInterceptor {
         next: CallHandler<'_>,
     ) -> lauren::Result<Reply> {
         let reply = next.handle(ctx).await?;
-        let before =
-            reply.headers().get("x-stamps").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let before = reply.header("x-stamps").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let stamp = self.stamp.serial.to_string();
         Ok(reply.with_header("x-stamps", before.map_or(stamp.clone(), |b| format!("{b},{stamp}"))))
     }

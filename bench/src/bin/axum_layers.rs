@@ -45,7 +45,10 @@ fn main() {
     let routes = Router::new()
         .route("/plaintext", get(|| async { "Hello, World!" }))
         .route("/json", get(|| async { Json(Message { message: "Hello, World!" }) }))
-        .route("/users/{id}", get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }))
+        .route(
+            "/users/{id}",
+            get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }),
+        )
         .route("/echo", post(|Json(value): Json<serde_json::Value>| async move { Json(value) }))
         // The last layer added is the outermost: request id, then timing, then powered-by.
         .layer(from_fn(powered_by))

@@ -9,7 +9,10 @@ pub fn routes() -> Router {
     Router::new()
         .route("/plaintext", get(|| async { "Hello, World!" }))
         .route("/json", get(|| async { Json(Message { message: "Hello, World!" }) }))
-        .route("/users/{id}", get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }))
+        .route(
+            "/users/{id}",
+            get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }),
+        )
         .route("/echo", post(|Json(value): Json<serde_json::Value>| async move { Json(value) }))
 }
 

@@ -13,7 +13,9 @@ use lauren_bench::{Message, User};
 fn json<T: serde::Serialize>(value: &T) -> Response<Full<Bytes>> {
     let body = serde_json::to_vec(value).unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(body)));
-    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
     response
 }
 
@@ -22,16 +24,19 @@ async fn handle(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Inf
     Ok(match (request.method(), path) {
         (&Method::GET, "/plaintext") => {
             let mut response = Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; charset=utf-8"));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
             response
         }
         (&Method::GET, "/json") => json(&Message { message: "Hello, World!" }),
-        (&Method::GET, p) if p.starts_with("/users/") => match p["/users/".len()..].parse::<u64>() {
-            Ok(id) => json(&User { id, name: format!("user-{id}") }),
-            Err(_) => status(StatusCode::UNPROCESSABLE_ENTITY),
-        },
+        (&Method::GET, p) if p.starts_with("/users/") => {
+            match p["/users/".len()..].parse::<u64>() {
+                Ok(id) => json(&User { id, name: format!("user-{id}") }),
+                Err(_) => status(StatusCode::UNPROCESSABLE_ENTITY),
+            }
+        }
         (&Method::POST, "/echo") => match request.into_body().collect().await {
             Ok(body) => match serde_json::from_slice::<serde_json::Value>(&body.to_bytes()) {
                 Ok(value) => json(&value),
@@ -58,7 +63,9 @@ fn main() {
             let _ = stream.set_nodelay(true);
             let builder = builder.clone();
             tokio::spawn(async move {
-                let _ = builder.serve_connection(TokioIo::new(stream), hyper::service::service_fn(handle)).await;
+                let _ = builder
+                    .serve_connection(TokioIo::new(stream), hyper::service::service_fn(handle))
+                    .await;
             });
         }
     });

@@ -18,7 +18,11 @@ static X_POWERED_BY: http::HeaderName = http::HeaderName::from_static("x-powered
 struct RequestIdInterceptor;
 
 impl Interceptor for RequestIdInterceptor {
-    async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
         if let Some(id) = ctx.headers().get(&X_REQUEST_ID).cloned() {
             ctx.extensions_mut().insert(RequestId(id));
         }
@@ -31,7 +35,11 @@ impl Interceptor for RequestIdInterceptor {
 struct TimingInterceptor;
 
 impl Interceptor for TimingInterceptor {
-    async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
         let started = Instant::now();
         let reply = next.handle(ctx).await?;
         Ok(reply.with_header(X_ELAPSED_US.clone(), started.elapsed().as_micros().to_string()))
@@ -43,9 +51,17 @@ impl Interceptor for TimingInterceptor {
 struct PoweredByInterceptor;
 
 impl Interceptor for PoweredByInterceptor {
-    async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
         let powered_by = ctx.metadata::<&str>("powered_by").unwrap_or("lauren");
-        let value = http::HeaderValue::from_static(if powered_by == "lauren" { "lauren" } else { "unknown" });
+        let value = http::HeaderValue::from_static(if powered_by == "lauren" {
+            "lauren"
+        } else {
+            "unknown"
+        });
         let reply = next.handle(ctx).await?;
         Ok(reply.with_header(X_POWERED_BY.clone(), value))
     }

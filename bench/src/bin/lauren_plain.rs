@@ -34,7 +34,8 @@ struct BenchModule;
 
 fn main() {
     lauren_bench::runtime().block_on(async {
-        let server = LaurenFactory::create(BenchModule).bind(lauren_bench::addr()).await.expect("bind");
+        let server =
+            LaurenFactory::create(BenchModule).bind(lauren_bench::addr()).await.expect("bind");
         server.run().await;
     });
 }

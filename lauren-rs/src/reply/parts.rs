@@ -31,7 +31,8 @@ impl IntoHeaders for HeaderMap {
     }
 }
 
-pub(crate) fn insert_pair<K, V>(map: &mut HeaderMap, name: K, value: V) -> Result<(), HttpError>
+/// Converts a header given in any form; an invalid one is a 500 naming it, never a panic.
+pub(crate) fn header_pair<K, V>(name: K, value: V) -> Result<(HeaderName, HeaderValue), HttpError>
 where
     K: TryInto<HeaderName>,
     V: TryInto<HeaderValue>,
@@ -40,6 +41,15 @@ where
     let value = value.try_into().map_err(|_| {
         HttpError::internal("InvalidHeaderValue").with_detail("header", name.as_str())
     })?;
+    Ok((name, value))
+}
+
+pub(crate) fn insert_pair<K, V>(map: &mut HeaderMap, name: K, value: V) -> Result<(), HttpError>
+where
+    K: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+{
+    let (name, value) = header_pair(name, value)?;
     map.insert(name, value);
     Ok(())
 }

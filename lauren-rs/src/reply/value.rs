@@ -3,11 +3,13 @@
 use std::any::Any;
 
 use http::StatusCode;
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
-use super::parts::insert_pair;
-use super::{IntoHeaders, IntoReply};
+use smallvec::SmallVec;
+
+use super::IntoReply;
+use super::parts::header_pair;
 use crate::body::Body;
 use crate::error::HttpError;
 
@@ -29,7 +31,9 @@ use crate::error::HttpError;
 pub struct Reply {
     inner: Inner,
     status: Option<StatusCode>,
-    headers: HeaderMap,
+    // Inline: interceptors typically add one or two headers, and a `HeaderMap` would allocate
+    // twice for them before being merged into the response's own map anyway.
+    headers: SmallVec<[(HeaderName, HeaderValue); 2]>,
     error: Option<HttpError>,
 }
 
@@ -82,7 +86,7 @@ impl Reply {
     }
 
     fn from_inner(inner: Inner) -> Self {
-        Self { inner, status: None, headers: HeaderMap::new(), error: None }
+        Self { inner, status: None, headers: SmallVec::new(), error: None }
     }
 
     /// The value, if it is a `T`.
@@ -139,9 +143,14 @@ impl Reply {
         })
     }
 
-    /// Headers added to this reply (they replace same-named headers of the rendered value).
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+    /// A header added to this reply with [`with_header`](Self::with_header).
+    pub fn header(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers.iter().find(|(n, _)| n.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+
+    /// Every header added to this reply (each replaces a same-named header of the rendered value).
+    pub fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
+        self.headers.iter().map(|(n, v)| (n, v))
     }
 
     /// Overrides the status.
@@ -158,8 +167,14 @@ impl Reply {
         K: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
-        if let Err(err) = insert_pair(&mut self.headers, name, value) {
-            self.error.get_or_insert(err);
+        match header_pair(name, value) {
+            Ok((name, value)) => match self.headers.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = value,
+                None => self.headers.push((name, value)),
+            },
+            Err(err) => {
+                self.error.get_or_insert(err);
+            }
         }
         self
     }
@@ -176,10 +191,11 @@ impl Reply {
         if let Some(status) = self.status {
             *response.status_mut() = status;
         }
-        match self.headers.apply(response.headers_mut()) {
-            Ok(()) => response,
-            Err(err) => err.into_response(),
+        let map = response.headers_mut();
+        for (name, value) in self.headers {
+            map.insert(name, value);
         }
+        response
     }
 }
 

@@ -5,7 +5,6 @@ use std::any::Any;
 use http::StatusCode;
 use http::header::{HeaderName, HeaderValue};
 use serde_json::Value;
-
 use smallvec::SmallVec;
 
 use super::IntoReply;
@@ -29,70 +28,98 @@ use crate::error::HttpError;
 /// assert_eq!(reply.status(), StatusCode::ACCEPTED);
 /// ```
 pub struct Reply {
+    // Kept about the size of a response: `Result<Reply, HttpError>` is returned through every
+    // interceptor hop, so every byte here is copied once per hop.
     inner: Inner,
-    status: Option<StatusCode>,
-    // Inline: interceptors typically add one or two headers, and a `HeaderMap` would allocate
-    // twice for them before being merged into the response's own map anyway.
-    headers: SmallVec<[(HeaderName, HeaderValue); 2]>,
-    error: Option<HttpError>,
 }
 
 enum Inner {
     /// A route without interceptors renders at once: nobody can look at the value, so it is
-    /// not boxed.
+    /// not boxed, and status or header changes go straight into the response.
     Rendered(http::Response<Body>),
+    /// The value with the changes asked for so far, in the one allocation the value needs anyway.
     Value(Box<dyn ErasedValue>),
 }
 
-/// A reply value behind a pointer, still downcastable.
+/// Changes made to a not yet rendered reply.
+#[derive(Default)]
+struct Changes {
+    status: Option<StatusCode>,
+    // Inline: interceptors typically add one or two headers.
+    headers: SmallVec<[(HeaderName, HeaderValue); 2]>,
+    error: Option<HttpError>,
+}
+
+/// A reply value and its changes, behind one pointer, still downcastable to the value's type.
+struct Pending<T> {
+    changes: Changes,
+    value: T,
+}
+
 trait ErasedValue: Send {
-    fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn changes(&self) -> &Changes;
+    fn changes_mut(&mut self) -> &mut Changes;
+    fn value_any(&self) -> &dyn Any;
+    fn value_any_mut(&mut self) -> &mut dyn Any;
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
     fn render(self: Box<Self>) -> http::Response<Body>;
     fn status(&self) -> StatusCode;
     fn to_json(&self) -> Option<Value>;
 }
 
-impl<T: IntoReply + Send + 'static> ErasedValue for T {
-    fn as_any(&self) -> &dyn Any {
-        self
+impl<T: IntoReply + Send + 'static> ErasedValue for Pending<T> {
+    fn changes(&self) -> &Changes {
+        &self.changes
     }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
+    fn changes_mut(&mut self) -> &mut Changes {
+        &mut self.changes
+    }
+    fn value_any(&self) -> &dyn Any {
+        &self.value
+    }
+    fn value_any_mut(&mut self) -> &mut dyn Any {
+        &mut self.value
     }
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }
     fn render(self: Box<Self>) -> http::Response<Body> {
-        (*self).into_response()
+        let Pending { changes, value } = *self;
+        if let Some(err) = changes.error {
+            return err.into_response();
+        }
+        let mut response = value.into_response();
+        if let Some(status) = changes.status {
+            *response.status_mut() = status;
+        }
+        let map = response.headers_mut();
+        for (name, value) in changes.headers {
+            map.insert(name, value);
+        }
+        response
     }
     fn status(&self) -> StatusCode {
-        IntoReply::status(self)
+        self.changes.status.unwrap_or_else(|| IntoReply::status(&self.value))
     }
     fn to_json(&self) -> Option<Value> {
-        IntoReply::to_json(self)
+        IntoReply::to_json(&self.value)
     }
 }
 
 impl Reply {
     /// Wraps any reply value, keeping it inspectable.
     pub fn new<T: IntoReply + Send + 'static>(value: T) -> Self {
-        Self::from_inner(Inner::Value(Box::new(value)))
+        Self { inner: Inner::Value(Box::new(Pending { changes: Changes::default(), value })) }
     }
 
     pub(crate) fn rendered(response: http::Response<Body>) -> Self {
-        Self::from_inner(Inner::Rendered(response))
-    }
-
-    fn from_inner(inner: Inner) -> Self {
-        Self { inner, status: None, headers: SmallVec::new(), error: None }
+        Self { inner: Inner::Rendered(response) }
     }
 
     /// The value, if it is a `T`.
     pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
         match &self.inner {
-            Inner::Value(value) => value.as_any().downcast_ref(),
+            Inner::Value(pending) => pending.value_any().downcast_ref(),
             Inner::Rendered(_) => None,
         }
     }
@@ -100,7 +127,7 @@ impl Reply {
     /// The value, mutably, if it is a `T`.
     pub fn downcast_mut<T: 'static>(&mut self) -> Option<&mut T> {
         match &mut self.inner {
-            Inner::Value(value) => value.as_any_mut().downcast_mut(),
+            Inner::Value(pending) => pending.value_any_mut().downcast_mut(),
             Inner::Rendered(_) => None,
         }
     }
@@ -110,24 +137,30 @@ impl Reply {
     #[allow(clippy::result_large_err)]
     pub fn into_inner<T: 'static>(self) -> Result<T, Self> {
         match self.inner {
-            Inner::Value(value) if value.as_any().is::<T>() => match value.into_any().downcast() {
-                Ok(value) => Ok(*value),
-                Err(_) => unreachable!("`is::<T>()` was checked just above"),
-            },
-            inner => Err(Self { inner, ..self }),
+            Inner::Value(pending) if pending.value_any().is::<T>() => {
+                match pending.into_any().downcast::<Pending<T>>() {
+                    Ok(pending) => Ok(pending.value),
+                    Err(_) => unreachable!("`is::<T>()` was checked just above"),
+                }
+            }
+            inner => Err(Self { inner }),
         }
     }
 
     /// Replaces the value, keeping the status and headers set on this reply.
     pub fn replace<T: IntoReply + Send + 'static>(&mut self, value: T) {
-        self.inner = Inner::Value(Box::new(value));
+        let changes = match &mut self.inner {
+            Inner::Value(pending) => std::mem::take(pending.changes_mut()),
+            Inner::Rendered(_) => Changes::default(),
+        };
+        self.inner = Inner::Value(Box::new(Pending { changes, value }));
     }
 
     /// The value as JSON, if it is JSON-like (`Json<T>`, `serde_json::Value`, text, or a status
     /// tuple around one).
     pub fn to_json(&self) -> Option<Value> {
         match &self.inner {
-            Inner::Value(value) => value.to_json(),
+            Inner::Value(pending) => pending.to_json(),
             Inner::Rendered(response) => {
                 serde_json::from_slice(&crate::reply::rendered_bytes(response)?).ok()
             }
@@ -137,26 +170,33 @@ impl Reply {
     /// The status the reply will have: one set with [`with_status`](Self::with_status), else the
     /// value's own (204 for `()`, the tuple's for `(StatusCode, T)`, ..).
     pub fn status(&self) -> StatusCode {
-        self.status.unwrap_or_else(|| match &self.inner {
-            Inner::Value(value) => value.status(),
+        match &self.inner {
+            Inner::Value(pending) => pending.status(),
             Inner::Rendered(response) => response.status(),
-        })
+        }
     }
 
     /// A header added to this reply with [`with_header`](Self::with_header).
     pub fn header(&self, name: &str) -> Option<&HeaderValue> {
-        self.headers.iter().find(|(n, _)| n.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        self.headers().find(|(n, _)| n.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
     }
 
     /// Every header added to this reply (each replaces a same-named header of the rendered value).
     pub fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
-        self.headers.iter().map(|(n, v)| (n, v))
+        let added: &[(HeaderName, HeaderValue)] = match &self.inner {
+            Inner::Value(pending) => &pending.changes().headers,
+            Inner::Rendered(_) => &[],
+        };
+        added.iter().map(|(n, v)| (n, v))
     }
 
     /// Overrides the status.
     #[must_use]
     pub fn with_status(mut self, status: StatusCode) -> Self {
-        self.status = Some(status);
+        match &mut self.inner {
+            Inner::Value(pending) => pending.changes_mut().status = Some(status),
+            Inner::Rendered(response) => *response.status_mut() = status,
+        }
         self
     }
 
@@ -167,35 +207,31 @@ impl Reply {
         K: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
-        match header_pair(name, value) {
-            Ok((name, value)) => match self.headers.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => slot.1 = value,
-                None => self.headers.push((name, value)),
-            },
-            Err(err) => {
-                self.error.get_or_insert(err);
+        match (header_pair(name, value), &mut self.inner) {
+            (Ok((name, value)), Inner::Value(pending)) => {
+                let headers = &mut pending.changes_mut().headers;
+                match headers.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = value,
+                    None => headers.push((name, value)),
+                }
             }
+            (Ok((name, value)), Inner::Rendered(response)) => {
+                response.headers_mut().insert(name, value);
+            }
+            (Err(err), Inner::Value(pending)) => {
+                pending.changes_mut().error.get_or_insert(err);
+            }
+            (Err(err), Inner::Rendered(response)) => *response = err.into_response(),
         }
         self
     }
 
     /// Renders the reply: the one serialization of the request.
     pub fn into_response(self) -> http::Response<Body> {
-        if let Some(err) = self.error {
-            return err.into_response();
-        }
-        let mut response = match self.inner {
+        match self.inner {
             Inner::Rendered(response) => response,
-            Inner::Value(value) => value.render(),
-        };
-        if let Some(status) = self.status {
-            *response.status_mut() = status;
+            Inner::Value(pending) => pending.render(),
         }
-        let map = response.headers_mut();
-        for (name, value) in self.headers {
-            map.insert(name, value);
-        }
-        response
     }
 }
 
@@ -203,7 +239,7 @@ impl std::fmt::Debug for Reply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Reply")
             .field("status", &self.status())
-            .field("headers", &self.headers)
+            .field("headers", &self.headers().count())
             .finish()
     }
 }

@@ -1,23 +1,24 @@
 //! The plain benchmark server: `/plaintext`, `/json`, `/users/{id}` and `POST /echo`.
 //!
 //! `cargo run --release --example bench_server -- 127.0.0.1:8080` (default address shown).
+//! `bench/`'s `lauren_plain` serves this very module on one pinned worker.
 
 use lauren::prelude::*;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Message {
+pub(crate) struct Message {
     message: &'static str,
 }
 
 #[derive(Serialize)]
-struct User {
+pub(crate) struct User {
     id: u64,
     name: String,
 }
 
 #[derive(Default)]
-struct BenchController;
+pub(crate) struct BenchController;
 
 #[controller]
 impl BenchController {
@@ -43,7 +44,7 @@ impl BenchController {
 }
 
 #[module(controllers = [BenchController])]
-struct BenchModule;
+pub(crate) struct BenchModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {

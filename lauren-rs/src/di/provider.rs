@@ -216,14 +216,10 @@ impl<T: ?Sized + Send + Sync + 'static> Provide<T> {
         Args: 'static,
     {
         let factory = Arc::new(factory);
-        let build: FactoryFn = Arc::new(move |resolver| {
+        self.factory(F::deps(), move |resolver| {
             let factory = Arc::clone(&factory);
-            Box::pin(async move {
-                let value = factory.call(resolver).await?;
-                Ok(instance(Inject::new(value)))
-            })
-        });
-        self.finish(Scope::Singleton, Source::Factory { deps: F::deps(), build })
+            Box::pin(async move { factory.call(resolver).await })
+        })
     }
 
     /// An asynchronous factory with injected arguments, awaited at startup (or per request for
@@ -235,14 +231,26 @@ impl<T: ?Sized + Send + Sync + 'static> Provide<T> {
         Args: 'static,
     {
         let factory = Arc::new(factory);
-        let build: FactoryFn = Arc::new(move |resolver| {
+        self.factory(F::deps(), move |resolver| {
             let factory = Arc::clone(&factory);
-            Box::pin(async move {
-                let value = factory.call(resolver).await?;
-                Ok(instance(Inject::new(value)))
-            })
+            Box::pin(async move { factory.call(resolver).await })
+        })
+    }
+
+    /// The one shape both factory kinds take: a singleton built by `call` from its dependencies.
+    fn factory<C>(self, deps: Vec<(Key, DepKind)>, call: C) -> Provider
+    where
+        T: Sized,
+        C: for<'a> Fn(&'a Resolver<'a>) -> BoxFuture<'a, Result<T, BoxError>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let build: FactoryFn = Arc::new(move |resolver| {
+            let value = call(resolver);
+            Box::pin(async move { Ok(instance(Inject::new(value.await?))) })
         });
-        self.finish(Scope::Singleton, Source::Factory { deps: F::deps(), build })
+        self.finish(Scope::Singleton, Source::Factory { deps, build })
     }
 
     /// Another binding's instance under this key: the very same instance (Lauren's

@@ -37,10 +37,9 @@ impl Server {
     pub(crate) fn new(app: App, listener: TcpListener) -> std::io::Result<Self> {
         let local_addr = listener.local_addr()?;
         let mut connections = auto::Builder::new(TokioExecutor::new());
-        connections
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(app.inner.options.header_read_timeout);
+        if let Some(timeout) = app.inner.options.header_read_timeout {
+            connections.http1().timer(TokioTimer::new()).header_read_timeout(timeout);
+        }
         Ok(Self { app, listener, local_addr, connections })
     }
 

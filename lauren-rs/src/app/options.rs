@@ -6,7 +6,7 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub(crate) struct Options {
     pub(crate) body_limit: usize,
-    pub(crate) header_read_timeout: Duration,
+    pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) shutdown_timeout: Duration,
 }
 
@@ -14,7 +14,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             body_limit: 1024 * 1024,
-            header_read_timeout: Duration::from_secs(30),
+            header_read_timeout: Some(Duration::from_secs(30)),
             shutdown_timeout: Duration::from_secs(10),
         }
     }

@@ -28,3 +28,19 @@ pub struct User {
     pub id: u64,
     pub name: String,
 }
+
+/// The axum route table both axum servers serve (`axum_layers` adds its layers on top).
+pub fn axum_routes() -> axum::Router {
+    use axum::Json;
+    use axum::extract::Path;
+    use axum::routing::{get, post};
+
+    axum::Router::new()
+        .route("/plaintext", get(|| async { "Hello, World!" }))
+        .route("/json", get(|| async { Json(Message { message: "Hello, World!" }) }))
+        .route(
+            "/users/{id}",
+            get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }),
+        )
+        .route("/echo", post(|Json(value): Json<serde_json::Value>| async move { Json(value) }))
+}

@@ -3,14 +3,11 @@
 
 use std::time::Instant;
 
-use axum::extract::{Path, Request};
+use axum::extract::Request;
 use axum::middleware::{Next, from_fn};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use http::HeaderValue;
 use http::header::HeaderName;
-use lauren_bench::{Message, User};
 
 #[derive(Clone)]
 struct RequestId(#[allow(dead_code)] HeaderValue);
@@ -42,14 +39,7 @@ async fn powered_by(request: Request, next: Next) -> Response {
 }
 
 fn main() {
-    let routes = Router::new()
-        .route("/plaintext", get(|| async { "Hello, World!" }))
-        .route("/json", get(|| async { Json(Message { message: "Hello, World!" }) }))
-        .route(
-            "/users/{id}",
-            get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }),
-        )
-        .route("/echo", post(|Json(value): Json<serde_json::Value>| async move { Json(value) }))
+    let routes = lauren_bench::axum_routes()
         // The last layer added is the outermost: request id, then timing, then powered-by.
         .layer(from_fn(powered_by))
         .layer(from_fn(timing))

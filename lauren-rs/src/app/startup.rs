@@ -1,7 +1,5 @@
 //! `build()`'s work: resolve the DI graph, build singletons, resolve every route, freeze.
 
-use std::sync::Arc;
-
 use super::AppInner;
 use super::error::{Problem, ProblemCode, StartupError};
 use super::options::Options;
@@ -117,10 +115,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     template: template.into_boxed_str(),
                     param_names: param_names.into_boxed_slice(),
                     var_slots: var_slots.into_boxed_slice(),
-                    instance: match &instance {
-                        ControllerRef::Singleton(i) => ControllerRef::Singleton(Arc::clone(i)),
-                        ControllerRef::Scoped(b) => ControllerRef::Scoped(*b),
-                    },
+                    instance: instance.clone(),
                     chain,
                     needs_scope,
                     metadata,

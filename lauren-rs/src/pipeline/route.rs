@@ -5,6 +5,7 @@ use crate::descriptor::{ControllerDescriptor, Instance, RouteDescriptor};
 use crate::interceptors::ChainEntry;
 
 /// Where the controller instance of a route comes from.
+#[derive(Clone)]
 pub(crate) enum ControllerRef {
     /// Built at startup: a pointer.
     Singleton(Instance),

@@ -123,23 +123,3 @@ async fn unknown_routes_get_the_404_envelope_over_the_wire() {
     assert_eq!(response.header("allow"), Some("GET"));
     server.shutdown().await;
 }
-
-#[tokio::test]
-async fn a_client_stalling_in_the_request_head_is_cut_off() {
-    let server = serve(app().header_read_timeout(std::time::Duration::from_millis(200))).await;
-    let mut conn = Conn::open(server.addr).await;
-    conn.send(b"GET /w/hello HTTP/1.1\r\nhost: te").await;
-    let started = std::time::Instant::now();
-    // hyper answers 408 Request Timeout and closes, or just closes; either way within the limit.
-    if let Some(response) = conn.read_response().await {
-        assert_eq!(response.status, 408);
-    }
-    assert!(conn.is_closed().await, "the stalled connection is closed");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3));
-    assert_eq!(
-        once(server.addr, &get("/w/hello")).await.text(),
-        "hello",
-        "others are still served"
-    );
-    server.shutdown().await;
-}

@@ -1,7 +1,9 @@
-//! The server over real sockets: HTTP/1.1 keep-alive, HTTP/2, hostile input, graceful shutdown.
+//! The server over real sockets: HTTP/1.1 keep-alive, HTTP/2, hostile input, the slowloris
+//! timeout, graceful shutdown.
 
 mod app;
 mod hostile;
 mod protocol;
 mod shutdown;
 mod support;
+mod timeouts;

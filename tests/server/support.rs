@@ -93,6 +93,11 @@ impl Conn {
         self.stream.write_all(bytes).await.expect("write request");
     }
 
+    /// Writes what it can; false once the server has closed the connection.
+    pub(crate) async fn try_send(&mut self, bytes: &[u8]) -> bool {
+        self.stream.write_all(bytes).await.is_ok()
+    }
+
     /// Reads one response (content-length framed, as lauren always sends).
     pub(crate) async fn read_response(&mut self) -> Option<RawResponse> {
         tokio::time::timeout(Duration::from_secs(5), self.read_inner())

@@ -82,9 +82,26 @@ impl AppBuilder {
         self
     }
 
-    /// How long a client may take to send a request head (default 30 s): the slowloris
-    /// defence. `None` turns it off, e.g. behind a proxy that enforces its own; it costs about
-    /// 1,400 instructions per request (see `docs/performance.md`).
+    /// How long a connection may go without progress (default 30 s): the slowloris defence.
+    ///
+    /// A connection is closed when, for a whole timeout, no request head was completed, no
+    /// handler was running and no response byte was written: a client trickling a head byte by
+    /// byte, a keep-alive connection left idle, and a client that stopped reading its response
+    /// are all cut off between one and one and a quarter timeouts after their last progress. A
+    /// handler that runs longer than the timeout is not. Applies to HTTP/1.1 and HTTP/2.
+    ///
+    /// `None` turns it off, e.g. behind a proxy that enforces its own. The check is a sweep of
+    /// the accept loop over all connections, four times per timeout; on the request path it
+    /// costs two uncontended atomic updates, not a timer (see `docs/performance.md`).
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use std::time::Duration;
+    ///
+    /// let app = LaurenFactory::create(AppModule).header_read_timeout(Duration::from_secs(10));
+    /// let behind_a_proxy = LaurenFactory::create(AppModule).header_read_timeout(None);
+    /// ```
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.options.header_read_timeout = timeout.into();
         self

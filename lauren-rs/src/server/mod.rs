@@ -1,19 +1,23 @@
 //! The accept loop: hyper-util's `auto` connection (HTTP/1.1 keep-alive and HTTP/2 prior
-//! knowledge), `TCP_NODELAY`, a header read timeout and a graceful, bounded drain.
+//! knowledge), `TCP_NODELAY`, the slowloris [`watchdog`] and a graceful, bounded drain.
+
+mod watchdog;
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::body::RequestBody;
+use watchdog::{Activity, Tracked, Watchdog};
 
 /// A bound, not yet serving, app.
 ///
@@ -36,10 +40,8 @@ pub struct Server {
 impl Server {
     pub(crate) fn new(app: App, listener: TcpListener) -> std::io::Result<Self> {
         let local_addr = listener.local_addr()?;
-        let mut connections = auto::Builder::new(TokioExecutor::new());
-        if let Some(timeout) = app.inner.options.header_read_timeout {
-            connections.http1().timer(TokioTimer::new()).header_read_timeout(timeout);
-        }
+        // No hyper timer: the watchdog replaces hyper's per-request header read timeout.
+        let connections = auto::Builder::new(TokioExecutor::new());
         Ok(Self { app, listener, local_addr, connections })
     }
 
@@ -64,6 +66,7 @@ impl Server {
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send) {
         let Self { app, listener, connections, .. } = self;
         let graceful = GracefulShutdown::new();
+        let mut watchdog = Watchdog::new(app.inner.options.header_read_timeout);
         let mut signal = std::pin::pin!(signal);
         loop {
             tokio::select! {
@@ -80,15 +83,19 @@ impl Server {
                     if let Err(err) = stream.set_nodelay(true) {
                         tracing::debug!(error = %err, "could not set TCP_NODELAY");
                     }
-                    let service = service(app.clone());
-                    let conn = connections.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    let activity = Activity::new();
+                    let io = TokioIo::new(Tracked::new(stream, Arc::clone(&activity)));
+                    let service = service(app.clone(), Arc::clone(&activity));
+                    let conn = connections.serve_connection_with_upgrades(io, service);
                     let conn = graceful.watch(conn.into_owned());
-                    tokio::spawn(async move {
+                    let task = tokio::spawn(async move {
                         if let Err(err) = conn.await {
                             tracing::debug!(error = %err, "connection ended with an error");
                         }
                     });
+                    watchdog.watch(activity, task.abort_handle());
                 }
+                () = watchdog.tick() => watchdog.sweep(),
                 () = &mut signal => break,
             }
         }
@@ -110,6 +117,7 @@ impl std::fmt::Debug for Server {
 /// The per-connection hyper service. Its future is the pipeline's own, unboxed.
 fn service(
     app: App,
+    activity: Arc<Activity>,
 ) -> impl hyper::service::Service<
     http::Request<Incoming>,
     Response = http::Response<crate::body::Body>,
@@ -118,8 +126,12 @@ fn service(
 > + Clone {
     hyper::service::service_fn(move |request: http::Request<Incoming>| {
         let app = app.clone();
+        let in_flight = activity.request();
         async move {
-            Ok(crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await)
+            let response =
+                crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await;
+            drop(in_flight);
+            Ok(response)
         }
     })
 }

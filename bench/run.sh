@@ -3,14 +3,14 @@
 # core 1, servers interleaved A B C .. then .. C B A so drift and slot effects hit them alike. Prints a markdown table
 # of req/s and p99 with each server's ratio to hyper_raw, measured in the same run.
 #
-#   bash bench/run.sh            # ~6 minutes on a 2-core machine
+#   bash bench/run.sh            # ~9 minutes on a 2-core machine (4 rounds; medians reported)
 #   ROUNDS=1 DURATION=3 bash bench/run.sh   # quicker, noisier
 #   SERVERS="lauren_plain hyper_raw axum_layers" ENDPOINTS=/plaintext bash bench/run.sh
 # hyper_raw and axum_layers must be in SERVERS: the ratios are taken against them.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-4}
 DURATION=${DURATION:-5}
 read -r -a SERVERS <<< "${SERVERS:-hyper_raw axum_plain axum_layers lauren_plain lauren_full}"
 read -r -a ENDPOINTS <<< "${ENDPOINTS:-/plaintext /json /users/42 /echo}"
@@ -61,8 +61,11 @@ done
 
 python3 summarize.py "$OUT" "${SERVERS[*]}" "${ENDPOINTS[*]}"
 echo
-echo "Release binary sizes (bytes):"
+echo "Release binary sizes, stripped (the bench profile keeps line tables for profilers):"
+echo "| server | bytes |"
+echo "|---|---|"
 for server in "${SERVERS[@]}"; do
-  printf '| %s | %s |\n' "$server" "$(stat -c %s "target/release/$server")"
+  strip -o "$OUT/stripped" "target/release/$server"
+  printf '| %s | %s |\n' "$server" "$(stat -c %s "$OUT/stripped")"
 done
 rm -rf "$OUT"

@@ -30,22 +30,30 @@ for path in out.glob("*.txt"):
         errors[(server, endpoint)] += sum(int(n) for n in re.findall(r"\d+", socket.group(0)))
 
 
-def mean(values):
-    return sum(values) / len(values)
+def median(values):
+    """The median over rounds: one disturbed round moves it less than it moves a mean."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-print("| endpoint | server | req/s | p99 (ms) | vs hyper_raw | lauren vs axum_layers | errors |")
-print("|---|---|---|---|---|---|---|")
+print(
+    "| endpoint | server | req/s | vs hyper_raw | lauren vs axum_layers "
+    "| p99 (ms) | p99 vs hyper_raw | errors |"
+)
+print("|---|---|---|---|---|---|---|---|")
 for endpoint in endpoints:
     key = endpoint.replace("/", "_")
-    base = mean(rps[("hyper_raw", key)])
-    layers = mean(rps[("axum_layers", key)])
+    base = median(rps[("hyper_raw", key)])
+    base_p99 = median(p99[("hyper_raw", key)])
+    layers = median(rps[("axum_layers", key)])
     for server in servers:
-        r = mean(rps[(server, key)])
+        r = median(rps[(server, key)])
+        tail = median(p99[(server, key)])
         vs_layers = f"{r / layers:.2f}" if server.startswith("lauren") else ""
         print(
-            f"| `{endpoint}` | {server} | {r:,.0f} | {mean(p99[(server, key)]):.2f} | "
-            f"{r / base:.2f} | {vs_layers} | {errors[(server, key)]} |"
+            f"| `{endpoint}` | {server} | {r:,.0f} | {r / base:.2f} | {vs_layers} "
+            f"| {tail:.2f} | {tail / base_p99:.2f} | {errors[(server, key)]} |"
         )
 
 print()

@@ -35,7 +35,7 @@
 //! }
 //! ```
 //!
-//! The request path reads in five files: `server.rs` -> `router.rs` -> `pipeline/mod.rs` ->
+//! The request path reads in five files: `server/mod.rs` -> `router.rs` -> `pipeline/mod.rs` ->
 //! the generated handler entry -> `reply/mod.rs`.
 
 #![forbid(unsafe_code)]

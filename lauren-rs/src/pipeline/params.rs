@@ -23,14 +23,12 @@ pub(crate) struct PathParams {
 impl PathParams {
     pub(crate) fn from_match(path: &str, params: &matchit::Params<'_, '_>, slots: usize) -> Self {
         let base = path.as_ptr() as usize;
-        let mut values: SmallVec<[ParamValue; 4]> = params
-            .iter()
-            .map(|(_, value)| {
-                // matchit hands out sub-slices of the path it was given, so the offset is exact.
-                let start = value.as_ptr() as usize - base;
-                ParamValue::Raw(start..start + value.len())
-            })
-            .collect();
+        let mut values = SmallVec::new();
+        for (_, value) in params.iter() {
+            // matchit hands out sub-slices of the path it was given, so the offset is exact.
+            let start = value.as_ptr() as usize - base;
+            values.push(ParamValue::Raw(start..start + value.len()));
+        }
         // A tail wildcard that matched nothing was routed through its empty-tail twin.
         while values.len() < slots {
             values.push(ParamValue::Raw(0..0));
@@ -73,6 +71,9 @@ impl<'a> RawOrDecoded<'a> {
     /// Percent-decodes a raw value; `Err` if the bytes it encodes are not UTF-8.
     pub(crate) fn decode(self) -> Result<Cow<'a, str>, std::str::Utf8Error> {
         match self {
+            // Without an escape the raw text is the value, and already UTF-8: skip the second
+            // validation `decode_utf8` would do.
+            Self::Raw(raw) if !raw.as_bytes().contains(&b'%') => Ok(Cow::Borrowed(raw)),
             Self::Raw(raw) => percent_encoding::percent_decode_str(raw).decode_utf8(),
             Self::Decoded(text) => Ok(Cow::Borrowed(text)),
         }

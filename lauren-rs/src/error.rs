@@ -167,7 +167,7 @@ impl HttpError {
         *response.status_mut() = inner.status;
         let headers = response.headers_mut();
         *headers = inner.headers;
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(crate::reply::APPLICATION_JSON));
+        headers.insert(CONTENT_TYPE, crate::reply::application_json());
         response
     }
 

@@ -1,4 +1,5 @@
-//! Graceful shutdown: in-flight requests finish, new connections are refused.
+//! Graceful shutdown: in-flight requests finish, new connections are refused, and what outlives
+//! the shutdown timeout is aborted.
 
 use std::time::Duration;
 
@@ -32,4 +33,18 @@ async fn idle_keep_alive_connections_are_closed_on_shutdown() {
     assert_eq!(conn.read_response().await.expect("response").text(), "hello");
     server.shutdown().await;
     assert!(conn.is_closed().await);
+}
+
+#[tokio::test]
+async fn requests_outliving_the_shutdown_timeout_are_cut_off_before_the_app_shuts_down() {
+    let mut server = serve(app().shutdown_timeout(Duration::from_millis(100))).await;
+    let mut conn = Conn::open(server.addr).await;
+    conn.send(&get("/w/slow")).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    server.signal_shutdown();
+    server.join().await;
+    assert!(started.elapsed() < Duration::from_millis(350), "the drain is bounded");
+    // The handler (400 ms) was aborted with its connection, not left running past shutdown.
+    assert!(conn.read_response().await.is_none(), "no response after the drain gave up");
 }

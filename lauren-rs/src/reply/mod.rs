@@ -16,10 +16,20 @@ use crate::body::Body;
 use crate::error::HttpError;
 use crate::extract::Json;
 
-pub(crate) const APPLICATION_JSON: &str = "application/json";
-pub(crate) const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
-pub(crate) const TEXT_HTML: &str = "text/html; charset=utf-8";
-pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
+// The content types replies set. Each is checked when compiled: `HeaderValue::from_static`
+// called at run time with a non-literal validates every byte on every call.
+pub(crate) const fn application_json() -> HeaderValue {
+    const { HeaderValue::from_static("application/json") }
+}
+pub(crate) const fn text_plain() -> HeaderValue {
+    const { HeaderValue::from_static("text/plain; charset=utf-8") }
+}
+pub(crate) const fn text_html() -> HeaderValue {
+    const { HeaderValue::from_static("text/html; charset=utf-8") }
+}
+pub(crate) const fn octet_stream() -> HeaderValue {
+    const { HeaderValue::from_static("application/octet-stream") }
+}
 
 /// A value a handler can return.
 ///
@@ -63,9 +73,9 @@ pub(crate) fn rendered_bytes(response: &http::Response<Body>) -> Option<Bytes> {
     }
 }
 
-pub(crate) fn with_content_type(body: Bytes, content_type: &'static str) -> http::Response<Body> {
+pub(crate) fn with_content_type(body: Bytes, content_type: HeaderValue) -> http::Response<Body> {
     let mut response = http::Response::new(Body::from(body));
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(CONTENT_TYPE, content_type);
     response
 }
 
@@ -108,7 +118,7 @@ impl<T: IntoReply> IntoReply for Option<T> {
 
 impl IntoReply for String {
     fn into_response(self) -> http::Response<Body> {
-        with_content_type(Bytes::from(self), TEXT_PLAIN)
+        with_content_type(Bytes::from(self), text_plain())
     }
 
     fn to_json(&self) -> Option<serde_json::Value> {
@@ -118,7 +128,7 @@ impl IntoReply for String {
 
 impl IntoReply for &'static str {
     fn into_response(self) -> http::Response<Body> {
-        with_content_type(Bytes::from_static(self.as_bytes()), TEXT_PLAIN)
+        with_content_type(Bytes::from_static(self.as_bytes()), text_plain())
     }
 
     fn to_json(&self) -> Option<serde_json::Value> {
@@ -128,20 +138,20 @@ impl IntoReply for &'static str {
 
 impl IntoReply for Bytes {
     fn into_response(self) -> http::Response<Body> {
-        with_content_type(self, OCTET_STREAM)
+        with_content_type(self, octet_stream())
     }
 }
 
 impl IntoReply for Vec<u8> {
     fn into_response(self) -> http::Response<Body> {
-        with_content_type(Bytes::from(self), OCTET_STREAM)
+        with_content_type(Bytes::from(self), octet_stream())
     }
 }
 
 impl<T: Serialize> IntoReply for Json<T> {
     fn into_response(self) -> http::Response<Body> {
         match json_bytes(&self.0) {
-            Ok(bytes) => with_content_type(bytes, APPLICATION_JSON),
+            Ok(bytes) => with_content_type(bytes, application_json()),
             Err(err) => err.into_response(),
         }
     }
@@ -255,6 +265,6 @@ mod tests {
     fn status_tuple_keeps_the_inner_content_type() {
         let response = (StatusCode::CREATED, "made").into_response();
         assert_eq!(response.status(), StatusCode::CREATED);
-        assert_eq!(response.headers()[CONTENT_TYPE], TEXT_PLAIN);
+        assert_eq!(response.headers()[CONTENT_TYPE], text_plain());
     }
 }

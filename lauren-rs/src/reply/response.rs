@@ -8,7 +8,7 @@ use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, S
 use serde::Serialize;
 
 use super::parts::insert_pair;
-use super::{APPLICATION_JSON, IntoReply, OCTET_STREAM, TEXT_HTML, TEXT_PLAIN, json_bytes};
+use super::{IntoReply, application_json, json_bytes, octet_stream, text_html, text_plain};
 use crate::body::Body;
 use crate::error::HttpError;
 
@@ -35,10 +35,10 @@ pub struct Response {
 }
 
 impl Response {
-    fn with_body(body: Bytes, content_type: Option<&'static str>) -> Self {
+    fn with_body(body: Bytes, content_type: Option<HeaderValue>) -> Self {
         let mut headers = HeaderMap::new();
         if let Some(content_type) = content_type {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            headers.insert(CONTENT_TYPE, content_type);
         }
         Self { status: StatusCode::OK, headers, body, error: None }
     }
@@ -46,24 +46,24 @@ impl Response {
     /// 200 with `value` as compact JSON.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Self {
         match json_bytes(value) {
-            Ok(bytes) => Self::with_body(bytes, Some(APPLICATION_JSON)),
+            Ok(bytes) => Self::with_body(bytes, Some(application_json())),
             Err(err) => Self { error: Some(err), ..Self::empty() },
         }
     }
 
     /// 200 `text/plain; charset=utf-8`.
     pub fn text(text: impl Into<String>) -> Self {
-        Self::with_body(Bytes::from(text.into()), Some(TEXT_PLAIN))
+        Self::with_body(Bytes::from(text.into()), Some(text_plain()))
     }
 
     /// 200 `text/html; charset=utf-8`.
     pub fn html(html: impl Into<String>) -> Self {
-        Self::with_body(Bytes::from(html.into()), Some(TEXT_HTML))
+        Self::with_body(Bytes::from(html.into()), Some(text_html()))
     }
 
     /// 200 `application/octet-stream`.
     pub fn bytes(bytes: impl Into<Bytes>) -> Self {
-        Self::with_body(bytes.into(), Some(OCTET_STREAM))
+        Self::with_body(bytes.into(), Some(octet_stream()))
     }
 
     /// 204 with no body and no content-type.

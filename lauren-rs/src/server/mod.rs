@@ -1,7 +1,9 @@
 //! The accept loop: hyper-util's `auto` connection (HTTP/1.1 keep-alive and HTTP/2 prior
-//! knowledge), `TCP_NODELAY`, the slowloris [`watchdog`] and a graceful, bounded drain.
+//! knowledge), `TCP_NODELAY`, and the table of live [`connections`] that closes stalled ones and
+//! drains the rest gracefully, within a bound, at shutdown.
 
-mod watchdog;
+mod activity;
+mod connections;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -12,12 +14,12 @@ use std::time::Duration;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::body::RequestBody;
-use watchdog::{Activity, Tracked, Watchdog};
+use activity::{Activity, Tracked};
+use connections::Connections;
 
 /// A bound, not yet serving, app.
 ///
@@ -34,15 +36,16 @@ pub struct Server {
     app: App,
     listener: TcpListener,
     local_addr: SocketAddr,
-    connections: auto::Builder<TokioExecutor>,
+    builder: auto::Builder<TokioExecutor>,
 }
 
 impl Server {
     pub(crate) fn new(app: App, listener: TcpListener) -> std::io::Result<Self> {
         let local_addr = listener.local_addr()?;
-        // No hyper timer: the watchdog replaces hyper's per-request header read timeout.
-        let connections = auto::Builder::new(TokioExecutor::new());
-        Ok(Self { app, listener, local_addr, connections })
+        // No hyper timer: the connection table's sweep replaces hyper's per-request header read
+        // timeout.
+        let builder = auto::Builder::new(TokioExecutor::new());
+        Ok(Self { app, listener, local_addr, builder })
     }
 
     /// The address actually bound (useful after binding port 0).
@@ -64,9 +67,8 @@ impl Server {
     /// Serves until `signal` completes, then stops accepting and lets in-flight requests finish
     /// (up to the builder's `shutdown_timeout`).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send) {
-        let Self { app, listener, connections, .. } = self;
-        let graceful = GracefulShutdown::new();
-        let mut watchdog = Watchdog::new(app.inner.options.header_read_timeout);
+        let Self { app, listener, builder, .. } = self;
+        let mut connections = Connections::new(app.inner.options.header_read_timeout);
         let mut signal = std::pin::pin!(signal);
         loop {
             tokio::select! {
@@ -86,24 +88,15 @@ impl Server {
                     let activity = Activity::new();
                     let io = TokioIo::new(Tracked::new(stream, Arc::clone(&activity)));
                     let service = service(app.clone(), Arc::clone(&activity));
-                    let conn = connections.serve_connection_with_upgrades(io, service);
-                    let conn = graceful.watch(conn.into_owned());
-                    let task = tokio::spawn(async move {
-                        if let Err(err) = conn.await {
-                            tracing::debug!(error = %err, "connection ended with an error");
-                        }
-                    });
-                    watchdog.watch(activity, task.abort_handle());
+                    let conn = builder.serve_connection_with_upgrades(io, service).into_owned();
+                    connections.spawn(conn, activity);
                 }
-                () = watchdog.tick() => watchdog.sweep(),
+                () = connections.tick() => connections.sweep(),
                 () = &mut signal => break,
             }
         }
         drop(listener);
-        let drain = app.inner.options.shutdown_timeout;
-        if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
-            tracing::warn!(?drain, "graceful shutdown timed out; dropping remaining connections");
-        }
+        connections.drain(app.inner.options.shutdown_timeout).await;
         app.shutdown().await;
     }
 }

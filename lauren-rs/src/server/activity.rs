@@ -1,27 +1,20 @@
-//! The slowloris defence: connections that make no progress are closed by one sweep of the accept
-//! loop, instead of a timer armed and dropped for every request.
+//! What a connection shares with the accept loop: progress marks for the slowloris sweep, and
+//! the request to close gracefully at shutdown.
 //!
-//! hyper's own `header_read_timeout` allocates a fresh sleep and registers it with the timer
-//! wheel for every request head (about 1,400 instructions per request here, see
-//! `docs/performance.md`). What the defence needs is coarser: a connection that for a whole
-//! timeout has no request in a handler, completed no request head and wrote no response byte is
-//! either idle or being held open byte by byte, and is closed. So each connection only marks
-//! progress (a relaxed store, and an in-flight count while a handler runs), and the accept loop
-//! checks every connection four times per timeout: a connection is closed between one and
-//! one and a quarter timeouts after its last progress.
+//! Both replace per-request machinery. hyper's `header_read_timeout` arms a fresh timer for every
+//! request head (about 1,400 instructions per request, `docs/performance.md`), and hyper-util's
+//! graceful shutdown polls a `watch` channel on every wake of every connection. Here a request
+//! costs two uncontended atomic updates and a poll registers the task's waker; the accept loop
+//! ([`Connections`](super::connections::Connections)) does the checking.
 
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::task::{Context, Poll};
-use std::time::Duration;
+use std::task::{Context, Poll, Waker};
 
+use futures_util::task::AtomicWaker;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::task::AbortHandle;
-
-/// How many sweeps a timeout spans: the precision of the deadline.
-const SWEEPS_PER_TIMEOUT: u32 = 4;
 
 /// What one connection shares with its requests and its IO.
 #[derive(Debug)]
@@ -31,13 +24,22 @@ pub(crate) struct Activity {
     in_flight: AtomicUsize,
     /// Set on every completed request head and every response write; cleared by each sweep.
     progressed: AtomicBool,
+    /// Set once at shutdown: finish the request in flight, then close.
+    closing: AtomicBool,
+    /// The connection task, to wake when `closing` is set.
+    task: AtomicWaker,
 }
 
 impl Activity {
     /// A new connection: being accepted counts as progress, so a client gets a whole timeout
     /// for its first head.
     pub(crate) fn new() -> Arc<Self> {
-        Arc::new(Self { in_flight: AtomicUsize::new(0), progressed: AtomicBool::new(true) })
+        Arc::new(Self {
+            in_flight: AtomicUsize::new(0),
+            progressed: AtomicBool::new(true),
+            closing: AtomicBool::new(false),
+            task: AtomicWaker::new(),
+        })
     }
 
     /// Marks a request head as complete; the request counts as in flight until the guard drops
@@ -50,6 +52,27 @@ impl Activity {
 
     fn wrote(&self) {
         self.progressed.store(true, Ordering::Relaxed);
+    }
+
+    /// Takes and clears the progress mark (the sweep's reading).
+    pub(crate) fn take_progress(&self) -> bool {
+        self.progressed.swap(false, Ordering::Relaxed)
+    }
+
+    pub(crate) fn has_requests_in_flight(&self) -> bool {
+        self.in_flight.load(Ordering::Relaxed) > 0
+    }
+
+    /// Asks the connection to close once its in-flight requests are answered.
+    pub(crate) fn close(&self) {
+        self.closing.store(true, Ordering::Release);
+        self.task.wake();
+    }
+
+    /// True once [`close`](Self::close) was called; registers `waker` to hear about it.
+    pub(crate) fn closing(&self, waker: &Waker) -> bool {
+        self.task.register(waker);
+        self.closing.load(Ordering::Acquire)
     }
 }
 
@@ -125,69 +148,5 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-/// The accept loop's table of live connections; inert when the timeout is off.
-#[derive(Debug)]
-pub(crate) struct Watchdog {
-    connections: Vec<Watched>,
-    sweep: Option<tokio::time::Interval>,
-}
-
-#[derive(Debug)]
-struct Watched {
-    activity: Arc<Activity>,
-    task: AbortHandle,
-    /// Consecutive sweeps that saw no progress.
-    quiet: u32,
-}
-
-impl Watchdog {
-    pub(crate) fn new(timeout: Option<Duration>) -> Self {
-        let sweep = timeout.map(|timeout| {
-            let period = (timeout / SWEEPS_PER_TIMEOUT).max(Duration::from_millis(1));
-            let mut sweep = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-            sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            sweep
-        });
-        Self { connections: Vec::new(), sweep }
-    }
-
-    pub(crate) fn watch(&mut self, activity: Arc<Activity>, task: AbortHandle) {
-        if self.sweep.is_some() {
-            self.connections.push(Watched { activity, task, quiet: 0 });
-        }
-    }
-
-    /// Completes at the next sweep time; never when the timeout is off.
-    pub(crate) async fn tick(&mut self) {
-        match &mut self.sweep {
-            Some(sweep) => {
-                sweep.tick().await;
-            }
-            None => std::future::pending().await,
-        }
-    }
-
-    /// Forgets finished connections and closes those quiet for a whole timeout.
-    pub(crate) fn sweep(&mut self) {
-        self.connections.retain_mut(|watched| {
-            if watched.task.is_finished() {
-                return false;
-            }
-            let progressed = watched.activity.progressed.swap(false, Ordering::Relaxed);
-            if progressed || watched.activity.in_flight.load(Ordering::Relaxed) > 0 {
-                watched.quiet = 0;
-                return true;
-            }
-            watched.quiet += 1;
-            if watched.quiet < SWEEPS_PER_TIMEOUT {
-                return true;
-            }
-            tracing::debug!("closing a connection that made no progress within the timeout");
-            watched.task.abort();
-            false
-        });
     }
 }

@@ -331,13 +331,18 @@ pub(crate) fn expand_entry(
         }
         args.push(var);
     }
+    // A handler without a receiver never asks for its controller, so a request-scoped one is
+    // not built for it.
     let (this, call) = if handler.has_receiver {
         (
-            quote!(let __this = #private::downcast::<#self_ty>(__instance)?;),
+            quote! {
+                let __instance = __ctx.controller().await?;
+                let __this = #private::downcast::<#self_ty>(&__instance)?;
+            },
             quote!(<#self_ty>::#method(__this, #(#args),*)),
         )
     } else {
-        (quote!(let _ = __instance;), quote!(<#self_ty>::#method(#(#args),*)))
+        (quote!(), quote!(<#self_ty>::#method(#(#args),*)))
     };
     let output_span = match &handler.func.sig.output {
         syn::ReturnType::Default => handler.func.sig.ident.span(),
@@ -346,7 +351,6 @@ pub(crate) fn expand_entry(
     let reply = quote_spanned!(output_span=> #private::reply(&*__ctx, __value));
     quote! {
         fn #entry<'__a, '__r>(
-            __instance: &'__a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
             __ctx: &'__a mut #private::ExecutionContext<'__r>,
         ) -> #private::BoxFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
             ::std::boxed::Box::pin(async move {

@@ -24,11 +24,10 @@ pub type Instance = Arc<dyn Any + Send + Sync>;
 /// The one boxed future a request pays for: the handler's type is erased behind a fn pointer.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// The generated entry point of one handler: downcast the instance, extract, call, reply.
-pub type HandlerFn = for<'a, 'r> fn(
-    &'a (dyn Any + Send + Sync),
-    &'a mut ExecutionContext<'r>,
-) -> BoxFuture<'a, Result<Reply, HttpError>>;
+/// The generated entry point of one handler: get the controller, extract, call, reply. Its
+/// boxed future is the only allocation a route without interceptors makes for its handler.
+pub type HandlerFn =
+    for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> BoxFuture<'a, Result<Reply, HttpError>>;
 
 /// An interceptor type named in an attribute: its descriptor, by fn pointer.
 pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;

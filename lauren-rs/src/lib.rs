@@ -113,7 +113,7 @@ pub mod __private {
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
         InterceptorType,
     };
-    pub use crate::pipeline::{MetaEntry, MetaLiteral};
+    pub use crate::pipeline::{ControllerHandle, MetaEntry, MetaLiteral};
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, Request};
 
@@ -121,8 +121,9 @@ pub mod __private {
     use std::marker::PhantomData;
 
     /// The controller behind a route's erased instance.
-    pub fn downcast<T: Any>(instance: &(dyn Any + Send + Sync)) -> Result<&T, HttpError> {
+    pub fn downcast<'a, T: Any>(instance: &'a ControllerHandle<'_>) -> Result<&'a T, HttpError> {
         instance
+            .get()
             .downcast_ref::<Inject<T>>()
             .map(|inject| &**inject)
             .ok_or_else(|| HttpError::internal("ControllerMismatch"))

@@ -1,6 +1,9 @@
 //! `CallHandler`: the rest of a pre-built chain, walked by slicing.
 
+use std::future::Future;
+
 use super::ChainEntry;
+use crate::descriptor::BoxFuture;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -20,18 +23,37 @@ impl<'a> CallHandler<'a> {
     }
 
     /// Runs the rest of the chain and returns its reply (or its error).
-    pub async fn handle(self, ctx: &mut ExecutionContext<'_>) -> Result<Reply, HttpError> {
+    ///
+    /// The future is the next interceptor's own (or the handler's): each step of a chain costs
+    /// one boxed future, the one its type is erased in, and no wrapper around it.
+    pub fn handle<'c>(
+        self,
+        ctx: &'c mut ExecutionContext<'_>,
+    ) -> impl Future<Output = Result<Reply, HttpError>> + Send + 'c
+    where
+        'a: 'c,
+    {
+        self.step(ctx)
+    }
+
+    pub(crate) fn step<'c>(
+        self,
+        ctx: &'c mut ExecutionContext<'_>,
+    ) -> BoxFuture<'c, Result<Reply, HttpError>>
+    where
+        'a: 'c,
+    {
         match self.rest.split_first() {
             Some((ChainEntry::Shared(first), rest)) => {
-                first.inner.intercept_dyn(ctx, CallHandler { rest }).await
+                first.inner.intercept_dyn(ctx, CallHandler { rest })
             }
-            Some((ChainEntry::Scoped { binding, adapt }, rest)) => {
+            Some((ChainEntry::Scoped { binding, adapt }, rest)) => Box::pin(async move {
                 let built = ctx.provided(*binding).await?;
                 let interceptor =
                     adapt(&built).ok_or_else(|| HttpError::internal("InterceptorMismatch"))?;
                 interceptor.inner.intercept_dyn(ctx, CallHandler { rest }).await
-            }
-            None => crate::pipeline::call_handler(ctx).await,
+            }),
+            None => (ctx.route().descriptor.handler)(ctx),
         }
     }
 

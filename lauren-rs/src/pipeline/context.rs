@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, Uri};
 
 use super::metadata::{FromMetadata, MetaValue};
 use super::params::{PathParams, RawOrDecoded};
-use super::route::Route;
+use super::route::{ControllerHandle, ControllerRef, Route};
 use crate::body::{ReadError, RequestBody};
 use crate::descriptor::Instance;
 use crate::di::container::{Container, RequestScope};
@@ -278,6 +278,18 @@ impl<'r> ExecutionContext<'r> {
             tracing::error!(error = %err, "building a request-scoped provider failed");
             HttpError::internal("ProviderError")
         })
+    }
+
+    /// The controller this route's handler runs on: the singleton, or one built for this
+    /// request. Used by generated code.
+    #[doc(hidden)]
+    pub async fn controller(&self) -> Result<ControllerHandle<'r>, HttpError> {
+        match &self.route.instance {
+            ControllerRef::Singleton(instance) => Ok(ControllerHandle::Shared(&**instance)),
+            ControllerRef::Scoped(binding) => {
+                self.provided(*binding).await.map(ControllerHandle::Built)
+            }
+        }
     }
 
     /// The request scope, to tear down once the response exists.

@@ -16,12 +16,12 @@ pub use self::context::{ExecutionContext, Request};
 pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
+pub use self::route::ControllerHandle;
 pub(crate) use self::route::{ControllerRef, Route};
 use crate::app::AppInner;
 use crate::body::{Body, RequestBody};
 use crate::error::HttpError;
 use crate::interceptors::CallHandler;
-use crate::reply::Reply;
 use crate::router::{Lookup, PathEntry, normalize_request_path};
 
 /// Serves one request. Never fails and never unwinds: every outcome is a response.
@@ -52,12 +52,9 @@ pub(crate) async fn dispatch(
 
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body_limit);
-    // A route without interceptors calls its handler directly (which renders at once).
-    let outcome = if route.chain.is_empty() {
-        AssertUnwindSafe(call_handler(&mut ctx)).catch_unwind().await
-    } else {
-        AssertUnwindSafe(CallHandler::new(&route.chain).handle(&mut ctx)).catch_unwind().await
-    };
+    // Without interceptors this is the handler's own future (which renders at once).
+    let outcome =
+        AssertUnwindSafe(CallHandler::new(&route.chain).step(&mut ctx)).catch_unwind().await;
     let response = match outcome {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(err)) => err.into_response(),
@@ -68,18 +65,6 @@ pub(crate) async fn dispatch(
         tokio::spawn(scope.tear_down());
     }
     response
-}
-
-/// The innermost step of every chain: extraction, then the handler.
-pub(crate) async fn call_handler(ctx: &mut ExecutionContext<'_>) -> Result<Reply, HttpError> {
-    let route = ctx.route();
-    match &route.instance {
-        ControllerRef::Singleton(instance) => (route.descriptor.handler)(&**instance, ctx).await,
-        ControllerRef::Scoped(binding) => {
-            let instance = ctx.provided(*binding).await?;
-            (route.descriptor.handler)(&*instance, ctx).await
-        }
-    }
 }
 
 fn method_not_allowed(

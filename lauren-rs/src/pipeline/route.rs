@@ -1,5 +1,7 @@
 //! A route as frozen at startup: everything the request path needs, resolved once.
 
+use std::any::Any;
+
 use super::metadata::RouteMetadata;
 use crate::descriptor::{ControllerDescriptor, Instance, RouteDescriptor};
 use crate::interceptors::ChainEntry;
@@ -11,6 +13,25 @@ pub(crate) enum ControllerRef {
     Singleton(Instance),
     /// Built per request (request scope) or per use (transient), by binding index.
     Scoped(usize),
+}
+
+/// The controller a handler runs on, as the generated entry point holds it.
+#[doc(hidden)]
+pub enum ControllerHandle<'r> {
+    /// A singleton, borrowed from the route.
+    Shared(&'r (dyn Any + Send + Sync)),
+    /// Built for this request (or this use), kept alive by the handler's future.
+    Built(Instance),
+}
+
+impl ControllerHandle<'_> {
+    /// The erased instance.
+    pub fn get(&self) -> &(dyn Any + Send + Sync) {
+        match self {
+            Self::Shared(instance) => *instance,
+            Self::Built(instance) => &**instance,
+        }
+    }
 }
 
 /// One servable route.

@@ -6,6 +6,7 @@
 #   bash bench/run.sh            # ~9 minutes on a 2-core machine (4 rounds; medians reported)
 #   ROUNDS=1 DURATION=3 bash bench/run.sh   # quicker, noisier
 #   SERVERS="lauren_plain hyper_raw axum_layers" ENDPOINTS=/plaintext bash bench/run.sh
+#   KEEP=1 bash bench/run.sh     # keep every wrk output (the directory is printed)
 # hyper_raw and axum_layers must be in SERVERS: the ratios are taken against them.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -68,4 +69,4 @@ for server in "${SERVERS[@]}"; do
   strip -o "$OUT/stripped" "target/release/$server"
   printf '| %s | %s |\n' "$server" "$(stat -c %s "$OUT/stripped")"
 done
-rm -rf "$OUT"
+if [ "${KEEP:-0}" = 1 ]; then echo "wrk outputs kept in $OUT"; else rm -rf "$OUT"; fi

@@ -57,11 +57,12 @@ impl Interceptor for PoweredByInterceptor {
         next: CallHandler<'_>,
     ) -> lauren::Result<Reply> {
         let powered_by = ctx.metadata::<&str>("powered_by").unwrap_or("lauren");
-        let value = http::HeaderValue::from_static(if powered_by == "lauren" {
-            "lauren"
+        // Literal arguments, so `from_static` is checked when compiled, as in axum_layers.
+        let value = if powered_by == "lauren" {
+            http::HeaderValue::from_static("lauren")
         } else {
-            "unknown"
-        });
+            http::HeaderValue::from_static("unknown")
+        };
         let reply = next.handle(ctx).await?;
         Ok(reply.with_header(X_POWERED_BY.clone(), value))
     }

@@ -2,11 +2,9 @@
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::net::TcpStream;
 
 use crate::app::app;
-use crate::support::{Conn, get, serve};
+use crate::support::{Conn, get, http2, serve};
 
 #[tokio::test]
 async fn http1_keep_alive_serves_several_requests_on_one_connection() {
@@ -36,12 +34,7 @@ async fn pipelined_requests_are_answered_in_order() {
 #[tokio::test]
 async fn http2_prior_knowledge_is_served() {
     let server = serve(app()).await;
-    let stream = TcpStream::connect(server.addr).await.expect("connect");
-    let (mut sender, conn) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-            .await
-            .expect("h2 handshake");
-    let driver = tokio::spawn(conn);
+    let (mut sender, driver) = http2(server.addr).await;
     for word in ["alpha", "beta"] {
         let request = http::Request::get(format!("http://{}/w/echo/{word}", server.addr))
             .body(Full::<Bytes>::default())

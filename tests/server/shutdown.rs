@@ -48,3 +48,24 @@ async fn requests_outliving_the_shutdown_timeout_are_cut_off_before_the_app_shut
     // The handler (400 ms) was aborted with its connection, not left running past shutdown.
     assert!(conn.read_response().await.is_none(), "no response after the drain gave up");
 }
+
+#[tokio::test]
+async fn http2_requests_in_flight_finish_after_the_shutdown_signal() {
+    let mut server = serve(app()).await;
+    let (mut sender, driver) = crate::support::http2(server.addr).await;
+    let request = http::Request::get(format!("http://{}/w/slow", server.addr))
+        .body(http_body_util::Full::<bytes::Bytes>::default())
+        .expect("request");
+    let in_flight = tokio::spawn(async move { sender.send_request(request).await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    server.signal_shutdown();
+    let response = in_flight.await.expect("task").expect("the in-flight h2 request completes");
+    assert_eq!(response.status(), 200);
+    server.join().await;
+    // The server said GOAWAY and closed: the client's connection task ends.
+    // Ended, cleanly or not: either way the server closed it.
+    let _ended = tokio::time::timeout(Duration::from_secs(5), driver)
+        .await
+        .expect("the h2 connection is closed after the drain")
+        .expect("driver task");
+}

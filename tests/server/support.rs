@@ -157,6 +157,24 @@ impl Conn {
     }
 }
 
+/// An HTTP/2 (prior knowledge) client connection: its sender, and the task driving it, which
+/// ends when the server closes the connection.
+pub(crate) async fn http2(
+    addr: SocketAddr,
+) -> (
+    hyper::client::conn::http2::SendRequest<http_body_util::Full<bytes::Bytes>>,
+    JoinHandle<Result<(), hyper::Error>>,
+) {
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    let (sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .expect("h2 handshake");
+    (sender, tokio::spawn(conn))
+}
+
 /// `GET path` with keep-alive.
 pub(crate) fn get(path: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nhost: test\r\n\r\n").into_bytes()

@@ -79,3 +79,21 @@ async fn without_a_timeout_idle_connections_stay_open() {
     assert_eq!(conn.read_response().await.expect("served").text(), "hello");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn idle_http2_connections_are_closed_too() {
+    let server = serve(app().header_read_timeout(TIMEOUT)).await;
+    let (mut sender, driver) = crate::support::http2(server.addr).await;
+    let request = http::Request::get(format!("http://{}/w/hello", server.addr))
+        .body(http_body_util::Full::<bytes::Bytes>::default())
+        .expect("request");
+    assert_eq!(sender.send_request(request).await.expect("h2 response").status(), 200);
+    let idle_since = Instant::now();
+    // Ended, cleanly or not: either way the server closed it.
+    let _ended = tokio::time::timeout(Duration::from_secs(2), driver)
+        .await
+        .expect("the idle h2 connection is closed")
+        .expect("driver task");
+    assert!(idle_since.elapsed() >= TIMEOUT - Duration::from_millis(20));
+    server.shutdown().await;
+}

@@ -72,7 +72,7 @@ fn parse_args(args: TokenStream) -> syn::Result<PathLit> {
 }
 
 fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<'a> {
-    if let Some((_, path, _)) = &item.trait_ {
+    if let Some((path, _)) = &item.trait_ {
         errors.spanned(path, format!("`#[controller]` cannot go on a trait impl: {USAGE}"));
     }
     if !item.generics.params.is_empty() {

@@ -140,7 +140,7 @@ pub(crate) fn parse<'a>(
     for input in &sig.inputs {
         let typed = match input {
             FnArg::Receiver(receiver) => {
-                if receiver.reference.is_none() || receiver.mutability.is_some() {
+                if !matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, None)) {
                     errors.spanned(
                         receiver,
                         "handlers take `&self` (or no receiver): the controller is shared by every request",

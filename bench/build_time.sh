@@ -2,6 +2,8 @@
 # Build time of a generated 50-controller / 200-route app, lauren-rs vs axum, dev profile:
 # clean build of everything, clean build of the app crate alone (dependencies already built),
 # and an incremental rebuild after touching one controller.
+#   bash bench/build_time.sh                      # defaults of both (axum: HTTP/1 only)
+#   AXUM_FEATURES=http2 bash bench/build_time.sh  # axum with the HTTP/2 lauren always serves
 set -euo pipefail
 cd "$(dirname "$0")"
 WORK=$(mktemp -d)

@@ -1,6 +1,7 @@
 """Generates equivalent 50-controller / 200-route apps for lauren-rs and axum, for build-time
 comparisons: `python3 bench/gen_app.py OUT_DIR` writes OUT_DIR/lauren_app and OUT_DIR/axum_app."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -127,7 +128,13 @@ def main() -> None:
     )
 
     axum = out / "axum_app"
-    write(axum / "Cargo.toml", CARGO.format(name="axum_app", deps='axum = "0.8"'))
+    # AXUM_FEATURES=http2 gives axum the HTTP/2 support lauren's server always has.
+    features = os.environ.get("AXUM_FEATURES", "").split()
+    axum_dep = 'axum = "0.8"'
+    if features:
+        listed = ", ".join(f'"{feature}"' for feature in features)
+        axum_dep = f'axum = {{ version = "0.8", features = [{listed}] }}'
+    write(axum / "Cargo.toml", CARGO.format(name="axum_app", deps=axum_dep))
     for n in numbers:
         write(axum / f"src/controllers/c{n}.rs", AXUM_CONTROLLER.format(n=n))
     write(axum / "src/controllers/mod.rs", mods)

@@ -19,14 +19,7 @@ command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq
 
 cargo build --release --quiet
 
-wait_ready() {
-  for _ in $(seq 1 200); do
-    if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "server did not start" >&2
-  return 1
-}
+source ./common.sh
 
 echo "| server | endpoint | requests | instructions / request |"
 echo "|---|---|---|---|"
@@ -37,7 +30,7 @@ for server in "${SERVERS[@]}"; do
     valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.%p" \
       "./target/release/$server" "127.0.0.1:$PORT" >/dev/null 2>&1 &
     pid=$!
-    wait_ready
+    wait_ready "$PORT"
     wrk -t1 -c8 -d1s "${script[@]}" "http://127.0.0.1:$PORT$endpoint" >/dev/null
     callgrind_control -z "$pid" >/dev/null 2>&1
     requests=$(wrk -t1 -c8 -d"${DURATION}s" "${script[@]}" "http://127.0.0.1:$PORT$endpoint" \

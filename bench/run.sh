@@ -23,14 +23,7 @@ command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; 
 
 cargo build --release --quiet
 
-wait_ready() {
-  for _ in $(seq 1 100); do
-    if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "server did not start" >&2
-  return 1
-}
+source ./common.sh
 
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
@@ -45,7 +38,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for server in "${order[@]}"; do
     taskset -c 0 "./target/release/$server" "127.0.0.1:$PORT" >/dev/null 2>&1 &
     pid=$!
-    wait_ready
+    wait_ready "$PORT"
     echo "$server idle_rss_kib $(rss_kib $pid)" >> "$OUT/rss"
     for endpoint in "${ENDPOINTS[@]}"; do
       script=()

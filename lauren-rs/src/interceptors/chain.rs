@@ -33,17 +33,7 @@ impl<'a> CallHandler<'a> {
     where
         'a: 'c,
     {
-        self.step(ctx)
-    }
-
-    pub(crate) fn step<'c>(
-        self,
-        ctx: &'c mut ExecutionContext<'_>,
-    ) -> BoxFuture<'c, Result<Reply, HttpError>>
-    where
-        'a: 'c,
-    {
-        match self.rest.split_first() {
+        let step: BoxFuture<'c, _> = match self.rest.split_first() {
             Some((ChainEntry::Shared(first), rest)) => {
                 first.inner.intercept_dyn(ctx, CallHandler { rest })
             }
@@ -54,7 +44,8 @@ impl<'a> CallHandler<'a> {
                 interceptor.inner.intercept_dyn(ctx, CallHandler { rest }).await
             }),
             None => (ctx.route().descriptor.handler)(ctx),
-        }
+        };
+        step
     }
 
     /// How many interceptors are still ahead.

@@ -54,7 +54,7 @@ pub(crate) async fn dispatch(
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body_limit);
     // Without interceptors this is the handler's own future (which renders at once).
     let outcome =
-        AssertUnwindSafe(CallHandler::new(&route.chain).step(&mut ctx)).catch_unwind().await;
+        AssertUnwindSafe(CallHandler::new(&route.chain).handle(&mut ctx)).catch_unwind().await;
     let response = match outcome {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(err)) => err.into_response(),

@@ -1,5 +1,6 @@
 //! Cost of the interceptor chain (the same route with 0, 1 and 3 pass-through interceptors) and
-//! of request scope (a request-scoped controller), called in-process through the app's `tower::Service` (the full pipeline minus sockets).
+//! of request scope (a request-scoped controller; one sharing request-scoped state with its
+//! interceptor), called in-process through the app's `tower::Service` (the full pipeline minus sockets).
 //!
 //! `cargo bench -p lauren --bench chain`. Prints ns per request and heap allocations per
 //! request; it measures, it asserts nothing.
@@ -116,7 +117,43 @@ impl PerRequest {
     }
 }
 
-#[module(controllers = [Bench, PerRequest])]
+/// Request-scoped state that an interceptor and the controller both use: built once per
+/// request, then found again.
+#[derive(Default)]
+#[injectable(scope = Request)]
+struct RequestState;
+
+#[interceptor]
+#[injectable(scope = Request)]
+struct SeesState {
+    _state: Inject<RequestState>,
+}
+
+impl Interceptor for SeesState {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        next.handle(ctx).await
+    }
+}
+
+#[injectable(scope = Request)]
+struct SharesState {
+    _state: Inject<RequestState>,
+}
+
+#[controller("/shared")]
+impl SharesState {
+    #[use_interceptors(SeesState)]
+    #[get]
+    async fn shared(&self) -> &'static str {
+        "Hello, World!"
+    }
+}
+
+#[module(controllers = [Bench, PerRequest, SharesState], providers = [RequestState])]
 struct BenchModule;
 
 const ITERATIONS: u32 = 200_000;
@@ -151,9 +188,16 @@ fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &'static str) 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     let app = rt.block_on(LaurenFactory::create(BenchModule).build()).expect("bench app builds");
-    let routes = [("/none", 0u32), ("/one", 1), ("/three", 3), ("/headers", 1), ("/scoped", 0)];
+    let routes = [
+        ("/none", 0u32),
+        ("/one", 1),
+        ("/three", 3),
+        ("/headers", 1),
+        ("/scoped", 0),
+        ("/shared", 1),
+    ];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
-    let mut best = [(Duration::MAX, 0.0); 5];
+    let mut best = [(Duration::MAX, 0.0); 6];
     for _ in 0..7 {
         for (i, (path, _)) in routes.iter().enumerate() {
             let (time, allocs) = measure(&rt, &app, path);

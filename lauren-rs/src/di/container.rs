@@ -3,6 +3,8 @@
 
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use futures_util::future::{Either, Ready, ready};
+
 use super::key::Key;
 use super::provider::{HookFn, Source};
 use super::resolver::Resolver;
@@ -16,6 +18,10 @@ pub(crate) enum Target {
     Missing,
     Many(Vec<usize>),
 }
+
+/// An instance: at once when it already exists, else the boxed build.
+pub(crate) type InstanceFuture<'a> =
+    Either<Ready<Result<Instance, BoxError>>, BoxFuture<'a, Result<Instance, BoxError>>>;
 
 /// One binding of the app.
 pub(crate) struct Binding {
@@ -85,18 +91,22 @@ impl Container {
     }
 
     /// The instance of binding `index` for a request (or at startup when `scope` is `None`).
+    ///
+    /// An instance that already exists (a built singleton, a request-scoped one this request
+    /// already built) is returned without allocating; only a build is boxed, because builds
+    /// recurse through dependencies.
     pub(crate) fn instance<'a>(
         &'a self,
         index: usize,
         scope: Option<&'a RequestScope>,
-    ) -> BoxFuture<'a, Result<Instance, BoxError>> {
-        Box::pin(async move {
+    ) -> InstanceFuture<'a> {
+        if let Some(built) = self.existing(index, scope) {
+            return Either::Left(ready(Ok(built)));
+        }
+        Either::Right(Box::pin(async move {
             let binding = &self.bindings[index];
             match binding.scope {
                 Scope::Singleton => {
-                    if let Some(built) = self.singletons[index].get() {
-                        return Ok(built.clone());
-                    }
                     // Only during startup: singletons are built in dependency order then frozen.
                     let built = self.build(index, None).await?;
                     Ok(self.singletons[index].get_or_init(|| built).clone())
@@ -108,15 +118,22 @@ impl Container {
                         .slot
                         .and_then(|s| scope.slots.get(s))
                         .ok_or("request slot missing")?;
-                    if let Some(built) = slot.get() {
-                        return Ok(built.clone());
-                    }
                     let built = self.build(index, Some(scope)).await?;
                     Ok(slot.get_or_init(|| built).clone())
                 }
                 Scope::Transient => self.build(index, scope).await,
             }
-        })
+        }))
+    }
+
+    /// The instance of binding `index` if it is already built for this scope.
+    fn existing(&self, index: usize, scope: Option<&RequestScope>) -> Option<Instance> {
+        let binding = &self.bindings[index];
+        match binding.scope {
+            Scope::Singleton => self.singletons[index].get().cloned(),
+            Scope::Request => scope?.slots.get(binding.slot?)?.get().cloned(),
+            Scope::Transient => None,
+        }
     }
 
     /// Builds a new instance of binding `index` and runs its `post_construct`.

@@ -114,10 +114,7 @@ impl Container {
                 Scope::Request => {
                     let scope =
                         scope.ok_or("a request-scoped provider was asked for outside a request")?;
-                    let slot = binding
-                        .slot
-                        .and_then(|s| scope.slots.get(s))
-                        .ok_or("request slot missing")?;
+                    let slot = self.request_slot(index, scope).ok_or("request slot missing")?;
                     let built = self.build(index, Some(scope)).await?;
                     Ok(slot.get_or_init(|| built).clone())
                 }
@@ -131,9 +128,18 @@ impl Container {
         let binding = &self.bindings[index];
         match binding.scope {
             Scope::Singleton => self.singletons[index].get().cloned(),
-            Scope::Request => scope?.slots.get(binding.slot?)?.get().cloned(),
+            Scope::Request => self.request_slot(index, scope?)?.get().cloned(),
             Scope::Transient => None,
         }
+    }
+
+    /// The cell of request-scoped binding `index` in `scope`.
+    fn request_slot<'s>(
+        &self,
+        index: usize,
+        scope: &'s RequestScope,
+    ) -> Option<&'s OnceLock<Instance>> {
+        scope.slots.get(self.bindings[index].slot?)
     }
 
     /// Builds a new instance of binding `index` and runs its `post_construct`.

@@ -6,6 +6,7 @@
 #   bash bench/run.sh            # ~9 minutes on a 2-core machine (4 rounds; medians reported)
 #   ROUNDS=1 DURATION=3 bash bench/run.sh   # quicker, noisier
 #   SERVERS="lauren_plain hyper_raw axum_layers" ENDPOINTS=/plaintext bash bench/run.sh
+#   SERVERS="hyper_raw hyper_full axum_layers lauren_full" bash bench/run.sh   # the work vs the framework
 #   KEEP=1 bash bench/run.sh     # keep every wrk output (the directory is printed)
 # hyper_raw and axum_layers must be in SERVERS: the ratios are taken against them.
 set -euo pipefail

@@ -37,11 +37,14 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+# hyper_full is hyper_raw doing lauren_full's interceptor work by hand: against it, lauren_full's
+# ratio is the framework's own cost, apart from the work.
+full_peer = "hyper_full" in servers
 print(
     "| endpoint | server | req/s | vs hyper_raw | lauren vs axum_layers "
-    "| p99 (ms) | p99 vs hyper_raw | errors |"
+    "| p99 (ms) | p99 vs hyper_raw | errors |" + (" lauren_full vs hyper_full (req/s, p99) |" if full_peer else "")
 )
-print("|---|---|---|---|---|---|---|---|")
+print("|---|---|---|---|---|---|---|---|" + ("---|" if full_peer else ""))
 for endpoint in endpoints:
     key = endpoint.replace("/", "_")
     base = median(rps[("hyper_raw", key)])
@@ -51,10 +54,18 @@ for endpoint in endpoints:
         r = median(rps[(server, key)])
         tail = median(p99[(server, key)])
         vs_layers = f"{r / layers:.2f}" if server.startswith("lauren") else ""
-        print(
+        row = (
             f"| `{endpoint}` | {server} | {r:,.0f} | {r / base:.2f} | {vs_layers} "
             f"| {tail:.2f} | {tail / base_p99:.2f} | {errors[(server, key)]} |"
         )
+        if full_peer:
+            vs_full = ""
+            if server == "lauren_full":
+                peer_rps = median(rps[("hyper_full", key)])
+                peer_p99 = median(p99[("hyper_full", key)])
+                vs_full = f"{r / peer_rps:.2f}, {tail / peer_p99:.2f}"
+            row += f" {vs_full} |"
+        print(row)
 
 print()
 print("| server | idle RSS (KiB) | RSS after load (KiB) |")

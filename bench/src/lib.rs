@@ -1,5 +1,14 @@
 //! Shared pieces of the benchmark servers: the runtime every server uses, and the payloads.
 
+use std::convert::Infallible;
+use std::future::Future;
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use serde::Serialize;
 
 /// The address from the first argument, or a default.
@@ -43,4 +52,72 @@ pub fn axum_routes() -> axum::Router {
             get(|Path(id): Path<u64>| async move { Json(User { id, name: format!("user-{id}") }) }),
         )
         .route("/echo", post(|Json(value): Json<serde_json::Value>| async move { Json(value) }))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Response<Full<Bytes>> {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Serves `handle` on hyper-util's `auto` connection, one task per connection: the hand-written
+/// servers' accept loop.
+pub fn serve_hyper<F, Fut>(handle: F)
+where
+    F: Fn(Request<Incoming>) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send + 'static,
+{
+    runtime().block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr()).await.expect("bind");
+        let builder = auto::Builder::new(TokioExecutor::new());
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            let builder = builder.clone();
+            tokio::spawn(async move {
+                let _ = builder
+                    .serve_connection(TokioIo::new(stream), hyper::service::service_fn(handle))
+                    .await;
+            });
+        }
+    });
+}
+
+/// The four endpoints, hand-written on hyper: what `hyper_raw` serves and `hyper_full` wraps.
+pub async fn hyper_handle(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = request.uri().path();
+    Ok(match (request.method(), path) {
+        (&Method::GET, "/plaintext") => {
+            let mut response = Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            response
+        }
+        (&Method::GET, "/json") => json(&Message { message: "Hello, World!" }),
+        (&Method::GET, p) if p.starts_with("/users/") => {
+            match p["/users/".len()..].parse::<u64>() {
+                Ok(id) => json(&User { id, name: format!("user-{id}") }),
+                Err(_) => status(StatusCode::UNPROCESSABLE_ENTITY),
+            }
+        }
+        (&Method::POST, "/echo") => match request.into_body().collect().await {
+            Ok(body) => match serde_json::from_slice::<serde_json::Value>(&body.to_bytes()) {
+                Ok(value) => json(&value),
+                Err(_) => status(StatusCode::UNPROCESSABLE_ENTITY),
+            },
+            Err(_) => status(StatusCode::BAD_REQUEST),
+        },
+        _ => status(StatusCode::NOT_FOUND),
+    })
+}
+
+fn status(status: StatusCode) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::default());
+    *response.status_mut() = status;
+    response
 }

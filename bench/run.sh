@@ -3,7 +3,8 @@
 # core 1, servers interleaved A B C .. then .. C B A so drift and slot effects hit them alike. Prints a markdown table
 # of req/s and p99 with each server's ratio to hyper_raw, measured in the same run.
 #
-#   bash bench/run.sh            # ~9 minutes on a 2-core machine (4 rounds; medians reported)
+#   bash bench/run.sh            # ~5 minutes on a 2-core machine, plus a first build (~1.5)
+#   ROUNDS=4 bash bench/run.sh   # ~9.5 minutes: what docs/performance.md records (medians of 4)
 #   ROUNDS=1 DURATION=3 bash bench/run.sh   # quicker, noisier
 #   SERVERS="lauren_plain hyper_raw axum_layers" ENDPOINTS=/plaintext bash bench/run.sh
 #   SERVERS="hyper_raw hyper_full axum_layers lauren_full" bash bench/run.sh   # the work vs the framework
@@ -12,7 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-ROUNDS=${ROUNDS:-4}
+# Two rounds (one each way) keep a cold run, build included, under 10 minutes.
+ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-5}
 read -r -a SERVERS <<< "${SERVERS:-hyper_raw axum_plain axum_layers lauren_plain lauren_full}"
 read -r -a ENDPOINTS <<< "${ENDPOINTS:-/plaintext /json /users/42 /echo}"

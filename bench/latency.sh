@@ -24,15 +24,9 @@ cargo build --release --quiet
 source ./common.sh
 
 for round in $(seq 1 "$ROUNDS"); do
-  order=("${SERVERS[@]}")
-  if (( round % 2 == 0 )); then
-    order=()
-    for (( i=${#SERVERS[@]}-1; i>=0; i-- )); do order+=("${SERVERS[$i]}"); done
-  fi
+  mapfile -t order < <(round_order "$round" "${SERVERS[@]}")
   for server in "${order[@]}"; do
-    taskset -c 0 "./target/release/$server" "127.0.0.1:$PORT" >/dev/null 2>&1 &
-    pid=$!
-    wait_ready "$PORT"
+    start_pinned "$server" "$PORT"
     for rate in "${RATES[@]}"; do
       taskset -c 1 oha -z 1s -c 64 -q "$rate" --no-tui --output-format quiet \
         "http://127.0.0.1:$PORT$ENDPOINT"

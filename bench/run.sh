@@ -31,17 +31,9 @@ source ./common.sh
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 for round in $(seq 1 "$ROUNDS"); do
-  # Odd rounds run A B C .., even rounds .. C B A: on this machine a server's slot in the round
-  # moves its numbers by 10-15%, so each server's mean covers an early and a late slot.
-  order=("${SERVERS[@]}")
-  if (( round % 2 == 0 )); then
-    order=()
-    for (( i=${#SERVERS[@]}-1; i>=0; i-- )); do order+=("${SERVERS[$i]}"); done
-  fi
+  mapfile -t order < <(round_order "$round" "${SERVERS[@]}")
   for server in "${order[@]}"; do
-    taskset -c 0 "./target/release/$server" "127.0.0.1:$PORT" >/dev/null 2>&1 &
-    pid=$!
-    wait_ready "$PORT"
+    start_pinned "$server" "$PORT"
     echo "$server idle_rss_kib $(rss_kib $pid)" >> "$OUT/rss"
     for endpoint in "${ENDPOINTS[@]}"; do
       script=()

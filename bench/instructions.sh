@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-read -r -a SERVERS <<< "${SERVERS:-hyper_raw axum_plain axum_layers lauren_plain lauren_full}"
+read -r -a SERVERS <<< "${SERVERS:-hyper_raw hyper_full axum_plain axum_layers lauren_plain lauren_full}"
 read -r -a ENDPOINTS <<< "${ENDPOINTS:-/plaintext}"
 DURATION=${DURATION:-6}
 PORT=18090

@@ -1,4 +1,5 @@
-//! Shared pieces of the benchmark servers: the runtime every server uses, and the payloads.
+//! Shared pieces of the benchmark servers: the runtime every server uses, the payloads, the axum
+//! route table, and the hand-written hyper servers' handler and accept loop.
 
 use std::convert::Infallible;
 use std::future::Future;

@@ -163,7 +163,9 @@ fn expand_struct(args: &Args, mut item: ItemStruct) -> syn::Result<TokenStream> 
         Fields::Unit => quote!(#ident),
     };
     let construct = quote!(::core::result::Result::Ok(::lauren::__private::instance(#build)));
-    let generated = expand_provider(args, ident, &slots, construct);
+    // Without `Inject` fields nothing is awaited: the type can also be built in place.
+    let now = slots.is_empty();
+    let generated = expand_provider(args, ident, &slots, construct, now);
     Ok(quote!(#item #generated))
 }
 
@@ -240,7 +242,8 @@ fn expand_impl(args: &Args, mut item: ItemImpl) -> syn::Result<TokenStream> {
         let __built: #ident = ::lauren::__private::FactoryOutput::into_value(#call)?;
         ::core::result::Result::Ok(::lauren::__private::instance(__built))
     }};
-    let generated = expand_provider(args, &ident, &slots, construct);
+    let now = slots.is_empty() && constructor.sig.asyncness.is_none();
+    let generated = expand_provider(args, &ident, &slots, construct, now);
     Ok(quote!(#item #generated))
 }
 
@@ -249,6 +252,7 @@ fn expand_provider(
     ident: &Ident,
     slots: &[Slot<'_>],
     construct: TokenStream,
+    now: bool,
 ) -> TokenStream {
     let private = quote!(::lauren::__private);
     let scope = args.scope.clone().unwrap_or_else(|| format_ident!("Singleton"));
@@ -277,24 +281,50 @@ fn expand_provider(
     };
     let post = hook(&args.post_construct);
     let pre = hook(&args.pre_destruct);
+    let result = quote!(::core::result::Result<#private::Instance, #private::BoxError>);
+    // The body is expanded once: the async entry point calls the in-place one when there is one.
+    let (constructors, construct_now) = if now {
+        (
+            quote! {
+                fn __construct_now() -> #result {
+                    #construct
+                }
+
+                fn __construct<'a>(
+                    _: &'a #private::Resolver<'a>,
+                ) -> #private::BoxFuture<'a, #result> {
+                    ::std::boxed::Box::pin(async { __construct_now() })
+                }
+            },
+            quote!(::core::option::Option::Some(__construct_now)),
+        )
+    } else {
+        (
+            quote! {
+                fn __construct<'a>(
+                    __resolver: &'a #private::Resolver<'a>,
+                ) -> #private::BoxFuture<'a, #result> {
+                    ::std::boxed::Box::pin(async move {
+                        let _ = __resolver;
+                        #construct
+                    })
+                }
+            },
+            quote!(::core::option::Option::None),
+        )
+    };
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
-            fn __construct<'a>(
-                __resolver: &'a #private::Resolver<'a>,
-            ) -> #private::BoxFuture<'a, ::core::result::Result<#private::Instance, #private::BoxError>> {
-                ::std::boxed::Box::pin(async move {
-                    let _ = __resolver;
-                    #construct
-                })
-            }
+            #constructors
 
             static __LAUREN_PROVIDER: #private::ProviderDescriptor = #private::ProviderDescriptor {
                 key: #private::key_of::<#ident>,
                 scope: #private::Scope::#scope,
                 deps: &[#(#deps),*],
                 construct: __construct,
+                construct_now: #construct_now,
                 post_construct: #post,
                 pre_destruct: #pre,
             };

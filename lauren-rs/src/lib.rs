@@ -217,6 +217,7 @@ pub mod __private {
             scope: Scope::Singleton,
             deps: &[],
             construct: construct_default::<T>,
+            construct_now: Some(construct_now_default::<T>),
             post_construct: None,
             pre_destruct: None,
         };
@@ -225,7 +226,11 @@ pub mod __private {
     fn construct_default<'a, T: Default + Send + Sync + 'static>(
         _: &'a Resolver<'a>,
     ) -> BoxFuture<'a, Result<Instance, BoxError>> {
-        Box::pin(async { Ok(instance(T::default())) })
+        Box::pin(async { construct_now_default::<T>() })
+    }
+
+    fn construct_now_default<T: Default + Send + Sync + 'static>() -> Result<Instance, BoxError> {
+        Ok(instance(T::default()))
     }
 
     /// Turns a handler's return value into the chain's result; renders at once when the route

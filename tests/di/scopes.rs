@@ -1,4 +1,5 @@
-//! Singleton, request and transient scopes, counted across requests and attachment points.
+//! Singleton, request and transient scopes, counted across requests and attachment points;
+//! the in-place build of dependency-free providers, and the hooks that keep a provider off it.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -179,5 +180,50 @@ async fn each_scope_lives_as_long_as_it_should() {
     let torn: Vec<usize> = TEARDOWNS.lock().expect("log").clone();
     for serial in [&serial_1, &serial_2] {
         assert!(torn.contains(&serial.parse().expect("number")), "{serial} torn down: {torn:?}");
+    }
+}
+
+/// Request-scoped, no dependencies, a synchronous constructor: the kind the container builds in
+/// place. With a `post_construct` it must still take the path that runs the hook.
+#[derive(Default)]
+struct Warmed {
+    warmed: std::sync::atomic::AtomicBool,
+}
+
+#[injectable(scope = Request, post_construct = warm)]
+impl Warmed {
+    #[constructor]
+    fn new() -> Self {
+        Warmed::default()
+    }
+
+    async fn warm(&self) {
+        self.warmed.store(true, Ordering::SeqCst);
+    }
+}
+
+#[injectable(scope = Request)]
+struct HookedController {
+    warmed: Inject<Warmed>,
+}
+
+#[controller("/hooked")]
+impl HookedController {
+    #[get]
+    async fn show(&self) -> String {
+        format!("warmed={}", self.warmed.warmed.load(Ordering::SeqCst))
+    }
+}
+
+#[module(controllers = [HookedController], providers = [Warmed])]
+struct HookedModule;
+
+#[tokio::test]
+async fn request_scoped_post_construct_runs_for_every_request() {
+    let client = TestClient::new(LaurenFactory::create(HookedModule)).await;
+    for _ in 0..3 {
+        let response = client.get("/hooked").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.text(), "warmed=true");
     }
 }

@@ -103,6 +103,9 @@ impl Container {
         if let Some(built) = self.existing(index, scope) {
             return Either::Left(ready(Ok(built)));
         }
+        if let Some(built) = self.build_now(index, scope) {
+            return Either::Left(ready(built));
+        }
         Either::Right(Box::pin(async move {
             let binding = &self.bindings[index];
             match binding.scope {
@@ -121,6 +124,52 @@ impl Container {
                 Scope::Transient => self.build(index, scope).await,
             }
         }))
+    }
+
+    /// Builds a request-scoped or transient instance in place when nothing needs awaiting: its
+    /// type has no dependencies, a synchronous constructor and no `post_construct`. `None`: it
+    /// needs the async build. Singletons are built at startup and never come here.
+    fn build_now(
+        &self,
+        index: usize,
+        scope: Option<&RequestScope>,
+    ) -> Option<Result<Instance, BoxError>> {
+        let binding = &self.bindings[index];
+        let Source::Descriptor(descriptor) = &binding.source else {
+            return None;
+        };
+        let construct_now =
+            descriptor.construct_now.filter(|_| descriptor.post_construct.is_none())?;
+        let slot = match binding.scope {
+            Scope::Singleton => return None,
+            Scope::Request => Some(self.request_slot(index, scope?)?),
+            Scope::Transient => None,
+        };
+        let built = match construct_now() {
+            Ok(built) => built,
+            Err(err) => return Some(Err(err)),
+        };
+        self.register_teardown(binding, scope, &built);
+        Some(Ok(match slot {
+            Some(slot) => slot.get_or_init(|| built).clone(),
+            None => built,
+        }))
+    }
+
+    /// Queues a built instance's `pre_destruct`: with its request, or with the singletons.
+    fn register_teardown(
+        &self,
+        binding: &Binding,
+        scope: Option<&RequestScope>,
+        concrete: &Instance,
+    ) {
+        if let (_, Some(pre)) = binding.hooks() {
+            let list = match (binding.scope, scope) {
+                (Scope::Request, Some(scope)) => &scope.teardown,
+                _ => &self.singleton_teardown,
+            };
+            list.lock().unwrap_or_else(PoisonError::into_inner).push((concrete.clone(), pre));
+        }
     }
 
     /// The instance of binding `index` if it is already built for this scope.
@@ -169,19 +218,12 @@ impl Container {
             }
         };
         if let Some(concrete) = hooked {
-            let (post, pre) = binding.hooks();
-            if let Some(post) = post {
+            if let (Some(post), _) = binding.hooks() {
                 post(&concrete)
                     .await
                     .map_err(|err| format!("post_construct of {} failed: {err}", binding.key))?;
             }
-            if let Some(pre) = pre {
-                let list = match (binding.scope, scope) {
-                    (Scope::Request, Some(scope)) => &scope.teardown,
-                    _ => &self.singleton_teardown,
-                };
-                list.lock().unwrap_or_else(PoisonError::into_inner).push((concrete, pre));
-            }
+            self.register_teardown(binding, scope, &concrete);
         }
         Ok(built)
     }

@@ -13,8 +13,8 @@ pub use self::inject::Inject;
 pub use self::key::{Key, Token};
 pub(crate) use self::provider::instance;
 pub use self::provider::{
-    AsyncFactory, ConstructFn, DepKind, Dependency, Factory, FactoryOutput, HookFn, Injectable,
-    Provide, Provider, ProviderDescriptor, provide, provide_token,
+    AsyncFactory, ConstructFn, ConstructNowFn, DepKind, Dependency, Factory, FactoryOutput, HookFn,
+    Injectable, Provide, Provider, ProviderDescriptor, provide, provide_token,
 };
 pub use self::resolver::{Resolvable, Resolver};
 pub use crate::descriptor::Scope;

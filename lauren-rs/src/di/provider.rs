@@ -34,6 +34,10 @@ pub struct Dependency {
 /// Builds an instance from its resolved dependencies.
 pub type ConstructFn = for<'a> fn(&'a Resolver<'a>) -> BoxFuture<'a, Result<Instance, BoxError>>;
 
+/// Builds an instance without awaiting anything: generated for types with no dependencies and a
+/// synchronous constructor (or none), so the container can build them in place, unboxed.
+pub type ConstructNowFn = fn() -> Result<Instance, BoxError>;
+
 /// A lifecycle hook on a built instance.
 pub type HookFn = for<'a> fn(&'a Instance) -> BoxFuture<'a, Result<(), BoxError>>;
 
@@ -49,6 +53,8 @@ pub struct ProviderDescriptor {
     pub deps: &'static [Dependency],
     /// Builds an instance.
     pub construct: ConstructFn,
+    /// Builds an instance in place, when nothing needs awaiting (see [`ConstructNowFn`]).
+    pub construct_now: Option<ConstructNowFn>,
     /// Runs after construction (singletons at startup in dependency order; request-scoped per
     /// request). A failure aborts startup.
     pub post_construct: Option<HookFn>,

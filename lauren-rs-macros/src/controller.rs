@@ -138,9 +138,10 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
     for (h, handler) in model.handlers.iter().enumerate() {
         let entry = format_ident!("__lauren_entry_{}", h);
         entries.push(route::expand_entry(handler, self_ty, &entry));
+        entries.push(route::expand_checks(handler));
         let handler_name = handler.func.sig.ident.to_string();
         let path_vars = &handler.path_vars;
-        let json_body = handler.json_body;
+        let body = route::expand_body(handler);
         let interceptors = crate::interceptor::expand_refs(&handler.interceptors);
         let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
@@ -153,7 +154,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     handler_name: #handler_name,
                     handler: #entry,
                     path_vars: &[#(#path_vars),*],
-                    json_body: #json_body,
+                    body: #body,
                     interceptors: #interceptors,
                     metadata: #metadata,
                 }

@@ -10,15 +10,6 @@ use crate::template::{PathLit, placeholders};
 
 pub(crate) const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
-/// Scalars a bare parameter may have to be read from the query string.
-const SCALARS: [&str; 17] = [
-    "String", "bool", "char", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32",
-    "u64", "u128", "usize", "f32", "f64",
-];
-
-/// Extractors that read the body; a handler may take one.
-const BODY_EXTRACTORS: [&str; 4] = ["Json", "Form", "Bytes", "RawBody"];
-
 /// `#[get("/path")]` and friends on one method.
 pub(crate) struct Verb<'a> {
     pub(crate) attr: &'a Attribute,
@@ -26,24 +17,22 @@ pub(crate) struct Verb<'a> {
     pub(crate) path: PathLit,
 }
 
-/// Where a parameter's value comes from.
-pub(crate) enum Source<'a> {
+/// Where a parameter's value comes from. Only the name and the `&` are read here; everything
+/// else is decided by the type's traits (`FromRequest`, `FromContext`), so aliases and newtypes
+/// behave like the types they stand for.
+pub(crate) enum Source {
     /// A `{placeholder}` of the route, by index among the handler's path variables.
     PathVar(usize),
-    /// `?name=` of the query string; `optional` for `Option<T>`.
-    Query { optional: bool, inner: &'a Type },
-    /// `&ExecutionContext`.
-    Context,
-    /// `&Request`.
-    RequestHead,
-    /// Any `FromRequest` type.
-    Extractor { body: bool },
+    /// `&T`: borrowed through `FromContext`.
+    Borrow,
+    /// By value through `FromRequest` (query scalars, extractors, the body).
+    Extractor,
 }
 
 pub(crate) struct Param<'a> {
     pub(crate) name: String,
     pub(crate) ty: &'a Type,
-    pub(crate) source: Source<'a>,
+    pub(crate) source: Source,
 }
 
 /// A method with at least one verb attribute.
@@ -54,7 +43,9 @@ pub(crate) struct Handler<'a> {
     pub(crate) params: Vec<Param<'a>>,
     /// Names bound to path variables, in `PathVar` index order.
     pub(crate) path_vars: Vec<String>,
-    pub(crate) json_body: bool,
+    /// Placeholders no parameter is named after, with their template's span: fine only if an
+    /// extractor takes the whole path (`FromRequest::TAKES_PATH`), checked at compile time.
+    pub(crate) unbound: Vec<(String, Span)>,
     /// `#[use_interceptors]` of the method, outermost first.
     pub(crate) interceptors: Vec<Type>,
     /// `#[set_metadata]` of the method.
@@ -167,54 +158,28 @@ pub(crate) fn parse<'a>(
         params.push(Param { name, ty: &typed.ty, source });
     }
 
-    check_one_body(&params, errors);
-    let uses_path_struct = params.iter().any(|p| last_ident(p.ty).as_deref() == Some("Path"));
-    if !uses_path_struct {
-        for (name, span) in &declared {
-            if !path_vars.contains(name) {
-                errors.push(syn::Error::new(
-                    *span,
-                    format!(
-                        "the path has `{{{name}}}` but `{}` has no parameter named `{name}`: add `{name}: T` (any `T: FromStr`) or take `Path<T>`",
-                        sig.ident
-                    ),
-                ));
-            }
+    let mut unbound: Vec<(String, Span)> = Vec::new();
+    for (name, span) in declared {
+        if !path_vars.contains(&name) && !unbound.iter().any(|(n, _)| *n == name) {
+            unbound.push((name, span));
         }
     }
-    let json_body = params.iter().any(|p| last_ident(p.ty).as_deref() == Some("Json"));
+    let has_extractor = params.iter().any(|p| matches!(p.source, Source::Extractor));
+    if !has_extractor {
+        // Nothing could take the whole path: say so here, plainly.
+        for (name, span) in unbound.drain(..) {
+            errors.push(syn::Error::new(span, unbound_message(&name, &sig.ident)));
+        }
+    }
     let interceptors = crate::interceptor::collect(&func.attrs, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
-    Some(Handler {
-        func,
-        verbs,
-        has_receiver,
-        params,
-        path_vars,
-        json_body,
-        interceptors,
-        metadata,
-    })
+    Some(Handler { func, verbs, has_receiver, params, path_vars, unbound, interceptors, metadata })
 }
 
-fn check_one_body(params: &[Param<'_>], errors: &mut Errors) {
-    let mut first: Option<&Param<'_>> = None;
-    for param in params {
-        if let Source::Extractor { body: true } = param.source {
-            match first {
-                None => first = Some(param),
-                Some(first) => errors.spanned(
-                    param.ty,
-                    format!(
-                        "a handler reads the request body once, and `{}` already does: keep one of `{}` and `{}`",
-                        first.name,
-                        type_text(first.ty),
-                        type_text(param.ty)
-                    ),
-                ),
-            }
-        }
-    }
+fn unbound_message(name: &str, handler: &syn::Ident) -> String {
+    format!(
+        "the path has `{{{name}}}` but `{handler}` has no parameter named `{name}`: add `{name}: T` (any `T: FromStr`) or take `Path<T>`"
+    )
 }
 
 /// A type as the user would write it (`Json<String>`, not `Json < String >`).
@@ -229,66 +194,71 @@ fn binding_name(pat: &Pat) -> Option<String> {
     }
 }
 
-/// The last path segment's identifier of a type (`Json` for `lauren::Json<T>`).
-fn last_ident(ty: &Type) -> Option<String> {
+fn classify(ty: &Type, errors: &mut Errors) -> Source {
     match ty {
-        Type::Path(path) if path.qself.is_none() => {
-            path.path.segments.last().map(|s| s.ident.to_string())
+        Type::Reference(reference) if reference.mutability.is_some() => {
+            errors.spanned(
+                ty,
+                "handlers cannot borrow the request mutably: take `&ExecutionContext` or `&Request`",
+            );
+            Source::Borrow
         }
-        Type::Group(group) => last_ident(&group.elem),
-        _ => None,
+        Type::Reference(_) => Source::Borrow,
+        Type::Group(group) => classify(&group.elem, errors),
+        _ => Source::Extractor,
     }
 }
 
-fn is_scalar(ty: &Type) -> bool {
-    let Type::Path(path) = ty else { return false };
-    path.path.segments.last().is_some_and(|segment| {
-        segment.arguments.is_none() && SCALARS.contains(&segment.ident.to_string().as_str())
-    })
+/// A message as a `panic!` format string, braces escaped.
+fn panic_literal(message: &str) -> String {
+    message.replace('{', "{{").replace('}', "}}")
 }
 
-/// `Option<T>`'s `T`.
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Option" {
-        return None;
+/// Compile-time checks that need the parameters' traits: one body extractor per handler, and
+/// every placeholder bound unless an extractor takes the whole path. Each is a `const` whose
+/// panic message is the error the user sees, at the offending span.
+pub(crate) fn expand_checks(handler: &Handler<'_>) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    let extractors: Vec<&Param<'_>> =
+        handler.params.iter().filter(|p| matches!(p.source, Source::Extractor)).collect();
+    let mut checks = Vec::new();
+    for (j, later) in extractors.iter().enumerate() {
+        for earlier in &extractors[..j] {
+            let (a, b) = (earlier.ty, later.ty);
+            let message = panic_literal(&format!(
+                "a handler reads the request body once, and `{}` already does: keep one of `{}` and `{}`",
+                earlier.name,
+                type_text(a),
+                type_text(b)
+            ));
+            checks.push(quote_spanned! {b.span()=>
+                const _: () = if <#a as #private::FromRequest>::BODY.is_some()
+                    && <#b as #private::FromRequest>::BODY.is_some()
+                {
+                    ::core::panic!(#message)
+                };
+            });
+        }
     }
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
-        _ => None,
+    if !handler.unbound.is_empty() {
+        let types = extractors.iter().map(|p| p.ty);
+        let takes_path = quote!(false #(|| <#types as #private::FromRequest>::TAKES_PATH)*);
+        for (name, span) in &handler.unbound {
+            let message = panic_literal(&unbound_message(name, &handler.func.sig.ident));
+            checks.push(quote_spanned! {*span=>
+                const _: () = if !(#takes_path) { ::core::panic!(#message) };
+            });
+        }
     }
+    quote!(#(#checks)*)
 }
 
-fn classify<'a>(ty: &'a Type, errors: &mut Errors) -> Source<'a> {
-    if let Type::Reference(reference) = ty {
-        return match last_ident(&reference.elem).as_deref() {
-            _ if reference.mutability.is_some() => {
-                errors.spanned(ty, "handlers cannot borrow the request mutably: take `&ExecutionContext` or `&Request`");
-                Source::Context
-            }
-            Some("ExecutionContext") => Source::Context,
-            Some("Request") => Source::RequestHead,
-            _ => {
-                errors.spanned(
-                    ty,
-                    "a handler parameter may borrow only `&ExecutionContext` or `&Request`: take this one by value",
-                );
-                Source::Context
-            }
-        };
-    }
-    if is_scalar(ty) {
-        return Source::Query { optional: false, inner: ty };
-    }
-    if let Some(inner) = option_inner(ty).filter(|inner| is_scalar(inner)) {
-        return Source::Query { optional: true, inner };
-    }
-    let body = last_ident(ty).is_some_and(|name| BODY_EXTRACTORS.contains(&name.as_str()));
-    Source::Extractor { body }
+/// What the route reads its body as: the first body extractor's `FromRequest::BODY`.
+pub(crate) fn expand_body(handler: &Handler<'_>) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    let types =
+        handler.params.iter().filter(|p| matches!(p.source, Source::Extractor)).map(|p| p.ty);
+    quote!(#private::first_body(&[#(<#types as #private::FromRequest>::BODY),*]))
 }
 
 /// The generated entry point of `handler`, named `entry`.
@@ -311,15 +281,18 @@ pub(crate) fn expand_entry(
             Source::PathVar(index) => bindings.push(quote_spanned! {span=>
                 let #var: #ty = #private::path_var(&*__ctx, #index, #name)?;
             }),
-            Source::Query { optional: false, inner } => bindings.push(quote_spanned! {span=>
-                let #var: #ty = #private::query_param::<#inner>(&*__ctx, #name)?;
-            }),
-            Source::Query { optional: true, inner } => bindings.push(quote_spanned! {span=>
-                let #var: #ty = #private::query_param_opt::<#inner>(&*__ctx, #name)?;
-            }),
-            Source::Context => borrows.push(quote!(let #var = &*__ctx;)),
-            Source::RequestHead => borrows.push(quote!(let #var = __ctx.request();)),
-            Source::Extractor { .. } => {
+            Source::Borrow => {
+                let elem = match ty {
+                    Type::Reference(reference) => &*reference.elem,
+                    other => other,
+                };
+                // The trait path is written with the user's span so a type that cannot be
+                // borrowed is reported at the parameter, not at `#[controller]`.
+                borrows.push(quote_spanned! {elem.span()=>
+                    let #var: #ty = <#elem as ::lauren::__private::FromContext<'_>>::from_context(&*__ctx);
+                });
+            }
+            Source::Extractor => {
                 let header = name.replace('_', "-").to_ascii_lowercase();
                 bindings.push(quote_spanned! {span=>
                     let #var: #ty = {

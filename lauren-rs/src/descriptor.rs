@@ -56,8 +56,9 @@ pub struct RouteDescriptor {
     pub handler: HandlerFn,
     /// Path variables the handler binds one by one, in the order the entry point asks for them.
     pub path_vars: &'static [&'static str],
-    /// The handler takes `Json<T>`: the content-type gate answers 415 for non-JSON requests.
-    pub json_body: bool,
+    /// What the handler reads the body as (`FromRequest::BODY` of its body extractor): `Json`
+    /// and `Form` routes get a content-type gate that answers 415 before any interceptor runs.
+    pub body: Option<crate::extract::BodyKind>,
     /// `#[use_interceptors]` of the method, outermost first.
     pub interceptors: &'static [InterceptorRef],
     /// `#[set_metadata]` of the method, one entry per key.

@@ -60,10 +60,10 @@ impl HttpError {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
-    /// 401 `unauthorized`, detail `{"scheme":"Bearer"}` and a matching `www-authenticate` header.
+    /// 401 `unauthorized`, empty detail, and the `www-authenticate: Bearer` header RFC 9110 asks
+    /// a 401 to carry (replace it with [`HttpError::with_header`] for another scheme).
     pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
-            .with_detail("scheme", "Bearer")
             .with_header(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
     }
 
@@ -183,10 +183,16 @@ impl HttpError {
         Self::internal("panic")
     }
 
-    /// A missing or unparsable scalar (path, query, header, cookie): 422 `extractor_field_error`.
+    /// A missing scalar (path, query, header, cookie): 422 `extractor_field_error` with
+    /// `detail.field` naming it.
     pub fn field(message: impl Into<Cow<'static, str>>, field: &str) -> Self {
+        Self::extractor_field(message).with_detail("field", field)
+    }
+
+    /// A scalar that is present but invalid: 422 `extractor_field_error`, empty `detail` (add
+    /// keys with [`HttpError::with_detail`]). Lauren's `ExtractorFieldError(message)`.
+    pub fn extractor_field(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_field_error", message)
-            .with_detail("field", field)
     }
 
     /// A body or struct extractor failure: 422 `extractor_error`.

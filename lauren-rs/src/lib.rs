@@ -107,8 +107,8 @@ pub mod __private {
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
         Resolvable, Resolver,
     };
-    pub use crate::extract::scalar::{path_var, query_param, query_param_opt};
-    pub use crate::extract::{Field, FromRequest};
+    pub use crate::extract::scalar::path_var;
+    pub use crate::extract::{BodyKind, Field, FromContext, FromRequest};
     pub use crate::interceptors::{
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
         InterceptorType,
@@ -231,6 +231,18 @@ pub mod __private {
 
     fn construct_now_default<T: Default + Send + Sync + 'static>() -> Result<Instance, BoxError> {
         Ok(instance(T::default()))
+    }
+
+    /// The first body kind of a handler's extractors (`FromRequest::BODY`), for its descriptor.
+    pub const fn first_body(kinds: &[Option<BodyKind>]) -> Option<BodyKind> {
+        let mut i = 0;
+        while i < kinds.len() {
+            if kinds[i].is_some() {
+                return kinds[i];
+            }
+            i += 1;
+        }
+        None
     }
 
     /// Turns a handler's return value into the chain's result; renders at once when the route

@@ -175,12 +175,13 @@ async fn path_values_are_percent_decoded() {
 }
 
 #[tokio::test]
-async fn unparsable_path_value_is_422() {
+async fn unparsable_path_value_is_422_without_a_field() {
+    // Present but invalid: the message says what and why; only a missing value names a field.
     let (status, body) = error_of(client().await.get("/x/path/seven").await).await;
     assert_eq!(status, 422);
     assert_eq!(
         body,
-        json!({"error":{"code":"extractor_field_error","message":"invalid path parameter 'id': invalid digit found in string","detail":{"field":"id"}}})
+        json!({"error":{"code":"extractor_field_error","message":"invalid path parameter 'id': invalid digit found in string","detail":{}}})
     );
 }
 
@@ -224,7 +225,7 @@ async fn invalid_optional_query_parameter_is_still_422() {
         body["error"]["message"],
         "invalid query parameter 'n': invalid digit found in string"
     );
-    assert_eq!(body["error"]["detail"], json!({"field":"n"}));
+    assert_eq!(body["error"]["detail"], json!({}));
 }
 
 #[tokio::test]
@@ -239,9 +240,13 @@ async fn path_struct_gets_every_variable() {
 async fn query_struct_deserializes_the_query_string() {
     assert_eq!(client().await.get("/x/paged?page=2").await.text(), "page=2 per_page=None");
     let (status, body) = error_of(client().await.get("/x/paged?per_page=3").await).await;
-    assert_eq!(status, 422);
-    assert_eq!(body["error"]["code"], "extractor_error");
-    assert_eq!(body["error"]["message"], "invalid query string: missing field `page`");
+    assert_eq!(
+        (status, body),
+        (
+            422,
+            json!({"error":{"code":"extractor_error","message":"Validation failed for field 'paging'","detail":{"field":"paging","errors":["missing field `page`"]}}})
+        )
+    );
 }
 
 #[tokio::test]
@@ -258,7 +263,10 @@ async fn header_parameter_maps_underscores_to_dashes() {
     let (_, body) =
         error_of(client.get("/x/header").header("x-api-key", "k").header("x-count", "lots").await)
             .await;
-    assert_eq!(body["error"]["message"], "invalid header 'x-count': invalid digit found in string");
+    assert_eq!(
+        body,
+        json!({"error":{"code":"extractor_field_error","message":"invalid header 'x-count': invalid digit found in string","detail":{}}})
+    );
 }
 
 #[tokio::test]
@@ -272,6 +280,18 @@ async fn cookie_parameter_reads_the_named_cookie() {
     assert_eq!(
         body,
         json!({"error":{"code":"extractor_field_error","message":"missing cookie 'sid'","detail":{"field":"sid"}}})
+    );
+}
+
+#[tokio::test]
+async fn path_struct_rejects_invalid_utf8_like_a_bare_parameter() {
+    let (status, body) = error_of(client().await.get("/x/orgs/%FF/repos/1").await).await;
+    assert_eq!(
+        (status, body),
+        (
+            422,
+            json!({"error":{"code":"extractor_field_error","message":"invalid path parameter 'org': not valid UTF-8 after percent-decoding","detail":{}}})
+        )
     );
 }
 
@@ -299,11 +319,20 @@ async fn malformed_json_is_422_extractor_error() {
 }
 
 #[tokio::test]
-async fn json_of_the_wrong_shape_is_422() {
-    let response = client().await.post("/x/json").json(&json!({"name":"pen"})).await;
-    let (status, body) = error_of(response).await;
+async fn json_of_the_wrong_shape_is_a_validation_failure() {
+    let client = client().await;
+    let (status, body) = error_of(client.post("/x/json").json(&json!({"name":"pen"})).await).await;
     assert_eq!(status, 422);
-    assert_eq!(body["error"]["message"], "invalid JSON: missing field `qty` at line 1 column 14");
+    assert_eq!(
+        body,
+        json!({"error":{"code":"extractor_error","message":"Validation failed for field 'item'","detail":{"field":"item","errors":["missing field `qty`"]}}})
+    );
+    let wrong_type = json!({"name":"pen","qty":"two"});
+    let (_, body) = error_of(client.post("/x/json").json(&wrong_type).await).await;
+    assert_eq!(
+        body["error"]["detail"]["errors"],
+        json!(["invalid type: string \"two\", expected u32"])
+    );
 }
 
 #[tokio::test]
@@ -325,6 +354,7 @@ async fn json_body_over_the_limit_is_422_naming_the_parameter() {
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");
     assert_eq!(body["error"]["message"], "failed to extract 'item': body exceeds 256 bytes");
+    assert_eq!(body["error"]["detail"], json!({"field":"item","source":"json"}));
 }
 
 #[tokio::test]
@@ -344,9 +374,32 @@ async fn form_body_deserializes() {
         .body("user=ada+l&remember=true")
         .await;
     assert_eq!(response.text(), "user=ada l remember=true");
-    let (status, body) = error_of(client().await.post("/x/form").body("user=ada").await).await;
-    assert_eq!(status, 422);
-    assert_eq!(body["error"]["message"], "invalid form body: missing field `remember`");
+    let response = client()
+        .await
+        .post("/x/form")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("user=ada")
+        .await;
+    let (status, body) = error_of(response).await;
+    assert_eq!(
+        (status, body),
+        (
+            422,
+            json!({"error":{"code":"extractor_error","message":"Validation failed for field 'login'","detail":{"field":"login","errors":["missing field `remember`"]}}})
+        )
+    );
+}
+
+#[tokio::test]
+async fn form_route_rejects_other_content_types_with_415() {
+    let response =
+        client().await.post("/x/form").header("content-type", "application/json").body("{}").await;
+    let (status, body) = error_of(response).await;
+    assert_eq!(status, 415);
+    assert_eq!(
+        body,
+        json!({"error":{"code":"unsupported_media_type","message":"POST /x/form expects a form body (application/x-www-form-urlencoded), got application/json","detail":{"content_type":"application/json","supported":["application/x-www-form-urlencoded"]}}})
+    );
 }
 
 #[tokio::test]
@@ -362,6 +415,18 @@ async fn raw_bodies() {
         error_of(small_client().await.post("/x/bytes").body(vec![0u8; 257]).await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["message"], "failed to extract 'body': body exceeds 256 bytes");
+    assert_eq!(body["error"]["detail"], json!({"field":"body","source":"bytes"}));
+    let (_, body) =
+        error_of(small_client().await.post("/x/text").body("x".repeat(257)).await).await;
+    assert_eq!(body["error"]["detail"], json!({"field":"body","source":"text"}));
+    let form = small_client()
+        .await
+        .post("/x/form")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user={}&remember=true", "x".repeat(257)))
+        .await;
+    let (_, body) = error_of(form).await;
+    assert_eq!(body["error"]["detail"], json!({"field":"login","source":"form"}));
 }
 
 #[tokio::test]
@@ -378,7 +443,7 @@ async fn custom_extractors_plug_in_and_may_reject() {
     assert_eq!(status, 401);
     assert_eq!(
         body,
-        json!({"error":{"code":"unauthorized","message":"who needs an x-tenant header","detail":{"scheme":"Bearer"}}})
+        json!({"error":{"code":"unauthorized","message":"who needs an x-tenant header","detail":{}}})
     );
 }
 

@@ -1,6 +1,7 @@
 //! The request pipeline end to end through `TestClient`: routing, extraction, replies, errors.
 
 mod extract;
+mod params;
 mod reply;
 mod routing;
 mod startup;

@@ -261,7 +261,7 @@ async fn http_error_constructors() {
     assert_eq!(response.header("www-authenticate"), Some("Bearer"));
     assert_eq!(
         response.json::<Value>(),
-        json!({"error":{"code":"unauthorized","message":"login required","detail":{"scheme":"Bearer"}}})
+        json!({"error":{"code":"unauthorized","message":"login required","detail":{}}})
     );
     let response = client.get("/r/forbidden").await;
     assert_eq!(

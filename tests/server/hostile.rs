@@ -39,7 +39,7 @@ async fn oversized_body_is_422_naming_the_parameter() {
     assert_eq!(response.status, 422);
     assert_eq!(
         response.json(),
-        json!({"error":{"code":"extractor_error","message":"failed to extract 'item': body exceeds 256 bytes","detail":{"field":"item","source":"body"}}})
+        json!({"error":{"code":"extractor_error","message":"failed to extract 'item': body exceeds 256 bytes","detail":{"field":"item","source":"json"}}})
     );
     server.shutdown().await;
 }

@@ -2,16 +2,18 @@
 
 use bytes::Bytes;
 
-use super::{Field, FromRequest};
+use super::{BodyKind, Field, FromRequest};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 
 impl FromRequest for Bytes {
+    const BODY: Option<BodyKind> = Some(BodyKind::Bytes);
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        ctx.body_bytes(field.name()).await
+        ctx.read_body(field.name(), BodyKind::Bytes.source()).await
     }
 }
 
@@ -38,29 +40,37 @@ impl FromRequest for Bytes {
 pub struct RawBody<T>(pub T);
 
 impl FromRequest for RawBody<Bytes> {
+    const BODY: Option<BodyKind> = Some(BodyKind::Bytes);
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        ctx.body_bytes(field.name()).await.map(RawBody)
+        ctx.read_body(field.name(), BodyKind::Bytes.source()).await.map(RawBody)
     }
 }
 
 impl FromRequest for RawBody<Vec<u8>> {
+    const BODY: Option<BodyKind> = Some(BodyKind::Bytes);
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        ctx.body_bytes(field.name()).await.map(|bytes| RawBody(bytes.to_vec()))
+        ctx.read_body(field.name(), BodyKind::Bytes.source())
+            .await
+            .map(|bytes| RawBody(bytes.to_vec()))
     }
 }
 
 impl FromRequest for RawBody<String> {
+    const BODY: Option<BodyKind> = Some(BodyKind::Text);
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        let bytes = ctx.body_bytes(field.name()).await?;
+        let bytes = ctx.read_body(field.name(), BodyKind::Text.source()).await?;
         String::from_utf8(bytes.to_vec()).map(RawBody).map_err(|_| {
             HttpError::extractor(format!(
                 "failed to extract '{}': body is not valid UTF-8",

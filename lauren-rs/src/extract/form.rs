@@ -2,7 +2,8 @@
 
 use serde::de::DeserializeOwned;
 
-use super::{Field, FromRequest};
+use super::rejection::validation_failed;
+use super::{BodyKind, Field, FromRequest};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 
@@ -29,15 +30,18 @@ use crate::pipeline::ExecutionContext;
 pub struct Form<T>(pub T);
 
 impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
+    const BODY: Option<BodyKind> = Some(BodyKind::Form);
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        let bytes = ctx.body_bytes(field.name()).await?;
-        serde_urlencoded::from_bytes(&bytes).map(Form).map_err(|err| {
-            HttpError::extractor(format!("invalid form body: {err}"))
-                .with_detail("field", field.name())
-        })
+        let name = field.name();
+        let bytes = ctx.read_body(name, BodyKind::Form.source()).await?;
+        // Any byte string parses as a form: what fails is the shape.
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|err| validation_failed(name, vec![err.to_string()]))
     }
 }
 

@@ -38,9 +38,8 @@ where
     let Some(value) = ctx.headers().get(name) else {
         return Ok(None);
     };
-    let text = value.to_str().map_err(|_| {
-        HttpError::field(format!("invalid header '{name}': not visible ASCII"), name)
-    })?;
+    let text =
+        value.to_str().map_err(|_| super::scalar::invalid("header", name, "not visible ASCII"))?;
     parse("header", name, text).map(Some)
 }
 

@@ -1,8 +1,10 @@
 //! `Json<T>`: a JSON request body in, compact JSON out.
 
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 
-use super::{Field, FromRequest};
+use super::rejection::{json_problem, validation_failed};
+use super::{BodyKind, Field, FromRequest};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 
@@ -33,16 +35,22 @@ use crate::pipeline::ExecutionContext;
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned + Send> FromRequest for Json<T> {
+    const BODY: Option<BodyKind> = Some(BodyKind::Json);
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
-        let bytes = ctx.body_bytes(field.name()).await?;
+        let name = field.name();
+        let bytes = ctx.read_body(name, BodyKind::Json.source()).await?;
         if bytes.is_empty() {
-            return Err(HttpError::field("missing JSON body", field.name()));
+            return Err(HttpError::field("missing JSON body", name));
         }
-        serde_json::from_slice(&bytes).map(Json).map_err(|err| {
-            HttpError::extractor(format!("invalid JSON: {err}")).with_detail("field", field.name())
+        serde_json::from_slice(&bytes).map(Json).map_err(|err| match err.classify() {
+            Category::Data => validation_failed(name, vec![json_problem(&err)]),
+            Category::Syntax | Category::Eof | Category::Io => {
+                HttpError::extractor(format!("invalid JSON: {err}")).with_detail("field", name)
+            }
         })
     }
 }

@@ -1,11 +1,15 @@
 //! Extractors: how a handler parameter gets its value from the request.
 //!
-//! The `#[get]`/`#[post]`/.. macros classify each parameter at compile time:
+//! The `#[get]`/`#[post]`/.. macros decide where a parameter comes from by its name and its
+//! type's traits, never by how the type is spelled (aliases and newtypes work):
 //! - named like a `{placeholder}` of the route: that path parameter, parsed with `FromStr`;
-//! - a bare scalar (`String`, integers, floats, `bool`, `char`, or `Option` of one): the query
-//!   parameter of the same name;
-//! - `&ExecutionContext` or `&Request`: borrowed from the context;
-//! - anything else: a type implementing [`FromRequest`], such as [`Json`], [`Query`] or your own.
+//! - a reference `&T`: borrowed from the context through [`FromContext`]
+//!   (`&ExecutionContext<'_>`, `&Request`);
+//! - anything else through [`FromRequest`]: a [`FromParam`] scalar (`String`, numbers, `bool`,
+//!   `char`, your own `FromStr` type with `impl FromParam`) is the query parameter of the same
+//!   name, `Option<T>` of one is optional, `Vec<T>` takes every repeated value; [`Json`],
+//!   [`Query`], [`Header`], .. and your own extractors say themselves what they read (the body
+//!   kind is [`FromRequest::BODY`]).
 
 mod body;
 mod cookie;
@@ -13,8 +17,10 @@ mod form;
 mod head;
 mod header;
 mod json;
+mod param;
 mod path;
 mod query;
+mod rejection;
 pub(crate) mod scalar;
 
 use std::future::Future;
@@ -24,6 +30,7 @@ pub use self::cookie::Cookie;
 pub use self::form::Form;
 pub use self::header::Header;
 pub use self::json::Json;
+pub use self::param::{FromContext, FromParam};
 pub use self::path::Path;
 pub use self::query::Query;
 use crate::error::HttpError;
@@ -54,10 +61,38 @@ impl Field {
     }
 }
 
+/// What a body extractor reads the body as: decides the route's content-type gate and names the
+/// extractor in errors (`detail.source` of a body over the limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    /// `Json<T>`: the gate asks for `application/json` or `application/*+json` (else 415).
+    Json,
+    /// `Form<T>`: the gate asks for `application/x-www-form-urlencoded` (else 415).
+    Form,
+    /// `Bytes`, `RawBody<Vec<u8>>`, `RawBody<Bytes>`: any content type.
+    Bytes,
+    /// `RawBody<String>`: any content type, UTF-8.
+    Text,
+}
+
+impl BodyKind {
+    /// The name errors use for this kind (`"json"`, `"form"`, `"bytes"`, `"text"`).
+    pub const fn source(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Form => "form",
+            Self::Bytes => "bytes",
+            Self::Text => "text",
+        }
+    }
+}
+
 /// Builds a handler parameter from the request.
 ///
 /// Implement it for your own extractors; return an [`HttpError`] to reject the request (it
-/// passes through the interceptors like any handler error).
+/// passes through the interceptors like any handler error). An extractor that reads the body
+/// says so with [`FromRequest::BODY`], so a handler cannot take two and the route gets the right
+/// content-type gate.
 ///
 /// ```
 /// use lauren::prelude::*;
@@ -77,10 +112,17 @@ impl Field {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler parameter",
-    label = "not a path variable, a scalar query parameter, or an extractor",
-    note = "a parameter must be named like a `{{placeholder}}` of the route, be a scalar query parameter (`String`, numbers, `bool`, or `Option` of one), or have a type implementing `lauren::extract::FromRequest` (`Json<T>`, `Query<T>`, `Header<T>`, `Cookie<T>`, `Path<T>`, `Form<T>`, `Bytes`, `RawBody<T>`, ..)"
+    label = "not a path variable, a query parameter, or an extractor",
+    note = "a bare parameter is the query parameter of its name when its type implements `lauren::extract::FromParam` (`String`, numbers, `bool`, `char`; for your own `FromStr` type add `impl FromParam for {Self} {{}}`); otherwise its type must implement `lauren::extract::FromRequest` (`Json<T>`, `Query<T>`, `Header<T>`, `Cookie<T>`, `Path<T>`, `Form<T>`, `Bytes`, `RawBody<T>`, ..), or the parameter must be named like a `{{placeholder}}` of the route"
 )]
 pub trait FromRequest: Sized + Send {
+    /// What this extractor reads the body as; `None` (the default) if it does not read it.
+    const BODY: Option<BodyKind> = None;
+
+    /// True for extractors that take every path parameter at once (`Path<T>`), so a handler
+    /// using one need not name each `{placeholder}` as a parameter.
+    const TAKES_PATH: bool = false;
+
     /// Extracts the value, or rejects the request.
     fn from_request(
         ctx: &mut ExecutionContext<'_>,

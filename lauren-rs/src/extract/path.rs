@@ -29,6 +29,8 @@ use crate::pipeline::ExecutionContext;
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + Send> FromRequest for Path<T> {
+    const TAKES_PATH: bool = true;
+
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
@@ -37,8 +39,18 @@ impl<T: DeserializeOwned + Send> FromRequest for Path<T> {
         let route = ctx.route();
         let mut form = form_urlencoded::Serializer::new(String::new());
         for name in route.param_names.iter() {
-            if let Some(value) = ctx.path_param(name) {
-                form.append_pair(name, &value);
+            match ctx.path_param_strict(name) {
+                Some(Ok(value)) => {
+                    form.append_pair(name, &value);
+                }
+                Some(Err(_)) => {
+                    return Err(super::scalar::invalid(
+                        "path parameter",
+                        name,
+                        "not valid UTF-8 after percent-decoding",
+                    ));
+                }
+                None => {}
             }
         }
         serde_urlencoded::from_str(&form.finish()).map(Path).map_err(|err| {

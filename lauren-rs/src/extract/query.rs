@@ -2,6 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
+use super::rejection::validation_failed;
 use super::{Field, FromRequest};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
@@ -34,10 +35,10 @@ impl<T: DeserializeOwned + Send> FromRequest for Query<T> {
         field: &'static Field,
     ) -> Result<Self, HttpError> {
         let query = ctx.uri().query().unwrap_or("");
-        serde_urlencoded::from_str(query).map(Query).map_err(|err| {
-            HttpError::extractor(format!("invalid query string: {err}"))
-                .with_detail("field", field.name())
-        })
+        // Any query string parses: what fails is the shape.
+        serde_urlencoded::from_str(query)
+            .map(Query)
+            .map_err(|err| validation_failed(field.name(), vec![err.to_string()]))
     }
 }
 

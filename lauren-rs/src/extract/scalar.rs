@@ -1,4 +1,7 @@
-//! Bare scalar parameters: path variables and query parameters parsed with `FromStr`.
+//! Scalars parsed with `FromStr`: path variables, query parameters, headers and cookies.
+//!
+//! A value that is present but does not parse answers 422 `extractor_field_error` with an empty
+//! `detail`; only a missing one names its field (`detail.field`), as Lauren does.
 
 use std::fmt::Display;
 use std::str::FromStr;
@@ -6,11 +9,11 @@ use std::str::FromStr;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 
-fn invalid(kind: &str, name: &str, reason: impl Display) -> HttpError {
-    HttpError::field(format!("invalid {kind} '{name}': {reason}"), name)
+pub(crate) fn invalid(kind: &str, name: &str, reason: impl Display) -> HttpError {
+    HttpError::extractor_field(format!("invalid {kind} '{name}': {reason}"))
 }
 
-fn missing(kind: &str, name: &str) -> HttpError {
+pub(crate) fn missing(kind: &str, name: &str) -> HttpError {
     HttpError::field(format!("missing {kind} '{name}'"), name)
 }
 
@@ -36,22 +39,4 @@ where
         }
         Some(Ok(text)) => parse("path parameter", name, &text),
     }
-}
-
-/// A required query parameter.
-pub fn query_param<T>(ctx: &ExecutionContext<'_>, name: &str) -> Result<T, HttpError>
-where
-    T: FromStr,
-    T::Err: Display,
-{
-    query_param_opt(ctx, name)?.ok_or_else(|| missing("query parameter", name))
-}
-
-/// An optional query parameter: absent is `None`, present but unparsable is still a 422.
-pub fn query_param_opt<T>(ctx: &ExecutionContext<'_>, name: &str) -> Result<Option<T>, HttpError>
-where
-    T: FromStr,
-    T::Err: Display,
-{
-    ctx.query_param(name).map(|raw| parse("query parameter", name, &raw)).transpose()
 }

@@ -1,33 +1,41 @@
-//! The content-type gate of JSON-body routes (Lauren's strict content-type policy).
+//! The content-type gate of JSON and form body routes (Lauren's strict content-type policy).
 
 use http::StatusCode;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 
 use super::Request;
 use crate::error::HttpError;
+use crate::extract::BodyKind;
 
-const SUPPORTED: [&str; 2] = ["application/json", "application/*+json"];
+const JSON: [&str; 2] = ["application/json", "application/*+json"];
+const FORM: [&str; 1] = ["application/x-www-form-urlencoded"];
 
-/// `Err(415)` unless the request's body, if it announces one, is UTF-8 JSON.
-pub(crate) fn require_json(head: &Request, template: &str) -> Result<(), HttpError> {
-    let Some(problem) = problem(head) else {
+/// `Err(415)` unless the request's body, if it announces one, has the media type `kind` reads.
+/// Raw bodies (`Bytes`, `RawBody`) take any content type.
+pub(crate) fn require(kind: BodyKind, head: &Request, template: &str) -> Result<(), HttpError> {
+    let (noun, supported, accepts): (&str, &[&str], fn(&str) -> bool) = match kind {
+        BodyKind::Json => ("a JSON body", &JSON, is_json_media),
+        BodyKind::Form => ("a form body", &FORM, is_form_media),
+        BodyKind::Bytes | BodyKind::Text => return Ok(()),
+    };
+    let Some(problem) = problem(head, accepts) else {
         return Ok(());
     };
     let received = head.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     Err(HttpError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_media_type",
-        format!("{} {template} expects a JSON body (application/json), got {problem}", head.method),
+        format!("{} {template} expects {noun} ({}), got {problem}", head.method, supported[0]),
     )
     .with_detail("content_type", received)
-    .with_detail("supported", &SUPPORTED[..]))
+    .with_detail("supported", supported))
 }
 
-/// Why this request may not feed a JSON body, or `None` when it may.
+/// Why this request may not feed the body, or `None` when it may.
 ///
 /// A missing content-type is only a problem when a body is announced; an empty body then fails
-/// as "missing JSON body" in the extractor instead.
-fn problem(head: &Request) -> Option<String> {
+/// in the extractor instead (e.g. "missing JSON body").
+fn problem(head: &Request, accepts: fn(&str) -> bool) -> Option<String> {
     let raw = head.headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap_or("(not ASCII)").trim());
     let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
         let announced = head.headers.contains_key(TRANSFER_ENCODING)
@@ -38,7 +46,7 @@ fn problem(head: &Request) -> Option<String> {
     };
     let mut parts = raw.split(';');
     let media = parts.next().unwrap_or("").trim();
-    if !is_json_media(media) {
+    if !accepts(media) {
         return Some(media.to_ascii_lowercase());
     }
     for param in parts {
@@ -54,6 +62,10 @@ fn problem(head: &Request) -> Option<String> {
         }
     }
     None
+}
+
+fn is_form_media(media: &str) -> bool {
+    media.eq_ignore_ascii_case(FORM[0])
 }
 
 /// `application/json` or `application/<anything>+json`, in any letter case.
@@ -80,31 +92,39 @@ mod tests {
         builder.body(()).map(|r| r.into_parts().0).expect("valid test request")
     }
 
+    fn problem_json(head: &Request) -> Option<String> {
+        problem(head, is_json_media)
+    }
+
     #[test]
     fn json_media_types_pass() {
         for ct in
             ["application/json", "Application/JSON; charset=UTF-8", "application/problem+json"]
         {
-            assert_eq!(problem(&head(&[("content-type", ct)])), None, "{ct}");
+            assert_eq!(problem_json(&head(&[("content-type", ct)])), None, "{ct}");
         }
     }
 
     #[test]
     fn other_media_types_are_named() {
         assert_eq!(
-            problem(&head(&[("content-type", "text/plain")])).as_deref(),
+            problem_json(&head(&[("content-type", "text/plain")])).as_deref(),
             Some("text/plain")
         );
         assert_eq!(
-            problem(&head(&[("content-type", "application/json; charset=latin-1")])).as_deref(),
+            problem_json(&head(&[("content-type", "application/json; charset=latin-1")]))
+                .as_deref(),
             Some("application/json; charset=latin-1")
         );
     }
 
     #[test]
     fn missing_content_type_matters_only_with_a_body() {
-        assert_eq!(problem(&head(&[])), None);
-        assert_eq!(problem(&head(&[("content-length", "0")])), None);
-        assert_eq!(problem(&head(&[("content-length", "5")])).as_deref(), Some("no Content-Type"));
+        assert_eq!(problem_json(&head(&[])), None);
+        assert_eq!(problem_json(&head(&[("content-length", "0")])), None);
+        assert_eq!(
+            problem_json(&head(&[("content-length", "5")])).as_deref(),
+            Some("no Content-Type")
+        );
     }
 }

@@ -126,13 +126,30 @@ impl<'r> ExecutionContext<'r> {
         &mut self.head
     }
 
-    /// A path parameter by name, percent-decoded (invalid UTF-8 is replaced, not rejected).
+    /// A path parameter by name, percent-decoded (invalid UTF-8 is replaced; see
+    /// [`ExecutionContext::path_param_strict`] to reject it).
     pub fn path_param(&self, name: &str) -> Option<Cow<'_, str>> {
         let slot = self.route.slot_of(name)?;
         match self.params.get(self.head.uri.path(), slot)? {
             RawOrDecoded::Raw(raw) => Some(super::params::decode_lossy(raw)),
             RawOrDecoded::Decoded(text) => Some(Cow::Borrowed(text)),
         }
+    }
+
+    /// A path parameter by name, percent-decoded; `Some(Err(_))` when the bytes it encodes are
+    /// not UTF-8 (what the extractors answer 422 for).
+    pub fn path_param_strict(
+        &self,
+        name: &str,
+    ) -> Option<Result<Cow<'_, str>, std::str::Utf8Error>> {
+        let slot = self.route.slot_of(name)?;
+        Some(self.params.get(self.head.uri.path(), slot)?.decode())
+    }
+
+    /// Every path parameter of the route, `(name, value)` in template order, decoded like
+    /// [`ExecutionContext::path_param`].
+    pub fn path_params(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
+        self.route.param_names.iter().filter_map(|name| Some((&**name, self.path_param(name)?)))
     }
 
     /// Replaces a path parameter's value for the extractors and handler that run after this call.
@@ -152,6 +169,12 @@ impl<'r> ExecutionContext<'r> {
     pub fn query_param(&self, name: &str) -> Option<Cow<'_, str>> {
         let query = self.head.uri.query()?;
         form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v)
+    }
+
+    /// Every value of a repeated query parameter, in order (`?tag=a&tag=b`), decoded.
+    pub fn query_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        let query = self.head.uri.query().unwrap_or("");
+        form_urlencoded::parse(query.as_bytes()).filter(move |(key, _)| key == name).map(|(_, v)| v)
     }
 
     /// The request's cookie of that name, as sent.
@@ -234,6 +257,15 @@ impl<'r> ExecutionContext<'r> {
     ///
     /// `field` names the handler parameter for the error message.
     pub async fn body_bytes(&mut self, field: &str) -> Result<Bytes, HttpError> {
+        self.read_body(field, "body").await
+    }
+
+    /// The body for a built-in extractor; `source` names its kind in a body-over-the-limit error.
+    pub(crate) async fn read_body(
+        &mut self,
+        field: &str,
+        source: &'static str,
+    ) -> Result<Bytes, HttpError> {
         if let BodyState::Unread(_) = self.body {
             let BodyState::Unread(body) =
                 std::mem::replace(&mut self.body, BodyState::Buffered(Bytes::new()))
@@ -252,7 +284,7 @@ impl<'r> ExecutionContext<'r> {
                 "failed to extract '{field}': body exceeds {limit} bytes"
             ))
             .with_detail("field", field)
-            .with_detail("source", "body")),
+            .with_detail("source", source)),
             BodyState::Failed(ReadFailure::Transport) => Err(HttpError::bad_request(format!(
                 "failed to extract '{field}': the request body could not be read"
             ))

@@ -44,8 +44,8 @@ pub(crate) async fn dispatch(
         }
     };
 
-    if route.descriptor.json_body {
-        if let Err(err) = content_type::require_json(&head, &route.template) {
+    if let Some(kind) = route.descriptor.body {
+        if let Err(err) = content_type::require(kind, &head, &route.template) {
             return err.into_response();
         }
     }

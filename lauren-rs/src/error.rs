@@ -17,8 +17,10 @@ use crate::body::Body;
 /// `{"error":{"code":"..","message":"..","detail":{..}}}` with `content-type: application/json`.
 ///
 /// Any `std::error::Error` converts into a 500 `internal_error` whose `detail.type` names the
-/// error type, so `?` works in a handler returning [`crate::Result`]. `HttpError` itself does not
-/// implement `std::error::Error` for exactly that reason (the same trade-off `anyhow::Error` makes).
+/// error type, so `?` works in a handler returning [`crate::Result`]. The error itself is kept
+/// (never rendered: its text may be private) so interceptors, exception handlers and the log can
+/// get it back by type with [`HttpError::source_as`]. `HttpError` does not implement
+/// `std::error::Error` for exactly that reason (the same trade-off `anyhow::Error` makes).
 ///
 /// ```
 /// use lauren::HttpError;
@@ -26,8 +28,15 @@ use crate::body::Body;
 /// let err = HttpError::not_found("order 7 does not exist").with_detail("id", 7);
 /// assert_eq!(err.status(), 404);
 /// assert_eq!(err.code(), "not_found");
+///
+/// let err = HttpError::from("x".parse::<u8>().unwrap_err());
+/// assert_eq!(err.status(), 500);
+/// assert!(err.is::<std::num::ParseIntError>());
 /// ```
 pub struct HttpError(Box<Inner>);
+
+/// The error an [`HttpError`] was made from.
+pub type ErrorSource = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 // Boxed so `Result<T, HttpError>` stays pointer-sized on the success path; the allocation is
 // paid only when a request actually fails.
@@ -37,6 +46,7 @@ struct Inner {
     message: Cow<'static, str>,
     detail: Map<String, Value>,
     headers: HeaderMap,
+    source: Option<ErrorSource>,
 }
 
 impl HttpError {
@@ -52,6 +62,7 @@ impl HttpError {
             message: message.into(),
             detail: Map::new(),
             headers: HeaderMap::new(),
+            source: None,
         }))
     }
 
@@ -123,6 +134,30 @@ impl HttpError {
         self
     }
 
+    /// Keeps `source` as the error this one was made from (replacing any): never rendered, but
+    /// logged for a 5xx and found again by [`HttpError::source_as`].
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<ErrorSource>) -> Self {
+        self.0.source = Some(source.into());
+        self
+    }
+
+    /// The error this one was made from, if any.
+    pub fn source(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.0.source.as_deref()
+    }
+
+    /// The source as `E`, if it is one: how an interceptor or exception handler catches "a
+    /// `DbError`" by type rather than by comparing strings.
+    pub fn source_as<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.0.source.as_deref()?.downcast_ref::<E>()
+    }
+
+    /// True when the source is an `E`.
+    pub fn is<E: std::error::Error + 'static>(&self) -> bool {
+        self.source_as::<E>().is_some()
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.0.status
@@ -150,23 +185,17 @@ impl HttpError {
 
     /// Renders the envelope as an HTTP response.
     pub fn into_response(self) -> http::Response<Body> {
-        let inner = *self.0;
-        let mut buf = Vec::with_capacity(64 + inner.message.len());
+        let Inner { status, code, message, detail, headers: extra, .. } = *self.0;
+        let mut buf = Vec::with_capacity(64 + message.len());
         // Serializing a tree of strings and JSON values into a Vec cannot fail.
         let _ = serde_json::to_writer(
             &mut buf,
-            &Envelope {
-                error: EnvelopeBody {
-                    code: &inner.code,
-                    message: &inner.message,
-                    detail: &inner.detail,
-                },
-            },
+            &Envelope { error: EnvelopeBody { code: &code, message: &message, detail: &detail } },
         );
         let mut response = http::Response::new(Body::from(Bytes::from(buf)));
-        *response.status_mut() = inner.status;
+        *response.status_mut() = status;
         let headers = response.headers_mut();
-        *headers = inner.headers;
+        *headers = extra;
         headers.insert(CONTENT_TYPE, crate::reply::application_json());
         response
     }
@@ -201,10 +230,11 @@ impl HttpError {
     }
 }
 
-/// Any error type becomes a 500 naming its type; this is what makes `?` work in handlers.
-impl<E: std::error::Error> From<E> for HttpError {
-    fn from(_: E) -> Self {
-        Self::internal(short_type_name::<E>())
+/// Any error type becomes a 500 naming its type, and is kept as the source; this is what makes
+/// `?` work in handlers.
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for HttpError {
+    fn from(err: E) -> Self {
+        Self::internal(short_type_name::<E>()).with_source(err)
     }
 }
 
@@ -215,6 +245,7 @@ impl fmt::Debug for HttpError {
             .field("code", &self.0.code)
             .field("message", &self.0.message)
             .field("detail", &self.0.detail)
+            .field("source", &self.0.source)
             .finish()
     }
 }

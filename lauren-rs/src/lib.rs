@@ -65,7 +65,7 @@ pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
 pub use crate::body::{Body, BoxError};
 pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::di::Inject;
-pub use crate::error::HttpError;
+pub use crate::error::{ErrorSource, HttpError};
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,

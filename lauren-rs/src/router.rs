@@ -95,6 +95,20 @@ impl Router {
             path.handlers.push(spec.handler.to_owned());
         }
 
+        problems.extend(parameter_name_conflicts(&paths));
+
+        // RFC 9110 asks a general-purpose server to answer HEAD wherever it answers GET: a GET
+        // route serves HEAD too (the body is dropped when the response is sent) unless a HEAD
+        // route of its own exists.
+        for path in &mut paths {
+            let get = path.methods.iter().find(|(m, _)| *m == Method::GET).map(|&(_, r)| r);
+            if let Some(route) = get {
+                if !path.methods.iter().any(|(m, _)| *m == Method::HEAD) {
+                    path.methods.push((Method::HEAD, route));
+                }
+            }
+        }
+
         // `{*rest}` may match nothing: serve `/files` through `/files/{*rest}` unless a route
         // of its own claims that path (static beats wildcard).
         for (entry, path) in paths.iter().enumerate() {
@@ -129,6 +143,51 @@ impl Router {
             None => Lookup::MethodNotAllowed(entry),
         }
     }
+}
+
+/// Two templates that are equal up to a parameter position where they name the parameter
+/// differently (`/x/{id}` and `/x/{name}/more`): matchit accepts them, but which name a request
+/// gets would depend on which template it matches, so this is a startup error naming both.
+fn parameter_name_conflicts(paths: &[PathEntry]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let segments: Vec<Vec<&str>> =
+        paths.iter().map(|p| p.template.split('/').filter(|s| !s.is_empty()).collect()).collect();
+    for (j, later) in segments.iter().enumerate() {
+        for (i, earlier) in segments[..j].iter().enumerate() {
+            let clash = earlier.iter().zip(later).find_map(|(a, b)| {
+                if a == b {
+                    return None;
+                }
+                // The first difference decides: two variables named differently clash.
+                Some(
+                    (is_variable(a)
+                        && is_variable(b)
+                        && a.starts_with("{*") == b.starts_with("{*"))
+                    .then_some((*a, *b)),
+                )
+            });
+            if let Some(Some((a, b))) = clash {
+                let (first, second) = (&paths[i], &paths[j]);
+                problems.push(Problem::new(
+                    ProblemCode::RouteConflict,
+                    format!(
+                        "route conflict: {} ({}) and {} ({}) name the same path segment differently ({a} and {b}): use one parameter name at that position",
+                        first.template,
+                        first.handlers.join(", "),
+                        second.template,
+                        second.handlers.join(", ")
+                    ),
+                    second.handlers.first().map(String::as_str).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// A whole segment that is one variable, `{id}` or `{*rest}`.
+fn is_variable(segment: &str) -> bool {
+    segment.starts_with('{') && !segment.starts_with("{{") && segment.ends_with('}')
 }
 
 /// The method's name with a `'static` lifetime (extension methods are never routed).
@@ -272,6 +331,46 @@ mod tests {
             problems[0].message(),
             "invalid route GET /a/{*rest}/b (Files::nested): a `{*wildcard}` must be the last segment"
         );
+    }
+
+    #[test]
+    fn different_parameter_names_at_one_position_conflict() {
+        let get = Method::GET;
+        let specs = [
+            RouteSpec { method: &get, template: "/x/{id}", handler: "X::one" },
+            RouteSpec { method: &get, template: "/x/{name}/more", handler: "X::more" },
+            RouteSpec { method: &get, template: "/x/{id}/other", handler: "X::other" },
+            RouteSpec { method: &get, template: "/y/{id}", handler: "Y::one" },
+            RouteSpec { method: &get, template: "/y/static", handler: "Y::fixed" },
+        ];
+        let problems = Router::build(&specs).err().expect("conflicting names");
+        let messages: Vec<&str> = problems.iter().map(|p| p.message()).collect();
+        assert_eq!(
+            messages,
+            [
+                "route conflict: /x/{id} (X::one) and /x/{name}/more (X::more) name the same path segment differently ({id} and {name}): use one parameter name at that position",
+                "route conflict: /x/{name}/more (X::more) and /x/{id}/other (X::other) name the same path segment differently ({name} and {id}): use one parameter name at that position",
+            ]
+        );
+        assert!(problems.iter().all(|p| p.code() == ProblemCode::RouteConflict));
+    }
+
+    #[test]
+    fn get_routes_answer_head_and_allow_lists_it() {
+        let (get, head, post) = (Method::GET, Method::HEAD, Method::POST);
+        let specs = [
+            RouteSpec { method: &get, template: "/a", handler: "A::get" },
+            RouteSpec { method: &post, template: "/a", handler: "A::post" },
+            RouteSpec { method: &get, template: "/b", handler: "B::get" },
+            RouteSpec { method: &head, template: "/b", handler: "B::head" },
+        ];
+        let Ok(router) = Router::build(&specs) else { panic!("the routes are valid") };
+        assert!(matches!(router.at(&head, "/a"), Lookup::Found { route: 0, .. }));
+        assert!(matches!(router.at(&head, "/b"), Lookup::Found { route: 3, .. }));
+        let Lookup::MethodNotAllowed(entry) = router.at(&Method::DELETE, "/a") else {
+            panic!("DELETE /a is not served");
+        };
+        assert_eq!(entry.allow_header(), "GET, HEAD, POST");
     }
 
     #[test]

@@ -4,7 +4,9 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use http::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING,
+};
 use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 use serde::Serialize;
@@ -170,9 +172,24 @@ impl TestRequest {
 
     /// Sends the request (same as `.await`).
     pub async fn send(self) -> TestResponse {
-        let mut builder = http::Request::builder().method(self.method).uri(&self.uri);
-        if let Some(headers) = builder.headers_mut() {
-            *headers = self.headers;
+        // Build the request as hyper hands an HTTP/1.1 request to the service: origin-form URI,
+        // a Host header, and a Content-Length for a body (what a client library sends).
+        let mut headers = self.headers;
+        if !headers.contains_key(HOST) {
+            headers.insert(HOST, HeaderValue::from_static("localhost"));
+        }
+        if !self.body.is_empty()
+            && !headers.contains_key(CONTENT_LENGTH)
+            && !headers.contains_key(TRANSFER_ENCODING)
+        {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        }
+        let mut builder = http::Request::builder()
+            .method(self.method)
+            .uri(&self.uri)
+            .version(http::Version::HTTP_11);
+        if let Some(slot) = builder.headers_mut() {
+            *slot = headers;
         }
         let request = match builder.body(RequestBody::Full(self.body)) {
             Ok(request) => request,

@@ -158,20 +158,30 @@ async fn unknown_path_is_404_route_not_found() {
 async fn known_path_other_method_is_405_with_sorted_allow() {
     let response = client().await.delete("/p/plain").await;
     assert_eq!(response.status(), 405);
-    assert_eq!(response.header("allow"), Some("GET, POST"));
+    assert_eq!(response.header("allow"), Some("GET, HEAD, POST"));
     assert_eq!(
         response.json::<serde_json::Value>(),
-        json!({"error":{"code":"method_not_allowed","message":"DELETE not allowed for /p/plain","detail":{"allow":["GET","POST"]}}})
+        json!({"error":{"code":"method_not_allowed","message":"DELETE not allowed for /p/plain","detail":{"allow":["GET","HEAD","POST"]}}})
     );
 }
 
 #[tokio::test]
-async fn get_does_not_imply_head_or_options() {
+async fn get_implies_head_without_a_body_but_not_options() {
     let client = client().await;
+    let get = client.get("/p/plain").await;
     let head = client.head("/p/plain").await;
-    assert_eq!(head.status(), 405);
-    assert_eq!(head.header("allow"), Some("GET, POST"));
-    assert_eq!(client.options("/p/plain").await.status(), 405);
+    assert_eq!(head.status(), get.status());
+    assert_eq!(head.header("content-type"), get.header("content-type"));
+    assert_eq!(head.header("content-length"), Some(get.text().len().to_string().as_str()));
+    assert!(head.bytes().is_empty(), "a HEAD response has no body");
+    // A HEAD to an unknown path gets the 404's status and headers, no body either.
+    let missing = client.head("/nope").await;
+    assert_eq!((missing.status().as_u16(), missing.bytes().len()), (404, 0));
+    let options = client.options("/p/plain").await;
+    assert_eq!(
+        (options.status().as_u16(), options.header("allow")),
+        (405, Some("GET, HEAD, POST"))
+    );
     assert_eq!(client.get("/p/h").await.header("allow"), Some("HEAD, OPTIONS, PATCH"));
 }
 

@@ -45,6 +45,47 @@ impl WireController {
     async fn panic(&self) -> &'static str {
         panic!("boom on the wire")
     }
+
+    #[post("/upload")]
+    async fn upload(&self, body: Bytes) -> String {
+        format!("{} bytes", body.len())
+    }
+
+    #[get("/unserializable")]
+    async fn unserializable(&self) -> (StatusCode, Json<Unserializable>) {
+        (StatusCode::CREATED, Json(Unserializable))
+    }
+
+    #[get("/io-error")]
+    async fn io_error(&self) -> lauren::Result<String> {
+        let cause = std::io::Error::other("disk quota exceeded");
+        Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, Wrapped(cause)))?
+    }
+}
+
+/// A value whose serialization always fails.
+pub(crate) struct Unserializable;
+
+impl Serialize for Unserializable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("this value refuses to be serialized"))
+    }
+}
+
+/// An error with a cause, to see the chain in the log.
+#[derive(Debug)]
+pub(crate) struct Wrapped(std::io::Error);
+
+impl std::fmt::Display for Wrapped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("could not write the order file")
+    }
+}
+
+impl std::error::Error for Wrapped {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }
 
 #[module(controllers = [WireController])]

@@ -2,6 +2,7 @@
 //! timeout, graceful shutdown.
 
 mod app;
+mod hardening;
 mod hostile;
 mod protocol;
 mod shutdown;

@@ -105,6 +105,34 @@ impl Conn {
             .expect("response within 5 s")
     }
 
+    /// The response to a HEAD request: status and headers; no body is read, whatever
+    /// `content-length` says (RFC 9110 section 9.3.2).
+    pub(crate) async fn read_head_response(&mut self) -> Option<RawResponse> {
+        tokio::time::timeout(Duration::from_secs(5), self.read_head_inner())
+            .await
+            .expect("response within 5 s")
+    }
+
+    async fn read_head_inner(&mut self) -> Option<RawResponse> {
+        let head_end = loop {
+            if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end;
+            }
+            if !self.fill().await {
+                return None;
+            }
+        };
+        let (status, headers) = parse_head(&self.buf[..head_end])?;
+        self.buf.drain(..head_end + 4);
+        Some(RawResponse { status, headers, body: Vec::new() })
+    }
+
+    /// Bytes that arrive within `wait` without being asked for (after a HEAD response, none).
+    pub(crate) async fn unsolicited(&mut self, wait: Duration) -> Vec<u8> {
+        let _ = tokio::time::timeout(wait, self.fill()).await;
+        std::mem::take(&mut self.buf)
+    }
+
     async fn read_inner(&mut self) -> Option<RawResponse> {
         let head_end = loop {
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -114,13 +142,7 @@ impl Conn {
                 return None;
             }
         };
-        let head = String::from_utf8_lossy(&self.buf[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            .collect();
+        let (status, headers) = parse_head(&self.buf[..head_end])?;
         let len: usize = headers
             .iter()
             .find(|(n, _)| n == "content-length")
@@ -189,6 +211,18 @@ pub(crate) fn post(path: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
     .into_bytes();
     request.extend_from_slice(body);
     request
+}
+
+/// A response head's status and lower-cased headers.
+fn parse_head(head: &[u8]) -> Option<(u16, Vec<(String, String)>)> {
+    let head = String::from_utf8_lossy(head);
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Some((status, headers))
 }
 
 /// One request on a fresh connection.

@@ -1,7 +1,7 @@
 //! `LaurenFactory::create(AppModule)`: from a root module to a running, frozen app.
 
 pub(crate) mod error;
-mod options;
+pub(crate) mod options;
 mod service;
 mod startup;
 
@@ -78,7 +78,26 @@ impl AppBuilder {
     /// The largest request body a body extractor reads, in bytes (default 1 MiB). A longer body
     /// answers 422 `extractor_error`: `failed to extract 'item': body exceeds N bytes`.
     pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.options.body_limit = bytes;
+        self.options.body.max_bytes = bytes;
+        self
+    }
+
+    /// How long a request body may go silent between two chunks while a handler reads it
+    /// (default 30 s). A client that announces a body and stops sending, or trickles it, gets
+    /// 408 `request_timeout` and the connection is closed. `None` waits forever.
+    ///
+    /// The slowloris defence ([`AppBuilder::header_read_timeout`]) does not cover this wait: a
+    /// handler is running, which counts as progress.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use std::time::Duration;
+    ///
+    /// let app = LaurenFactory::create(AppModule).body_read_timeout(Duration::from_secs(5));
+    /// ```
+    pub fn body_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.options.body.idle_timeout = timeout.into();
         self
     }
 

@@ -3,11 +3,13 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method, Uri};
+use http::header::{CONNECTION, HeaderValue};
+use http::{HeaderMap, Method, StatusCode, Uri};
 
 use super::metadata::{FromMetadata, MetaValue};
 use super::params::{PathParams, RawOrDecoded};
 use super::route::{ControllerHandle, ControllerRef, Route};
+use crate::app::options::BodyLimits;
 use crate::body::{ReadError, RequestBody};
 use crate::descriptor::Instance;
 use crate::di::container::{Container, RequestScope};
@@ -45,7 +47,7 @@ pub struct ExecutionContext<'r> {
     head: Request,
     params: PathParams,
     body: BodyState,
-    body_limit: usize,
+    limits: BodyLimits,
     /// Per-request metadata writes; empty (unallocated) unless someone writes.
     overlay: Vec<(Cow<'static, str>, MetaValue)>,
 }
@@ -60,6 +62,7 @@ enum BodyState {
 enum ReadFailure {
     TooLarge(usize),
     Transport,
+    Idle(std::time::Duration),
 }
 
 impl<'r> ExecutionContext<'r> {
@@ -69,7 +72,7 @@ impl<'r> ExecutionContext<'r> {
         head: Request,
         params: PathParams,
         body: RequestBody,
-        body_limit: usize,
+        limits: BodyLimits,
     ) -> Self {
         let scope = route.needs_scope.then(|| RequestScope::new(container.request_slots));
         Self {
@@ -79,7 +82,7 @@ impl<'r> ExecutionContext<'r> {
             head,
             params,
             body: BodyState::Unread(body),
-            body_limit,
+            limits,
             overlay: Vec::new(),
         }
     }
@@ -250,7 +253,7 @@ impl<'r> ExecutionContext<'r> {
 
     /// The configured body limit in bytes.
     pub fn body_limit(&self) -> usize {
-        self.body_limit
+        self.limits.max_bytes
     }
 
     /// The whole request body, read once (bounded by the body limit) and shared afterwards.
@@ -272,10 +275,11 @@ impl<'r> ExecutionContext<'r> {
             else {
                 unreachable!("checked just above");
             };
-            self.body = match body.read_to_bytes(self.body_limit).await {
+            self.body = match body.read_to_bytes(self.limits).await {
                 Ok(bytes) => BodyState::Buffered(bytes),
                 Err(ReadError::TooLarge(limit)) => BodyState::Failed(ReadFailure::TooLarge(limit)),
                 Err(ReadError::Transport) => BodyState::Failed(ReadFailure::Transport),
+                Err(ReadError::Idle(after)) => BodyState::Failed(ReadFailure::Idle(after)),
             };
         }
         match &self.body {
@@ -289,6 +293,17 @@ impl<'r> ExecutionContext<'r> {
                 "failed to extract '{field}': the request body could not be read"
             ))
             .with_detail("field", field)),
+            BodyState::Failed(ReadFailure::Idle(after)) => Err(HttpError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "failed to extract '{field}': the request body sent nothing for {} ms",
+                    after.as_millis()
+                ),
+            )
+            .with_detail("field", field)
+            // The rest of the body may still arrive: the connection cannot be reused.
+            .with_header(CONNECTION, HeaderValue::from_static("close"))),
             BodyState::Unread(_) => Err(HttpError::internal("BodyState")),
         }
     }

@@ -9,8 +9,8 @@ mod route;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt as _;
-use http::StatusCode;
-use http::header::ALLOW;
+use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
+use http::{Method, StatusCode};
 
 pub use self::context::{ExecutionContext, Request};
 pub(crate) use self::metadata::RouteMetadata;
@@ -24,11 +24,19 @@ use crate::error::HttpError;
 use crate::interceptors::CallHandler;
 use crate::router::{Lookup, PathEntry, normalize_request_path};
 
-/// Serves one request. Never fails and never unwinds: every outcome is a response.
+/// Serves one request. Never fails and never unwinds: every outcome is a response, and a
+/// response to HEAD never carries a body (on either protocol).
 pub(crate) async fn dispatch(
     app: &AppInner,
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
+    if request.method() == Method::HEAD {
+        return without_body(serve(app, request).await);
+    }
+    serve(app, request).await
+}
+
+async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Response<Body> {
     let (head, body) = request.into_parts();
     let raw_path = head.uri.path();
     let (route, params) = match app.router.at(&head.method, normalize_request_path(raw_path)) {
@@ -51,19 +59,96 @@ pub(crate) async fn dispatch(
     }
 
     let mut ctx =
-        ExecutionContext::new(route, &app.container, head, params, body, app.options.body_limit);
+        ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
     // Without interceptors this is the handler's own future (which renders at once).
     let outcome =
         AssertUnwindSafe(CallHandler::new(&route.chain).handle(&mut ctx)).catch_unwind().await;
     let response = match outcome {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(err)) => err.into_response(),
-        Err(_) => HttpError::panic().into_response(),
+        Ok(Ok(reply)) => {
+            let response = reply.into_response();
+            if response.status().is_server_error() {
+                // The reply failed to render (the renderer logged why): say where.
+                tracing::error!(
+                    route = %route.template,
+                    method = %ctx.method(),
+                    status = response.status().as_u16(),
+                    "the reply rendered as a server error"
+                );
+            }
+            response
+        }
+        Ok(Err(err)) => {
+            if err.status().is_server_error() {
+                log_server_error(route, ctx.method(), &err);
+            }
+            err.into_response()
+        }
+        Err(payload) => {
+            tracing::error!(
+                route = %route.template,
+                method = %ctx.method(),
+                panic = panic_message(&*payload),
+                "the handler panicked"
+            );
+            HttpError::panic().into_response()
+        }
     };
     if let Some(scope) = ctx.take_scope().filter(|scope| scope.has_teardown()) {
         // Teardown must not delay the response.
         tokio::spawn(scope.tear_down());
     }
+    response
+}
+
+/// Logs a 5xx with what the client never sees: the source error and its chain.
+fn log_server_error(route: &Route, method: &Method, err: &HttpError) {
+    let mut chain = String::new();
+    let mut next = err.source().and_then(|source| source.source());
+    while let Some(cause) = next {
+        chain.push_str(if chain.is_empty() { "" } else { ": " });
+        chain.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    match err.source() {
+        Some(source) => tracing::error!(
+            route = %route.template,
+            method = %method,
+            status = err.status().as_u16(),
+            code = err.code(),
+            error = %source,
+            caused_by = chain,
+            "request failed"
+        ),
+        None => tracing::error!(
+            route = %route.template,
+            method = %method,
+            status = err.status().as_u16(),
+            code = err.code(),
+            error = err.message(),
+            "request failed"
+        ),
+    }
+}
+
+/// What a panic said, when it said it with a string.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&'static str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(a non-string panic payload)")
+}
+
+/// A HEAD response: the GET response's status and headers, `content-length` kept as the GET body
+/// would have had it, no body.
+fn without_body(mut response: http::Response<Body>) -> http::Response<Body> {
+    let len = http_body::Body::size_hint(response.body()).exact();
+    if let Some(len) = len.filter(|&len| len > 0) {
+        if !response.headers().contains_key(CONTENT_LENGTH) {
+            response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(len));
+        }
+    }
+    *response.body_mut() = Body::default();
     response
 }
 

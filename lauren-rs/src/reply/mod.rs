@@ -79,12 +79,18 @@ pub(crate) fn with_content_type(body: Bytes, content_type: HeaderValue) -> http:
     response
 }
 
-/// Serializes `value` compactly; a value that cannot be serialized becomes a 500.
+/// Serializes `value` compactly; a value that cannot be serialized becomes a 500 (logged with
+/// the type and serde's reason, which the client never sees).
 pub(crate) fn json_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Bytes, HttpError> {
     let mut buf = Vec::with_capacity(128);
-    serde_json::to_writer(&mut buf, value)
-        .map(|()| Bytes::from(buf))
-        .map_err(|_| HttpError::internal("serialization"))
+    serde_json::to_writer(&mut buf, value).map(|()| Bytes::from(buf)).map_err(|err| {
+        tracing::error!(
+            r#type = std::any::type_name::<T>(),
+            error = %err,
+            "a reply failed to serialize"
+        );
+        HttpError::internal("serialization").with_source(err)
+    })
 }
 
 impl IntoReply for () {
@@ -191,10 +197,18 @@ impl IntoReply for http::Response<Body> {
     }
 }
 
+/// True when a rendered value is an error (a failed serialization, an `HttpError`): a tuple's
+/// status must not hide it.
+fn is_error(response: &http::Response<Body>) -> bool {
+    response.status().is_client_error() || response.status().is_server_error()
+}
+
 impl<T: IntoReply> IntoReply for (StatusCode, T) {
     fn into_response(self) -> http::Response<Body> {
         let mut response = self.1.into_response();
-        *response.status_mut() = self.0;
+        if !is_error(&response) {
+            *response.status_mut() = self.0;
+        }
         response
     }
 
@@ -210,6 +224,9 @@ impl<T: IntoReply> IntoReply for (StatusCode, T) {
 impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
     fn into_response(self) -> http::Response<Body> {
         let mut response = self.2.into_response();
+        if is_error(&response) {
+            return response;
+        }
         *response.status_mut() = self.0;
         match self.1.apply(response.headers_mut()) {
             Ok(()) => response,

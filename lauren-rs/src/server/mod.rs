@@ -16,8 +16,12 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 
+use http::Version;
+use http::header::HOST;
+
 use crate::app::App;
 use crate::body::RequestBody;
+use crate::error::HttpError;
 use activity::{Activity, Tracked};
 use connections::Connections;
 
@@ -122,7 +126,14 @@ fn service(
         let in_flight = activity.request();
         async move {
             let response =
-                crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await;
+                if request.version() == Version::HTTP_11 && !request.headers().contains_key(HOST) {
+                    // RFC 9112 section 3.2: an HTTP/1.1 request without Host is answered 400. Checked
+                    // here, on the wire, so in-process tower calls need not invent a Host.
+                    HttpError::bad_request("an HTTP/1.1 request must carry a Host header")
+                        .into_response()
+                } else {
+                    crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await
+                };
             drop(in_flight);
             Ok(response)
         }

@@ -43,7 +43,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 type_name: #name,
                 type_id: #private::type_id_of::<#ident>,
                 provider: __lauren_provider,
-                adapt: #private::adapt_interceptor::<#ident>,
+                adapt: #private::adapt_registered::<#ident>,
             };
 
             #[automatically_derived]
@@ -60,6 +60,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     })
 }
 
+const EMPTY: &str = "`#[use_interceptors]` needs at least one interceptor to attach: `#[use_interceptors(Logging, Timing)]`";
+
 /// The interceptors of every `#[use_interceptors]` among `attrs`, outermost first: later
 /// attributes wrap earlier ones (decorators apply bottom-up), and inside one attribute the first
 /// listed is outermost.
@@ -73,6 +75,7 @@ pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Vec<Type> {
             syn::Meta::List(list) => {
                 let parser = Punctuated::<Type, Token![,]>::parse_terminated;
                 match syn::parse::Parser::parse2(parser, strip_marker(list.tokens.clone())) {
+                    Ok(types) if types.is_empty() => errors.spanned(attr, EMPTY),
                     Ok(types) => groups.push(types.into_iter().collect()),
                     Err(err) => errors.push(syn::Error::new(
                         err.span(),
@@ -80,20 +83,46 @@ pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Vec<Type> {
                     )),
                 }
             }
-            _ => errors.spanned(
-                attr,
-                "`#[use_interceptors]` needs the interceptors to attach: `#[use_interceptors(Logging, Timing)]`",
-            ),
+            _ => errors.spanned(attr, EMPTY),
         }
     }
     groups.into_iter().rev().flatten().collect()
 }
 
-/// `&[<A as InterceptorType>::descriptor, ..]`, each checked at the user's token.
+/// `&[descriptor_of_A, ..]`: for each attached type a descriptor built where it is named, so any
+/// type implementing `Interceptor` can be attached (built by its `#[injectable]` or `Default`),
+/// `#[interceptor]` or not. A type that is no interceptor fails at the user's token.
 pub(crate) fn expand_refs(types: &[Type]) -> TokenStream {
     let private = quote!(::lauren::__private);
-    let refs = types
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> <#ty as #private::InterceptorType>::descriptor));
+    let refs = types.iter().map(|ty| {
+        let name = type_name(ty);
+        quote_spanned! {ty.span()=> {
+            fn __lauren_provider() -> &'static #private::ProviderDescriptor {
+                #[allow(unused_imports)]
+                use #private::{ViaDefault as _, ViaInjectable as _};
+                (&&#private::Probe::<#ty>::new()).provider()
+            }
+            static __LAUREN_ATTACHED: #private::InterceptorDescriptor =
+                #private::InterceptorDescriptor {
+                    type_name: #name,
+                    type_id: #private::type_id_of::<#ty>,
+                    provider: __lauren_provider,
+                    adapt: #private::adapt_interceptor::<#ty>,
+                };
+            fn __lauren_interceptor() -> &'static #private::InterceptorDescriptor {
+                &__LAUREN_ATTACHED
+            }
+            __lauren_interceptor
+        }}
+    });
     quote!(&[#(#refs),*])
+}
+
+/// The type's last path segment, as the user named it (`Logging` for `crate::Logging`).
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| quote!(#ty).to_string().replace(' ', ""))
 }

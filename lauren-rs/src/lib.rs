@@ -144,10 +144,16 @@ pub mod __private {
         std::any::TypeId::of::<T>()
     }
 
-    /// Views a built `Inject<T>` as an interceptor.
-    pub fn adapt_interceptor<T: InterceptorType>(
+    /// `adapt_interceptor` for a `#[interceptor]` type: bounded by the trait the attribute
+    /// implements, so a missing `impl Interceptor` is reported once, there.
+    pub fn adapt_registered<T: InterceptorType>(
         instance: &Instance,
     ) -> Option<InterceptorInstance> {
+        InterceptorInstance::adapt::<T>(instance)
+    }
+
+    /// Views a built `Inject<T>` as an interceptor.
+    pub fn adapt_interceptor<T: Interceptor>(instance: &Instance) -> Option<InterceptorInstance> {
         InterceptorInstance::adapt::<T>(instance)
     }
 
@@ -189,21 +195,34 @@ pub mod __private {
         }
     }
 
-    /// The `Default` arm of the probe.
-    #[diagnostic::on_unimplemented(
-        message = "the container cannot build `{Self}`",
-        note = "derive or implement `Default` for it, or mark it `#[injectable]` to inject its fields"
-    )]
-    pub trait ViaDefault {
+    /// The `Default` arm of the probe. It applies to every type, and asks for `Default` in the
+    /// method's bound, so a type that is neither gets one error naming the fix rather than a
+    /// list of unsatisfied probe arms.
+    pub trait ViaDefault<T> {
         /// The descriptor.
-        fn provider(&self) -> &'static ProviderDescriptor;
+        fn provider(&self) -> &'static ProviderDescriptor
+        where
+            T: BuildByDefault;
     }
 
-    impl<T: Default + Send + Sync + 'static> ViaDefault for Probe<T> {
-        fn provider(&self) -> &'static ProviderDescriptor {
+    impl<T> ViaDefault<T> for Probe<T> {
+        fn provider(&self) -> &'static ProviderDescriptor
+        where
+            T: BuildByDefault,
+        {
             &<T as DefaultProvider>::DESCRIPTOR
         }
     }
+
+    /// A type the container can build with `Default`.
+    #[diagnostic::on_unimplemented(
+        message = "the container cannot build `{Self}`",
+        label = "neither `Default` nor `#[injectable]`",
+        note = "derive or implement `Default` for it, or mark it `#[injectable]` to inject its fields"
+    )]
+    pub trait BuildByDefault: Default + Send + Sync + 'static {}
+
+    impl<T: Default + Send + Sync + 'static> BuildByDefault for T {}
 
     /// A `Default` type's singleton descriptor, one constant per type.
     pub trait DefaultProvider {

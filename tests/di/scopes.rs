@@ -168,6 +168,10 @@ async fn each_scope_lives_as_long_as_it_should() {
     let later: Vec<&str> = second.header("x-stamps").expect("stamps").split(',').collect();
     assert_eq!(stamps.len(), 2);
     assert_ne!(stamps[0], stamps[1], "one per attachment");
+    // The route's (inner) instance adds its stamp first; it was also built first: Lauren builds
+    // a request's interceptors innermost first, then runs them outer -> inner.
+    let serial = |s: &str| s.parse::<usize>().expect("numeric stamp");
+    assert!(serial(stamps[0]) < serial(stamps[1]), "inner built before outer: {stamps:?}");
     assert!(stamps.iter().all(|s| !later.contains(s)), "and new per request");
 
     // Request-scoped teardown runs after the response.

@@ -1,6 +1,7 @@
 //! Around interceptors end to end: order, short-circuit, replies, errors, request rewriting,
 //! the execution context and metadata. Each test asserts the exact log its interceptors write.
 
+mod attach;
 mod context;
 mod errors;
 mod metadata;

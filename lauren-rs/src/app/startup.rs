@@ -107,8 +107,10 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .cloned()
                     .chain(chains.resolve(descriptor.interceptors))
                     .collect();
-                let needs_scope = matches!(instance, ControllerRef::Scoped(_))
-                    || chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
+                let scoped_interceptors =
+                    chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
+                let needs_scope =
+                    matches!(instance, ControllerRef::Scoped(_)) || scoped_interceptors;
                 routes.push(Route {
                     descriptor,
                     controller,
@@ -118,6 +120,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     instance: instance.clone(),
                     chain,
                     needs_scope,
+                    scoped_interceptors,
                     metadata,
                 });
             }

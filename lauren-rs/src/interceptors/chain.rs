@@ -1,6 +1,6 @@
 //! `CallHandler`: the rest of a pre-built chain, walked by slicing.
 
-use std::future::Future;
+use std::marker::PhantomData;
 
 use super::ChainEntry;
 use crate::descriptor::BoxFuture;
@@ -14,48 +14,57 @@ use crate::reply::Reply;
 /// It is `Copy`: [`handle`](Self::handle) may be called again (the handler then runs again).
 #[derive(Clone, Copy)]
 pub struct CallHandler<'a> {
-    rest: &'a [ChainEntry],
+    /// The position of the next step in the route's chain. The chain itself is reached through
+    /// the context (`ctx.route()`), so the futures `handle` returns borrow only `ctx`: a plain
+    /// `fn intercept(..) -> impl Future + Send { next.handle(ctx) }` then needs no lifetime
+    /// beyond the one of `ctx`.
+    next: usize,
+    /// The chain's length, for `remaining`.
+    len: usize,
+    _chain: PhantomData<&'a [ChainEntry]>,
 }
 
-impl<'a> CallHandler<'a> {
-    pub(crate) fn new(rest: &'a [ChainEntry]) -> Self {
-        Self { rest }
+impl CallHandler<'_> {
+    /// The whole chain of the request's route, from its first step.
+    pub(crate) fn start(chain: &[ChainEntry]) -> Self {
+        Self { next: 0, len: chain.len(), _chain: PhantomData }
     }
 
     /// Runs the rest of the chain and returns its reply (or its error).
     ///
     /// The future is the next interceptor's own (or the handler's): each step of a chain costs
-    /// one boxed future, the one its type is erased in, and no wrapper around it.
+    /// one boxed future, the one its type is erased in, and no wrapper around it. Its type names
+    /// only the borrow of `ctx`, so a plain `fn intercept(..) -> impl Future<..> + Send` may
+    /// return it as it is.
     pub fn handle<'c>(
         self,
         ctx: &'c mut ExecutionContext<'_>,
-    ) -> impl Future<Output = Result<Reply, HttpError>> + Send + 'c
-    where
-        'a: 'c,
-    {
-        let step: BoxFuture<'c, _> = match self.rest.split_first() {
-            Some((ChainEntry::Shared(first), rest)) => {
-                first.inner.intercept_dyn(ctx, CallHandler { rest })
+    ) -> BoxFuture<'c, Result<Reply, HttpError>> {
+        let rest = CallHandler { next: self.next + 1, len: self.len, _chain: PhantomData };
+        match ctx.route().chain.get(self.next) {
+            Some(ChainEntry::Shared(first)) => first.inner.intercept_dyn(ctx, rest),
+            Some(ChainEntry::Scoped { .. }) => {
+                // Built before the chain started (`build_interceptors`); the instance is shared
+                // with the context, so the step owns a handle to it.
+                let built = ctx.built_interceptor(self.next).cloned();
+                Box::pin(async move {
+                    let interceptor =
+                        built.ok_or_else(|| HttpError::internal("InterceptorNotBuilt"))?;
+                    interceptor.inner.intercept_dyn(ctx, rest).await
+                })
             }
-            Some((ChainEntry::Scoped { binding, adapt }, rest)) => Box::pin(async move {
-                let built = ctx.provided(*binding).await?;
-                let interceptor =
-                    adapt(&built).ok_or_else(|| HttpError::internal("InterceptorMismatch"))?;
-                interceptor.inner.intercept_dyn(ctx, CallHandler { rest }).await
-            }),
             None => (ctx.route().descriptor.handler)(ctx),
-        };
-        step
+        }
     }
 
     /// How many interceptors are still ahead.
     pub fn remaining(&self) -> usize {
-        self.rest.len()
+        self.len.saturating_sub(self.next)
     }
 }
 
 impl std::fmt::Debug for CallHandler<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallHandler").field("remaining", &self.rest.len()).finish()
+        f.debug_struct("CallHandler").field("next", &self.next).finish()
     }
 }

@@ -14,6 +14,7 @@ use crate::body::{ReadError, RequestBody};
 use crate::descriptor::Instance;
 use crate::di::container::{Container, RequestScope};
 use crate::error::HttpError;
+use crate::interceptors::{ChainEntry, InterceptorInstance};
 
 /// The head of the request being served: method, URI, version, headers and extensions.
 ///
@@ -50,6 +51,9 @@ pub struct ExecutionContext<'r> {
     limits: BodyLimits,
     /// Per-request metadata writes; empty (unallocated) unless someone writes.
     overlay: Vec<(Cow<'static, str>, MetaValue)>,
+    /// The chain's interceptors built for this request, by chain position; empty (unallocated)
+    /// on routes whose interceptors are all singletons.
+    built: Vec<Option<InterceptorInstance>>,
 }
 
 enum BodyState {
@@ -84,6 +88,7 @@ impl<'r> ExecutionContext<'r> {
             body: BodyState::Unread(body),
             limits,
             overlay: Vec::new(),
+            built: Vec::new(),
         }
     }
 
@@ -337,6 +342,29 @@ impl<'r> ExecutionContext<'r> {
                 self.provided(*binding).await.map(ControllerHandle::Built)
             }
         }
+    }
+
+    /// Builds the route's request-scoped and transient interceptors, innermost first (a
+    /// transient one attached at controller and route level: the route's is built first), so
+    /// the chain then runs outer -> inner without waiting on a build.
+    pub(crate) async fn build_interceptors(&mut self) -> Result<(), HttpError> {
+        let chain = &self.route.chain;
+        let mut built = vec![None; chain.len()];
+        for (i, entry) in chain.iter().enumerate().rev() {
+            if let ChainEntry::Scoped { binding, adapt } = entry {
+                let instance = self.provided(*binding).await?;
+                let interceptor =
+                    adapt(&instance).ok_or_else(|| HttpError::internal("InterceptorMismatch"))?;
+                built[i] = Some(interceptor);
+            }
+        }
+        self.built = built;
+        Ok(())
+    }
+
+    /// The interceptor built for this request at chain position `i`.
+    pub(crate) fn built_interceptor(&self, i: usize) -> Option<&InterceptorInstance> {
+        self.built.get(i)?.as_ref()
     }
 
     /// The request scope, to tear down once the response exists.

@@ -61,8 +61,11 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
     // Without interceptors this is the handler's own future (which renders at once).
-    let outcome =
-        AssertUnwindSafe(CallHandler::new(&route.chain).handle(&mut ctx)).catch_unwind().await;
+    let outcome = if route.scoped_interceptors {
+        AssertUnwindSafe(build_then_run(&mut ctx)).catch_unwind().await
+    } else {
+        AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut ctx)).catch_unwind().await
+    };
     let response = match outcome {
         Ok(Ok(reply)) => {
             let response = reply.into_response();
@@ -98,6 +101,12 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
         tokio::spawn(scope.tear_down());
     }
     response
+}
+
+/// A chain with interceptors built per request: build them all, then run it.
+async fn build_then_run(ctx: &mut ExecutionContext<'_>) -> Result<crate::reply::Reply, HttpError> {
+    ctx.build_interceptors().await?;
+    CallHandler::start(&ctx.route().chain).handle(ctx).await
 }
 
 /// Logs a 5xx with what the client never sees: the source error and its chain.

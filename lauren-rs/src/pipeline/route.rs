@@ -50,6 +50,9 @@ pub(crate) struct Route {
     pub(crate) chain: Box<[ChainEntry]>,
     /// Something on this route is built per request: give it a request scope.
     pub(crate) needs_scope: bool,
+    /// Some interceptor of the chain is built per request (request scope or transient): build
+    /// them all before the chain runs, innermost first, as Lauren does.
+    pub(crate) scoped_interceptors: bool,
     /// Route metadata over controller metadata.
     pub(crate) metadata: RouteMetadata,
 }

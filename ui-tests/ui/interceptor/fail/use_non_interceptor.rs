@@ -1,6 +1,7 @@
 //! `#[use_interceptors(T)]` and a module's `interceptors` need `#[interceptor]` types.
 use lauren::prelude::*;
 
+#[derive(Default)]
 struct NotAnInterceptor;
 
 #[derive(Default)]

@@ -14,27 +14,37 @@ impl Interceptor for Logging {
     }
 }
 
+/// No `#[interceptor]`: any type implementing `Interceptor` may be attached.
+#[derive(Default)]
+struct Plain;
+
+impl Interceptor for Plain {
+    async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+        next.handle(ctx).await
+    }
+}
+
 #[derive(Default)]
 struct Orders;
 
 #[set_metadata("owner", "orders-team")]
 #[use_interceptors(Logging)]
 #[controller("/orders")]
-#[use_interceptors()]
+#[use_interceptors(Plain)]
 impl Orders {
     #[set_metadata("action", "list")]
     #[set_metadata("limit", 10)]
     #[set_metadata("ratio", -0.5)]
     #[set_metadata("public", true)]
     #[set_metadata("roles", ["admin", {"level": 2}])]
-    #[use_interceptors(Logging, Logging)]
+    #[use_interceptors(Logging, Plain)]
     #[get]
     async fn list(&self) -> &'static str {
         "orders"
     }
 }
 
-#[module(controllers = [Orders], interceptors = [Logging])]
+#[module(controllers = [Orders], interceptors = [Logging, Plain])]
 struct AppModule;
 
 fn main() {

@@ -66,6 +66,13 @@ impl HttpError {
         }))
     }
 
+    /// 500 `http_error` with this message: Lauren's base `HTTPError(message)`, for an error that
+    /// is the server's but whose message the client may read. (`HttpError::message` is the
+    /// getter, hence the name.)
+    pub fn from_message(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "http_error", message)
+    }
+
     /// 400 `bad_request`.
     pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)

@@ -104,6 +104,32 @@ impl Interceptor for Unwrap {
     }
 }
 
+/// Reports what the reply will be before it is sent: content type, value type, body.
+#[derive(Default)]
+struct Inspect;
+
+impl Interceptor for Inspect {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let mut reply = next.handle(ctx).await?;
+        let content_type =
+            reply.header("content-type").and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
+        let type_name = reply.type_name().to_owned();
+        let typed_before = reply.downcast_ref::<Json<Value>>().is_some();
+        let body = reply.body_bytes();
+        // Rendered once: reading again gives the same bytes, and edits still apply.
+        assert_eq!(reply.body_bytes(), body);
+        Ok(reply
+            .with_header("x-content-type", content_type)
+            .with_header("x-type", type_name)
+            .with_header("x-typed-before", typed_before.to_string())
+            .with_header("x-body-len", body.len().to_string()))
+    }
+}
+
 #[derive(Default)]
 struct ReplyController;
 
@@ -127,6 +153,27 @@ impl ReplyController {
     #[get("/enrich")]
     async fn enrich(&self) -> Json<Value> {
         Json(json!({"id": 1}))
+    }
+
+    #[use_interceptors(Inspect)]
+    #[get("/inspect/{kind}")]
+    async fn inspect(&self, kind: String) -> Response {
+        match kind.as_str() {
+            "html" => Response::html("<p>hi</p>"),
+            _ => Response::empty(),
+        }
+    }
+
+    #[use_interceptors(Inspect)]
+    #[get("/inspect-json")]
+    async fn inspect_json(&self) -> Json<Value> {
+        Json(json!({"id": 1}))
+    }
+
+    #[use_interceptors(Inspect)]
+    #[get("/inspect-text")]
+    async fn inspect_text(&self) -> (StatusCode, String) {
+        (StatusCode::CREATED, "made".to_owned())
     }
 
     #[use_interceptors(Silence)]
@@ -202,4 +249,27 @@ async fn into_inner_takes_the_typed_value_out() {
     let response = client().await.get("/rp/unwrap").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), "201 said hello");
+}
+
+#[tokio::test]
+async fn a_reply_says_its_content_type_value_type_and_body_before_it_is_sent() {
+    let client = client().await;
+    let json = client.get("/rp/inspect-json").await;
+    assert_eq!(json.text(), r#"{"id":1}"#);
+    assert_eq!(json.header("x-content-type"), Some("application/json"));
+    let type_name = json.header("x-type").expect("x-type");
+    assert!(type_name.ends_with("Json<serde_json::value::Value>"), "{type_name}");
+    assert_eq!(json.header("x-typed-before"), Some("true"));
+    assert_eq!(json.header("x-body-len"), Some("8"));
+    let text = client.get("/rp/inspect-text").await;
+    assert_eq!((text.status().as_u16(), text.text()), (201, "made".to_owned()));
+    assert_eq!(text.header("x-content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(text.header("x-body-len"), Some("4"));
+    let html = client.get("/rp/inspect/html").await;
+    assert_eq!(html.header("x-content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(html.header("x-type"), Some("lauren::reply::response::Response"));
+    let empty = client.get("/rp/inspect/empty").await;
+    assert_eq!(empty.status(), 204);
+    assert_eq!(empty.header("x-content-type"), Some("none"));
+    assert_eq!(empty.header("x-body-len"), Some("0"));
 }

@@ -452,3 +452,30 @@ async fn execution_context_describes_the_route() {
     let response = client().await.get("/x/ctx/pen").await;
     assert_eq!(response.text(), "pen ExtractController::context /x/ctx/{item} GET");
 }
+
+#[tokio::test]
+async fn the_content_type_gate_can_warn_or_be_off() {
+    for policy in [lauren::ContentTypePolicy::Warn, lauren::ContentTypePolicy::Off] {
+        let client =
+            TestClient::new(LaurenFactory::create(ExtractModule).strict_content_type(policy)).await;
+        // Another content type reaches the extractor, which reads the JSON it was sent.
+        let response = client
+            .post("/x/json")
+            .header("content-type", "text/plain")
+            .body(r#"{"name":"pen","qty":1}"#)
+            .await;
+        assert_eq!(
+            (response.status().as_u16(), response.text()),
+            (200, r#"{"name":"pen","qty":1}"#.to_owned()),
+            "{policy:?}"
+        );
+        let response =
+            client.post("/x/json").header("content-type", "text/plain").body("pen").await;
+        let (status, body) = error_of(response).await;
+        assert_eq!(
+            (status, body["error"]["code"].clone()),
+            (422, json!("extractor_error")),
+            "{policy:?}"
+        );
+    }
+}

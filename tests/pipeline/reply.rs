@@ -93,11 +93,19 @@ impl ReplyController {
                 .with_cookie(
                     SetCookie::new("sid", "abc")
                         .max_age(60)
-                        .path("/")
                         .http_only()
                         .same_site(lauren::SameSite::Lax),
                 )
-                .with_cookie(SetCookie::new("theme", "dark")),
+                .with_cookie(SetCookie::new("theme", "dark"))
+                .delete_cookie("old"),
+            "created-json" => Response::created_json("/r/items/9", &json!({"id": 9})),
+            "created-then-json" => Response::created("/r/items/9").with_json(&json!({"id": 9})),
+            "headers" => {
+                Response::text("x").with_headers([("x-a", "1"), ("x-b", "2"), ("x-a", "3")])
+            }
+            "with-text" => {
+                Response::json(&json!({})).with_status(StatusCode::ACCEPTED).with_text("t")
+            }
             _ => Response::text("unknown").with_status(StatusCode::BAD_REQUEST),
         }
     }
@@ -105,6 +113,11 @@ impl ReplyController {
     #[get("/result/{ok}")]
     async fn result(&self, ok: bool) -> lauren::Result<&'static str> {
         if ok { Ok("fine") } else { Err(HttpError::conflict("already there").with_detail("id", 3)) }
+    }
+
+    #[get("/base-error")]
+    async fn base_error(&self) -> lauren::Result<()> {
+        Err(HttpError::from_message("the ledger is closed for the night"))
     }
 
     #[get("/unauthorized")]
@@ -222,6 +235,36 @@ async fn response_builders() {
     }
     assert_eq!(client.get("/r/builder/created").await.header("location"), Some("/r/items/9"));
     assert_eq!(client.get("/r/builder/redirect").await.header("location"), Some("/elsewhere"));
+    for kind in ["created-json", "created-then-json"] {
+        let response = client.get(format!("/r/builder/{kind}")).await;
+        assert_eq!(
+            (
+                response.status().as_u16(),
+                response.header("location"),
+                response.header("content-type")
+            ),
+            (201, Some("/r/items/9"), Some("application/json")),
+            "{kind}"
+        );
+        assert_eq!(response.text(), r#"{"id":9}"#, "{kind}");
+    }
+    let response = client.get("/r/builder/headers").await;
+    assert_eq!((response.header("x-a"), response.header("x-b")), (Some("3"), Some("2")));
+    let response = client.get("/r/builder/with-text").await;
+    assert_eq!(
+        (response.status().as_u16(), response.header("content-type"), response.text()),
+        (202, Some("text/plain; charset=utf-8"), "t".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn the_base_http_error_is_a_500_http_error_with_its_message() {
+    let response = client().await.get("/r/base-error").await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(
+        response.json::<Value>(),
+        json!({"error":{"code":"http_error","message":"the ledger is closed for the night","detail":{}}})
+    );
 }
 
 #[tokio::test]
@@ -237,7 +280,11 @@ async fn cookies_accumulate() {
     assert_eq!(response.status(), 202);
     assert_eq!(
         response.headers_all("set-cookie"),
-        ["sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax", "theme=dark"]
+        [
+            "sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax",
+            "theme=dark; Path=/",
+            "old=; Max-Age=0; Path=/"
+        ]
     );
 }
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
 use self::error::{ServeError, StartupError};
-use self::options::Options;
+use self::options::{ContentTypePolicy, Options};
 use self::startup::GlobalInterceptor;
 use crate::descriptor::{Module, ModuleDescriptor};
 use crate::di::Provider;
@@ -123,6 +123,13 @@ impl AppBuilder {
     /// ```
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.options.header_read_timeout = timeout.into();
+        self
+    }
+
+    /// What a `Json<T>` / `Form<T>` route does with a request of another content type:
+    /// [`ContentTypePolicy::Strict`] (default, 415), `Warn` (log and serve), `Off` (no check).
+    pub fn strict_content_type(mut self, policy: ContentTypePolicy) -> Self {
+        self.options.content_type = policy;
         self
     }
 

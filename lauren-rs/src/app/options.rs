@@ -11,11 +11,33 @@ pub(crate) struct BodyLimits {
 }
 
 /// Settings of one app.
+/// What the content-type gate of `Json<T>` and `Form<T>` routes does with a request whose
+/// `content-type` does not match (Lauren's `strict_content_type`).
+///
+/// ```
+/// # use lauren::prelude::*;
+/// # #[module(controllers = [])] struct AppModule;
+/// use lauren::ContentTypePolicy;
+///
+/// let lenient = LaurenFactory::create(AppModule).strict_content_type(ContentTypePolicy::Warn);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContentTypePolicy {
+    /// Answer 415 `unsupported_media_type` before any interceptor runs (the default).
+    #[default]
+    Strict,
+    /// Log a warning through `tracing` and let the request through to the extractor.
+    Warn,
+    /// No check: the extractor parses whatever arrives.
+    Off,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Options {
     pub(crate) body: BodyLimits,
     pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) shutdown_timeout: Duration,
+    pub(crate) content_type: ContentTypePolicy,
 }
 
 impl Default for Options {
@@ -27,6 +49,7 @@ impl Default for Options {
             },
             header_read_timeout: Some(Duration::from_secs(30)),
             shutdown_timeout: Duration::from_secs(10),
+            content_type: ContentTypePolicy::Strict,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::AppInner;
 use super::error::{Problem, ProblemCode, StartupError};
-use super::options::Options;
+use super::options::{ContentTypePolicy, Options};
 use crate::descriptor::{InterceptorRef, ModuleDescriptor, Scope};
 use crate::di::Provider;
 use crate::di::graph::{self, Extras, Graph};
@@ -121,6 +121,9 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     chain,
                     needs_scope,
                     scoped_interceptors,
+                    body_gate: descriptor
+                        .body
+                        .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
                     metadata,
                 });
             }

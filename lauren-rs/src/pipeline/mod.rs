@@ -19,6 +19,7 @@ pub(crate) use self::params::PathParams;
 pub use self::route::ControllerHandle;
 pub(crate) use self::route::{ControllerRef, Route};
 use crate::app::AppInner;
+use crate::app::options::ContentTypePolicy;
 use crate::body::{Body, RequestBody};
 use crate::error::HttpError;
 use crate::interceptors::CallHandler;
@@ -52,9 +53,12 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
         }
     };
 
-    if let Some(kind) = route.descriptor.body {
+    if let Some(kind) = route.body_gate {
         if let Err(err) = content_type::require(kind, &head, &route.template) {
-            return err.into_response();
+            if app.options.content_type != ContentTypePolicy::Warn {
+                return err.into_response();
+            }
+            tracing::warn!(route = %route.template, "{}", err.message());
         }
     }
 

@@ -48,6 +48,9 @@ pub(crate) struct Route {
     pub(crate) instance: ControllerRef,
     /// Global -> module -> controller -> route interceptors, outermost first.
     pub(crate) chain: Box<[ChainEntry]>,
+    /// The body kind the content-type gate checks; `None` without a gate (no body extractor,
+    /// or the gate is off).
+    pub(crate) body_gate: Option<crate::extract::BodyKind>,
     /// Something on this route is built per request: give it a request scope.
     pub(crate) needs_scope: bool,
     /// Some interceptor of the chain is built per request (request scope or transient): build

@@ -59,7 +59,17 @@ pub trait IntoReply {
     fn to_json(&self) -> Option<serde_json::Value> {
         None
     }
+
+    /// The `content-type` the value will render with, known before rendering (for
+    /// [`Reply::header`]); `None` for none (`()`) or unknown.
+    fn content_type(&self) -> Option<&HeaderValue> {
+        None
+    }
 }
+
+static APPLICATION_JSON: HeaderValue = application_json();
+static TEXT_PLAIN: HeaderValue = text_plain();
+static OCTET_STREAM: HeaderValue = octet_stream();
 
 /// The bytes of a rendered whole body, without consuming it.
 pub(crate) fn rendered_bytes(response: &http::Response<Body>) -> Option<Bytes> {
@@ -120,6 +130,10 @@ impl<T: IntoReply> IntoReply for Option<T> {
     fn to_json(&self) -> Option<serde_json::Value> {
         self.as_ref().and_then(IntoReply::to_json)
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        self.as_ref().and_then(IntoReply::content_type)
+    }
 }
 
 impl IntoReply for String {
@@ -129,6 +143,10 @@ impl IntoReply for String {
 
     fn to_json(&self) -> Option<serde_json::Value> {
         Some(serde_json::Value::String(self.clone()))
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&TEXT_PLAIN)
     }
 }
 
@@ -140,17 +158,29 @@ impl IntoReply for &'static str {
     fn to_json(&self) -> Option<serde_json::Value> {
         Some(serde_json::Value::String((*self).to_owned()))
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&TEXT_PLAIN)
+    }
 }
 
 impl IntoReply for Bytes {
     fn into_response(self) -> http::Response<Body> {
         with_content_type(self, octet_stream())
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&OCTET_STREAM)
+    }
 }
 
 impl IntoReply for Vec<u8> {
     fn into_response(self) -> http::Response<Body> {
         with_content_type(Bytes::from(self), octet_stream())
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&OCTET_STREAM)
     }
 }
 
@@ -165,6 +195,10 @@ impl<T: Serialize> IntoReply for Json<T> {
     fn to_json(&self) -> Option<serde_json::Value> {
         serde_json::to_value(&self.0).ok()
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&APPLICATION_JSON)
+    }
 }
 
 impl IntoReply for serde_json::Value {
@@ -174,6 +208,10 @@ impl IntoReply for serde_json::Value {
 
     fn to_json(&self) -> Option<serde_json::Value> {
         Some(self.clone())
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&APPLICATION_JSON)
     }
 }
 
@@ -185,6 +223,10 @@ impl IntoReply for HttpError {
     fn status(&self) -> StatusCode {
         HttpError::status(self)
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&APPLICATION_JSON)
+    }
 }
 
 impl IntoReply for http::Response<Body> {
@@ -194,6 +236,10 @@ impl IntoReply for http::Response<Body> {
 
     fn status(&self) -> StatusCode {
         http::Response::status(self)
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        self.headers().get(CONTENT_TYPE)
     }
 }
 
@@ -219,6 +265,10 @@ impl<T: IntoReply> IntoReply for (StatusCode, T) {
     fn to_json(&self) -> Option<serde_json::Value> {
         self.1.to_json()
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        self.1.content_type()
+    }
 }
 
 impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
@@ -240,6 +290,10 @@ impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
 
     fn to_json(&self) -> Option<serde_json::Value> {
         self.2.to_json()
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        self.2.content_type()
     }
 }
 

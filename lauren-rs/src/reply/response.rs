@@ -83,6 +83,52 @@ impl Response {
             .with_header(LOCATION, location.as_ref())
     }
 
+    /// 201 with a `Location` and a JSON body: `Response::created_json("/orders/7", &order)`.
+    pub fn created_json<T: Serialize + ?Sized>(location: impl AsRef<str>, value: &T) -> Self {
+        Self::created(location).with_json(value)
+    }
+
+    /// Replaces the body with `value` as JSON (and the content type with `application/json`),
+    /// keeping status and other headers: `Response::created("/orders/7").with_json(&order)`.
+    #[must_use]
+    pub fn with_json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match json_bytes(value) {
+            Ok(bytes) => {
+                self.body = bytes;
+                self.headers.insert(CONTENT_TYPE, application_json());
+            }
+            Err(err) => {
+                self.error.get_or_insert(err);
+            }
+        }
+        self
+    }
+
+    /// Replaces the body with text (`text/plain; charset=utf-8`), keeping status and headers.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.body = Bytes::from(text.into());
+        self.headers.insert(CONTENT_TYPE, text_plain());
+        self
+    }
+
+    /// Adds several headers, each replacing one of the same name:
+    /// `.with_headers([("x-a", "1"), ("x-b", "2")])`.
+    #[must_use]
+    pub fn with_headers<K, V>(self, headers: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        headers.into_iter().fold(self, |response, (name, value)| response.with_header(name, value))
+    }
+
+    /// Expires the cookie `name` on the client (`name=; Max-Age=0; Path=/`).
+    #[must_use]
+    pub fn delete_cookie(self, name: impl Into<String>) -> Self {
+        self.with_cookie(SetCookie::new(name, "").max_age(0))
+    }
+
     /// Sets the status.
     #[must_use]
     pub fn with_status(mut self, status: StatusCode) -> Self {
@@ -156,6 +202,10 @@ impl IntoReply for Response {
     fn status(&self) -> StatusCode {
         self.status
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        self.headers.get(CONTENT_TYPE)
+    }
 }
 
 /// A `set-cookie` value: `sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax`.
@@ -183,13 +233,14 @@ pub enum SameSite {
 }
 
 impl SetCookie {
-    /// A session cookie `name=value` with no attributes.
+    /// A session cookie `name=value` for the whole site (`Path=/`, as Lauren's `with_cookie`
+    /// sets it); `.path("")` drops the attribute.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             value: value.into(),
             max_age: None,
-            path: None,
+            path: Some("/".to_owned()),
             domain: None,
             secure: false,
             http_only: false,
@@ -204,10 +255,11 @@ impl SetCookie {
         self
     }
 
-    /// `Path`.
+    /// `Path` (default `/`; an empty path drops the attribute).
     #[must_use]
     pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
+        let path = path.into();
+        self.path = (!path.is_empty()).then_some(path);
         self
     }
 
@@ -273,9 +325,13 @@ mod tests {
 
     #[test]
     fn cookie_renders_like_lauren() {
-        let cookie =
-            SetCookie::new("sid", "abc").max_age(60).path("/").http_only().same_site(SameSite::Lax);
+        let cookie = SetCookie::new("sid", "abc").max_age(60).http_only().same_site(SameSite::Lax);
         assert_eq!(cookie.to_string(), "sid=abc; Max-Age=60; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(SetCookie::new("a", "b").path("").to_string(), "a=b");
+        assert_eq!(
+            SetCookie::new("a", "b").path("/app").domain("x.test").secure().to_string(),
+            "a=b; Path=/app; Domain=x.test; Secure"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 
 use std::any::Any;
 
+use bytes::Bytes;
 use http::StatusCode;
-use http::header::{HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde_json::Value;
 use smallvec::SmallVec;
 
@@ -65,6 +66,8 @@ trait ErasedValue: Send {
     fn render(self: Box<Self>) -> http::Response<Body>;
     fn status(&self) -> StatusCode;
     fn to_json(&self) -> Option<Value>;
+    fn content_type(&self) -> Option<&HeaderValue>;
+    fn type_name(&self) -> &'static str;
 }
 
 impl<T: IntoReply + Send + 'static> ErasedValue for Pending<T> {
@@ -103,6 +106,12 @@ impl<T: IntoReply + Send + 'static> ErasedValue for Pending<T> {
     }
     fn to_json(&self) -> Option<Value> {
         IntoReply::to_json(&self.value)
+    }
+    fn content_type(&self) -> Option<&HeaderValue> {
+        IntoReply::content_type(&self.value)
+    }
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<T>()
     }
 }
 
@@ -176,18 +185,60 @@ impl Reply {
         }
     }
 
-    /// A header added to this reply with [`with_header`](Self::with_header).
+    /// A header the reply will carry: one added with [`with_header`](Self::with_header), else,
+    /// for `content-type`, the one the value renders with (`application/json` for `Json<T>`,
+    /// `text/plain; charset=utf-8` for text, ..), before anything is rendered.
     pub fn header(&self, name: &str) -> Option<&HeaderValue> {
-        self.headers().find(|(n, _)| n.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        match &self.inner {
+            Inner::Value(pending) => pending
+                .changes()
+                .headers
+                .iter()
+                .find(|(n, _)| n.as_str().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+                .or_else(|| {
+                    name.eq_ignore_ascii_case(CONTENT_TYPE.as_str())
+                        .then(|| pending.content_type())
+                        .flatten()
+                }),
+            Inner::Rendered(response) => response.headers().get(name),
+        }
     }
 
-    /// Every header added to this reply (each replaces a same-named header of the rendered value).
+    /// The headers added to this reply (each replaces a same-named header of the rendered
+    /// value); once rendered ([`body_bytes`](Self::body_bytes)), all of the response's headers.
     pub fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
-        let added: &[(HeaderName, HeaderValue)] = match &self.inner {
-            Inner::Value(pending) => &pending.changes().headers,
-            Inner::Rendered(_) => &[],
+        let (added, rendered): (&[(HeaderName, HeaderValue)], _) = match &self.inner {
+            Inner::Value(pending) => (&pending.changes().headers, None),
+            Inner::Rendered(response) => (&[], Some(response.headers())),
         };
-        added.iter().map(|(n, v)| (n, v))
+        added.iter().map(|(n, v)| (n, v)).chain(rendered.into_iter().flatten())
+    }
+
+    /// The Rust type of the value the handler returned, e.g. `lauren::extract::json::Json<..>`
+    /// (`http::Response<..>` once rendered).
+    pub fn type_name(&self) -> &'static str {
+        match &self.inner {
+            Inner::Value(pending) => pending.type_name(),
+            Inner::Rendered(_) => std::any::type_name::<http::Response<Body>>(),
+        }
+    }
+
+    /// The body the reply will send, rendering it now (once: the result is kept and sent as
+    /// is). Afterwards the value is no longer reachable with
+    /// [`downcast_ref`](Self::downcast_ref); status and header changes still apply.
+    pub fn body_bytes(&mut self) -> Bytes {
+        if let Inner::Value(_) = self.inner {
+            let placeholder = Inner::Rendered(http::Response::new(Body::default()));
+            let Inner::Value(pending) = std::mem::replace(&mut self.inner, placeholder) else {
+                unreachable!("matched just above");
+            };
+            self.inner = Inner::Rendered(pending.render());
+        }
+        match &self.inner {
+            Inner::Rendered(response) => crate::reply::rendered_bytes(response).unwrap_or_default(),
+            Inner::Value(_) => Bytes::new(),
+        }
     }
 
     /// Overrides the status.

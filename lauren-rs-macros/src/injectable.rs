@@ -273,7 +273,18 @@ fn expand_provider(
             fn __hook<'a>(__instance: &'a #private::Instance) -> #private::BoxFuture<'a, ::core::result::Result<(), #private::BoxError>> {
                 ::std::boxed::Box::pin(async move {
                     let __this = #private::hook_target::<#ident>(__instance)?;
-                    #private::hook_result(#ident::#method(__this).await)
+                    // `async fn` or plain `fn`, returning `()` or a `Result`: the probe awaits
+                    // a future and takes a value as it is.
+                    #[allow(unused_imports)]
+                    use #private::{ViaAsyncHook as _, ViaSyncHook as _};
+                    let __settled = {
+                        let __call = #private::HookCall::new(#ident::#method(__this));
+                        (&&__call).settle()
+                    };
+                    match __settled.await {
+                        ::core::option::Option::Some(__output) => #private::hook_result(__output),
+                        ::core::option::Option::None => ::core::result::Result::Err("a lifecycle hook ran twice".into()),
+                    }
                 })
             }
             ::core::option::Option::Some(__hook)

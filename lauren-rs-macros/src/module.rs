@@ -83,22 +83,20 @@ impl Parse for Args {
     }
 }
 
-/// A path whose last segment is SCREAMING_CASE names a `Token<T>` constant, not a type.
-fn is_token_path(expr: &Expr) -> bool {
-    let Expr::Path(path) = expr else { return false };
-    path.path.segments.last().is_some_and(|s| {
-        let name = s.ident.to_string();
-        name.chars().any(|c| c.is_ascii_uppercase())
-            && !name.chars().any(|c| c.is_ascii_lowercase())
-    })
+/// `token(URL)` in `exports`: the token constant `URL`. Told apart from a type by this syntax,
+/// never by how a name is spelled (`struct DB;` is a type like any other).
+fn token_in(expr: &Expr) -> Option<&Expr> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Path(func) = &*call.func else { return None };
+    (func.path.is_ident("token") && call.args.len() == 1).then(|| &call.args[0])
 }
 
-/// A provider entry: a type path is an injectable type; anything else is an expression
-/// evaluating to a `Provider` (`provide::<T>().use_value(..)` and friends).
+/// A provider entry: a path is an injectable type; anything else is an expression evaluating
+/// to a `Provider` (`provide::<T>().use_value(..)` and friends).
 fn provider_entry(expr: &Expr) -> TokenStream {
     let private = quote!(::lauren::__private);
     match expr {
-        Expr::Path(path) if !is_token_path(expr) => {
+        Expr::Path(path) => {
             // Only the probe carries the user's span: errors point at their type, and the
             // helper imports never produce a lint there.
             let probe =
@@ -117,13 +115,14 @@ fn provider_entry(expr: &Expr) -> TokenStream {
     }
 }
 
-/// An export entry: a type, or a token constant.
+/// An export entry: a type, or `token(CONST)`.
 fn export_entry(expr: &Expr) -> TokenStream {
     let private = quote!(::lauren::__private);
-    if is_token_path(expr) {
-        quote_spanned!(expr.span()=> { fn __key() -> #private::Key { (#expr).key() } __key })
-    } else {
-        quote_spanned!(expr.span()=> #private::key_of::<#expr>)
+    match token_in(expr) {
+        Some(token) => {
+            quote_spanned!(token.span()=> { fn __key() -> #private::Key { (#token).key() } __key })
+        }
+        None => quote_spanned!(expr.span()=> #private::key_of::<#expr>),
     }
 }
 

@@ -163,6 +163,47 @@ pub mod __private {
         output.into_value()
     }
 
+    /// A lifecycle hook's return value, on its way to being awaited (an `async fn` hook) or
+    /// taken as it is (a plain `fn` hook): `(&&HookCall::new(out)).settle().await`.
+    pub struct HookCall<T>(std::cell::Cell<Option<T>>);
+
+    impl<T> HookCall<T> {
+        /// Wraps a hook's return value.
+        pub fn new(output: T) -> Self {
+            Self(std::cell::Cell::new(Some(output)))
+        }
+    }
+
+    /// The `async fn` arm of the hook probe: await the future.
+    pub trait ViaAsyncHook {
+        /// What settling yields.
+        type Settled: std::future::Future;
+        /// The future to await.
+        fn settle(&self) -> Self::Settled;
+    }
+
+    impl<F: std::future::Future> ViaAsyncHook for &HookCall<F> {
+        type Settled = futures_util::future::OptionFuture<F>;
+        fn settle(&self) -> Self::Settled {
+            self.0.take().into()
+        }
+    }
+
+    /// The plain `fn` arm of the hook probe: the value is already there.
+    pub trait ViaSyncHook {
+        /// What settling yields.
+        type Settled: std::future::Future;
+        /// A future ready with the value.
+        fn settle(&self) -> Self::Settled;
+    }
+
+    impl<T> ViaSyncHook for HookCall<T> {
+        type Settled = std::future::Ready<Option<T>>;
+        fn settle(&self) -> Self::Settled {
+            std::future::ready(self.0.take())
+        }
+    }
+
     /// The `T` of an instance, for lifecycle hooks.
     pub fn hook_target<T: Send + Sync + 'static>(instance: &Instance) -> Result<&T, BoxError> {
         instance

@@ -170,6 +170,29 @@ async fn exporting_an_undeclared_provider_is_an_error() {
 #[module(providers = [provide::<u16>().use_value(1), provide::<u16>().use_value(2)])]
 struct TwiceBoundModule;
 
+trait Notifier: Send + Sync {}
+
+#[derive(Default)]
+#[injectable]
+struct Mailer;
+
+impl Notifier for Mailer {}
+
+#[derive(Default)]
+#[injectable]
+struct Texter;
+
+impl Notifier for Texter {}
+
+#[module(providers = [
+    provide::<dyn Notifier>().use_class::<Mailer>(|m| m),
+    provide::<dyn Notifier>().use_class::<Texter>(|t| t),
+])]
+struct TwoClassesModule;
+
+#[module(providers = [HiddenRepository], exports = [HiddenRepository])]
+struct DeclaringModule;
+
 #[module(providers = [HiddenRepository])]
 struct OtherOwnerModule;
 
@@ -179,12 +202,19 @@ struct TwoOwnersModule;
 #[tokio::test]
 async fn a_token_bound_twice_without_multi_is_an_error() {
     let err = startup_error(LaurenFactory::create(TwiceBoundModule)).await;
-    assert_eq!(err.code(), "duplicate_binding");
+    assert_eq!(err.code(), "ambiguous_binding");
     assert_eq!(
         err.to_string(),
-        "u16 is bound twice in TwiceBoundModule: bind it once, or mark every binding `.multi()` to inject them all as a Vec"
+        "u16 is bound to both a value (TwiceBoundModule) and a value (TwiceBoundModule): bind it once, or mark every binding `.multi()` to inject them all as a Vec"
+    );
+    let err = startup_error(LaurenFactory::create(TwoClassesModule)).await;
+    assert_eq!(err.code(), "ambiguous_binding");
+    assert_eq!(
+        err.to_string(),
+        "Notifier is bound to both Mailer (TwoClassesModule) and Texter (TwoClassesModule): bind it once, or mark every binding `.multi()` to inject them all as a Vec"
     );
     let err = startup_error(LaurenFactory::create(TwoOwnersModule)).await;
+    assert_eq!(err.code(), "duplicate_binding");
     assert_eq!(
         err.to_string(),
         "Provider HiddenRepository is declared in both HidingModule and OtherOwnerModule; a provider may only belong to one module: declare it once and export it"
@@ -211,4 +241,12 @@ async fn a_transient_provider_cannot_have_teardown() {
         err.to_string(),
         "Scratch is transient but has a pre_destruct hook: nothing owns a transient instance to tear it down; make it request-scoped or a singleton"
     );
+}
+
+#[tokio::test]
+async fn the_same_provider_in_a_module_and_among_the_global_providers_is_one_binding() {
+    let builder = LaurenFactory::create(DeclaringModule)
+        .global_providers([lauren::di::Provider::of::<HiddenRepository>()]);
+    let app = builder.build().await.expect("an identical registration is deduplicated");
+    app.shutdown().await;
 }

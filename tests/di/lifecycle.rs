@@ -13,33 +13,35 @@ fn event(entry: &str) {
     EVENTS.lock().expect("events").push(entry.to_owned());
 }
 
+/// An all-caps name is a type like any other in `providers = [..]`.
 #[derive(Default)]
 #[injectable(post_construct = start, pre_destruct = stop)]
-struct Database;
+struct DB;
 
-impl Database {
+impl DB {
     async fn start(&self) {
-        event("Database:construct");
+        event("DB:construct");
     }
 
     async fn stop(&self) {
-        event("Database:destruct");
+        event("DB:destruct");
     }
 }
 
 #[injectable(post_construct = start, pre_destruct = stop)]
 struct OrderService {
-    database: Inject<Database>,
+    database: Inject<DB>,
 }
 
+/// Plain `fn` hooks, one returning a `Result`.
 impl OrderService {
-    async fn start(&self) -> Result<(), std::io::Error> {
+    fn start(&self) -> Result<(), std::io::Error> {
         let _ = &self.database;
         event("OrderService:construct");
         Ok(())
     }
 
-    async fn stop(&self) {
+    fn stop(&self) {
         event("OrderService:destruct");
     }
 }
@@ -86,7 +88,7 @@ impl LifecycleController {
     controllers = [LifecycleController],
     providers = [
         OrderService,
-        Database,
+        DB,
         lauren::di::provide::<dyn Greeter>().use_class::<RealGreeter>(|g| g),
         lauren::di::provide::<String>().use_value("label".to_owned()),
     ]
@@ -107,12 +109,7 @@ async fn hooks_run_in_dependency_order_and_overrides_replace_providers() {
     let events = EVENTS.lock().expect("events").clone();
     assert_eq!(
         events,
-        [
-            "Database:construct",
-            "OrderService:construct",
-            "OrderService:destruct",
-            "Database:destruct"
-        ]
+        ["DB:construct", "OrderService:construct", "OrderService:destruct", "DB:destruct"]
     );
 }
 
@@ -120,7 +117,7 @@ async fn hooks_run_in_dependency_order_and_overrides_replace_providers() {
 struct Broken;
 
 impl Broken {
-    async fn start(&self) -> Result<(), std::io::Error> {
+    fn start(&self) -> Result<(), std::io::Error> {
         Err(std::io::Error::other("cannot reach the broker"))
     }
 }
@@ -132,8 +129,5 @@ struct BrokenModule;
 async fn a_failing_post_construct_aborts_startup_with_its_error() {
     let err = LaurenFactory::create(BrokenModule).build().await.expect_err("startup fails");
     assert_eq!(err.code(), "provider_failed");
-    assert_eq!(
-        err.to_string(),
-        "building Broken failed: post_construct of Broken failed: cannot reach the broker"
-    );
+    assert_eq!(err.to_string(), "post_construct of Broken failed: cannot reach the broker");
 }

@@ -28,8 +28,10 @@ pub enum ProblemCode {
     ScopeViolation,
     /// A module exports what it neither declares nor imports.
     ExportViolation,
-    /// One key is bound twice without `.multi()`, or one provider is declared in two modules.
+    /// One provider is declared in two modules.
     DuplicateBinding,
+    /// One key is bound to two different classes (or values, factories) without `.multi()`.
+    AmbiguousBinding,
     /// A transient provider has a `pre_destruct` hook nobody could run.
     TransientTeardown,
     /// A constructor, factory or `post_construct` hook failed at startup.
@@ -51,6 +53,7 @@ impl ProblemCode {
             Self::ScopeViolation => "scope_violation",
             Self::ExportViolation => "export_violation",
             Self::DuplicateBinding => "duplicate_binding",
+            Self::AmbiguousBinding => "ambiguous_binding",
             Self::TransientTeardown => "transient_teardown",
             Self::ProviderFailed => "provider_failed",
         }

@@ -65,7 +65,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     Err(err) => {
                         problems.push(Problem::new(
                             ProblemCode::ProviderFailed,
-                            format!("building {} failed: {err}", controller.type_name),
+                            crate::di::container::build_failure(controller.type_name, &*err),
                             controller.type_name,
                         ));
                         continue;

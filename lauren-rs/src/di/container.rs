@@ -219,9 +219,9 @@ impl Container {
         };
         if let Some(concrete) = hooked {
             if let (Some(post), _) = binding.hooks() {
-                post(&concrete)
-                    .await
-                    .map_err(|err| format!("post_construct of {} failed: {err}", binding.key))?;
+                post(&concrete).await.map_err(|err| {
+                    HookFailed(format!("post_construct of {} failed: {err}", binding.key))
+                })?;
             }
             self.register_teardown(binding, scope, &concrete);
         }
@@ -240,3 +240,28 @@ impl Container {
         }
     }
 }
+
+/// The `provider_failed` message for `what`: the hook's own message when a `post_construct`
+/// failed, else `building X failed: <why>`.
+pub(crate) fn build_failure(
+    what: impl std::fmt::Display,
+    err: &(dyn std::error::Error + Send + Sync + 'static),
+) -> String {
+    match err.downcast_ref::<HookFailed>() {
+        Some(hook) => hook.to_string(),
+        None => format!("building {what} failed: {err}"),
+    }
+}
+
+/// A `post_construct` hook's failure: its message already says what failed, so callers do not
+/// wrap it in another "building X failed".
+#[derive(Debug)]
+pub(crate) struct HookFailed(pub(crate) String);
+
+impl std::fmt::Display for HookFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HookFailed {}

@@ -94,7 +94,7 @@ pub(crate) async fn build(
     for m in 0..modules.len() {
         modules[m].exports = modules[m].descriptor.exports.iter().map(|key| key()).collect();
         for key in modules[m].exports.clone() {
-            let declared = registry.bindings.iter().any(|b| b.key == key && b.module == Some(m));
+            let declared = registry.declared.iter().any(|&(k, owner)| k == key && owner == m);
             let imported = modules[m].imports.iter().any(|&i| modules[i].exports.contains(&key));
             if !declared && !imported {
                 problems.push(Problem::new(
@@ -152,11 +152,8 @@ pub(crate) async fn build(
         }
         if let Err(err) = container.instance(index, None).await {
             let key = container.bindings[index].key;
-            problems.push(Problem::new(
-                ProblemCode::ProviderFailed,
-                format!("building {key} failed: {err}"),
-                key.to_string(),
-            ));
+            let message = super::container::build_failure(key, &*err);
+            problems.push(Problem::new(ProblemCode::ProviderFailed, message, key.to_string()));
             return None;
         }
     }
@@ -195,6 +192,9 @@ fn walk(
 #[derive(Default)]
 struct Registry {
     bindings: Vec<Binding>,
+    /// Every `(key, module)` a module's `providers` list declared, deduplicated ones included:
+    /// a module may export what it declared even when the global providers bound it first.
+    declared: Vec<(Key, usize)>,
 }
 
 impl Registry {
@@ -217,13 +217,29 @@ impl Registry {
         problems: &mut Vec<Problem>,
         modules: &[ModuleNode],
     ) {
+        if let Some(m) = module {
+            self.declared.push((provider.key, m));
+        }
         let name = |m: Option<usize>| {
             m.map_or("the global providers", |m| modules[m].descriptor.type_name)
         };
         if let Some(existing) = self.bindings.iter().find(|b| b.key == provider.key) {
             if existing.multi && provider.multi {
                 self.bindings.push(Self::binding(provider, module));
-            } else if existing.module != module {
+            } else if !same_class(&existing.source, &provider.source) {
+                problems.push(Problem::new(
+                    ProblemCode::AmbiguousBinding,
+                    format!(
+                        "{} is bound to both {} ({}) and {} ({}): bind it once, or mark every binding `.multi()` to inject them all as a Vec",
+                        provider.key,
+                        class_of(&existing.source),
+                        name(existing.module),
+                        class_of(&provider.source),
+                        name(module)
+                    ),
+                    provider.key.to_string(),
+                ));
+            } else if existing.module != module && existing.module.is_some() && module.is_some() {
                 problems.push(Problem::new(
                     ProblemCode::DuplicateBinding,
                     format!(
@@ -234,17 +250,9 @@ impl Registry {
                     ),
                     provider.key.to_string(),
                 ));
-            } else if !same_class(&existing.source, &provider.source) {
-                problems.push(Problem::new(
-                    ProblemCode::DuplicateBinding,
-                    format!(
-                        "{} is bound twice in {}: bind it once, or mark every binding `.multi()` to inject them all as a Vec",
-                        provider.key,
-                        name(module)
-                    ),
-                    provider.key.to_string(),
-                ));
             }
+            // Otherwise the same class registered again (in its module and among the global
+            // providers, say): one binding, as Lauren dedupes identical registrations.
             return;
         }
         self.bindings.push(Self::binding(provider, module));
@@ -288,7 +296,24 @@ impl Registry {
 }
 
 fn same_class(a: &Source, b: &Source) -> bool {
-    matches!((a, b), (Source::Descriptor(x), Source::Descriptor(y)) if std::ptr::eq(*x, *y))
+    match (a, b) {
+        (Source::Descriptor(x), Source::Descriptor(y))
+        | (Source::Class { provider: x, .. }, Source::Class { provider: y, .. }) => {
+            std::ptr::eq(*x, *y)
+        }
+        (Source::Alias(x), Source::Alias(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// What a binding builds, for messages: the class's name, or how it is provided.
+fn class_of(source: &Source) -> String {
+    match source {
+        Source::Descriptor(d) | Source::Class { provider: d, .. } => (d.key)().to_string(),
+        Source::Value(_) => "a value".to_owned(),
+        Source::Factory { .. } => "a factory".to_owned(),
+        Source::Alias(key) => format!("an alias of {key}"),
+    }
 }
 
 /// The dependency walk: targets per binding, construction order, effective scopes.

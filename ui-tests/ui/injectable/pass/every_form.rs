@@ -39,7 +39,7 @@ impl Tuple {
 
 #[module(
     providers = [Leaf, Branch, Tuple, provide_token(URL).use_value("x".to_owned()), provide::<u8>().use_value(1)],
-    exports = [Leaf, URL],
+    exports = [Leaf, token(URL)],
     prefix = "/api"
 )]
 struct AppModule;

@@ -131,3 +131,70 @@ async fn a_failing_post_construct_aborts_startup_with_its_error() {
     assert_eq!(err.code(), "provider_failed");
     assert_eq!(err.to_string(), "post_construct of Broken failed: cannot reach the broker");
 }
+
+static SHUTDOWN_LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn shutdown_event(entry: &str) {
+    SHUTDOWN_LOG.lock().expect("shutdown log").push(entry.to_owned());
+}
+
+#[derive(Default)]
+#[injectable(pre_destruct = close)]
+struct Journal;
+
+impl Journal {
+    fn close(&self) {
+        shutdown_event("Journal:destruct");
+    }
+}
+
+/// Request-scoped, with a teardown slower than the request.
+#[injectable(scope = Request, pre_destruct = flush)]
+struct Unit {
+    journal: Inject<Journal>,
+}
+
+impl Unit {
+    async fn flush(&self) {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let _ = &self.journal;
+        shutdown_event("Unit:flushed");
+    }
+}
+
+#[injectable(scope = Request)]
+struct UnitController {
+    unit: Inject<Unit>,
+}
+
+#[controller("/unit")]
+impl UnitController {
+    #[get]
+    async fn show(&self) -> &'static str {
+        let _ = &self.unit;
+        "done"
+    }
+}
+
+#[module(controllers = [UnitController], providers = [Journal, Unit])]
+struct UnitModule;
+
+#[tokio::test]
+async fn shutdown_waits_for_request_teardowns_then_runs_callbacks_then_singleton_hooks() {
+    let builder = LaurenFactory::create(UnitModule)
+        .on_shutdown(|| async { shutdown_event("on_shutdown:first") })
+        .on_shutdown(|| async { shutdown_event("on_shutdown:second") });
+    let client = TestClient::new(builder).await;
+    let started = std::time::Instant::now();
+    assert_eq!(client.get("/unit").await.text(), "done");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(150),
+        "the response does not wait for the teardown"
+    );
+    client.shutdown().await;
+    client.shutdown().await; // once only
+    assert_eq!(
+        *SHUTDOWN_LOG.lock().expect("shutdown log"),
+        ["Unit:flushed", "on_shutdown:second", "on_shutdown:first", "Journal:destruct"]
+    );
+}

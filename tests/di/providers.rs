@@ -143,3 +143,62 @@ async fn every_provider_kind_resolves() {
     );
     assert_eq!(CLIENTS_BUILT.load(Ordering::SeqCst), 1);
 }
+
+/// A factory whose arguments are named tokens, one of them optional and unbound.
+struct Endpoints {
+    primary: String,
+    fallback: Option<String>,
+}
+
+const MISSING_URL: Token<String> = Token::new("MISSING_URL");
+
+#[injectable]
+struct EndpointsController {
+    endpoints: Inject<Endpoints>,
+}
+
+#[controller("/endpoints")]
+impl EndpointsController {
+    #[get]
+    async fn show(&self) -> String {
+        format!("{} {:?}", self.endpoints.primary, self.endpoints.fallback)
+    }
+}
+
+#[module(
+    controllers = [EndpointsController],
+    providers = [
+        provide_token(DB_URL).use_value("postgres://primary".to_owned()),
+        provide::<String>().use_value("not a token".to_owned()),
+        provide::<Endpoints>()
+            .inject([DB_URL.into(), MISSING_URL.into()])
+            .use_factory(|primary: Inject<String>, fallback: Option<Inject<String>>| Endpoints {
+                primary: primary.to_string(),
+                fallback: fallback.map(|f| f.to_string()),
+            }),
+    ]
+)]
+struct TokenFactoryModule;
+
+#[tokio::test]
+async fn factory_arguments_can_name_tokens_and_be_optional() {
+    let client = TestClient::new(LaurenFactory::create(TokenFactoryModule)).await;
+    assert_eq!(client.get("/endpoints").await.text(), "postgres://primary None");
+}
+
+#[module(providers = [
+    provide::<Endpoints>()
+        .inject([PRIMARY_CONFIG.into()])
+        .use_factory(|primary: Inject<String>| Endpoints { primary: primary.to_string(), fallback: None }),
+])]
+struct MistypedInjectModule;
+
+#[tokio::test]
+async fn inject_keys_that_do_not_fit_the_factory_are_a_startup_error() {
+    let err = LaurenFactory::create(MistypedInjectModule).build().await.expect_err("mistyped");
+    assert_eq!(err.code(), "invalid_provider");
+    assert_eq!(
+        err.to_string(),
+        "invalid provider for Endpoints: argument #1 of the factory of Endpoints takes String but `.inject(..)` names Token(\"PRIMARY_CONFIG\"), of another type"
+    );
+}

@@ -30,6 +30,9 @@ pub enum ProblemCode {
     ExportViolation,
     /// One provider is declared in two modules.
     DuplicateBinding,
+    /// A provider declared in a way that cannot work (e.g. `.inject(..)` naming keys that do
+    /// not fit its factory's arguments).
+    InvalidProvider,
     /// One key is bound to two different classes (or values, factories) without `.multi()`.
     AmbiguousBinding,
     /// A transient provider has a `pre_destruct` hook nobody could run.
@@ -54,6 +57,7 @@ impl ProblemCode {
             Self::ExportViolation => "export_violation",
             Self::DuplicateBinding => "duplicate_binding",
             Self::AmbiguousBinding => "ambiguous_binding",
+            Self::InvalidProvider => "invalid_provider",
             Self::TransientTeardown => "transient_teardown",
             Self::ProviderFailed => "provider_failed",
         }

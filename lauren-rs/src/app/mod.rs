@@ -3,6 +3,7 @@
 pub(crate) mod error;
 pub(crate) mod options;
 mod service;
+pub(crate) mod shutdown;
 mod startup;
 
 use std::future::Future;
@@ -14,6 +15,7 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 
 use self::error::{ServeError, StartupError};
 use self::options::{ContentTypePolicy, Options};
+use self::shutdown::{ShutdownHooks, Teardowns};
 use self::startup::GlobalInterceptor;
 use crate::descriptor::{Module, ModuleDescriptor};
 use crate::di::Provider;
@@ -58,6 +60,7 @@ impl LaurenFactory {
             global_interceptors: Vec::new(),
             global_providers: Vec::new(),
             overrides: Vec::new(),
+            on_shutdown: ShutdownHooks::default(),
         }
     }
 }
@@ -72,9 +75,30 @@ pub struct AppBuilder {
     global_interceptors: Vec<GlobalInterceptor>,
     global_providers: Vec<Provider>,
     overrides: Vec<Provider>,
+    on_shutdown: ShutdownHooks,
 }
 
 impl AppBuilder {
+    /// Runs `callback` at shutdown: after the server drained its connections and every
+    /// request-scoped teardown finished, before the singletons' `pre_destruct` hooks (so what
+    /// it uses is still alive). Callbacks run in reverse registration order, once.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// let app = LaurenFactory::create(AppModule).on_shutdown(|| async {
+    ///     tracing::info!("flushing metrics");
+    /// });
+    /// ```
+    pub fn on_shutdown<F, Fut>(mut self, callback: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_shutdown.push(callback);
+        self
+    }
+
     /// The largest request body a body extractor reads, in bytes (default 1 MiB). A longer body
     /// answers 422 `extractor_error`: `failed to extract 'item': body exceeds N bytes`.
     pub fn body_limit(mut self, bytes: usize) -> Self {
@@ -150,7 +174,11 @@ impl AppBuilder {
             overrides: &self.overrides,
             options: self.options,
         };
-        startup::freeze(plan).await.map(|inner| App { inner: Arc::new(inner) })
+        let on_shutdown = self.on_shutdown;
+        startup::freeze(plan).await.map(|mut inner| {
+            inner.on_shutdown = on_shutdown;
+            App { inner: Arc::new(inner) }
+        })
     }
 
     /// Interceptors around every route, outermost first, given as values: one interceptor, an
@@ -243,6 +271,8 @@ pub(crate) struct AppInner {
     pub(crate) container: Container,
     pub(crate) options: Options,
     pub(crate) shut_down: AtomicBool,
+    pub(crate) teardowns: Arc<Teardowns>,
+    pub(crate) on_shutdown: ShutdownHooks,
 }
 
 /// One served route, for reflection and diagnostics.
@@ -277,6 +307,8 @@ impl App {
     /// calls it after draining; call it yourself when you drive the app another way.
     pub async fn shutdown(&self) {
         if !self.inner.shut_down.swap(true, Ordering::SeqCst) {
+            self.inner.teardowns.idle().await;
+            self.inner.on_shutdown.run().await;
             self.inner.container.shut_down().await;
         }
     }

@@ -152,6 +152,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             container: graph.container,
             options: plan.options,
             shut_down: std::sync::atomic::AtomicBool::new(false),
+            teardowns: Default::default(),
+            on_shutdown: Default::default(),
         }),
         Ok(_) => Err(StartupError::new(problems)),
         Err(mut found) => {

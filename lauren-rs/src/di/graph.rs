@@ -217,6 +217,14 @@ impl Registry {
         problems: &mut Vec<Problem>,
         modules: &[ModuleNode],
     ) {
+        if let Some(reason) = &provider.invalid {
+            problems.push(Problem::new(
+                ProblemCode::InvalidProvider,
+                format!("invalid provider for {}: {reason}", provider.key),
+                provider.key.to_string(),
+            ));
+            return;
+        }
         if let Some(m) = module {
             self.declared.push((provider.key, m));
         }

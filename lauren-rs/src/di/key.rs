@@ -28,6 +28,13 @@ impl Key {
     }
 }
 
+impl Key {
+    /// True when both keys bind the same type (named or not).
+    pub(crate) fn same_type(&self, other: &Key) -> bool {
+        self.type_id == other.type_id
+    }
+}
+
 impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
         self.type_id == other.type_id && self.name == other.name
@@ -81,6 +88,12 @@ impl<T: ?Sized + 'static> Token<T> {
     /// The binding key of this token.
     pub fn key(&self) -> Key {
         Key::named::<T>(self.name)
+    }
+}
+
+impl<T: ?Sized + 'static> From<Token<T>> for Key {
+    fn from(token: Token<T>) -> Self {
+        token.key()
     }
 }
 

@@ -100,6 +100,8 @@ pub struct Provider {
     pub(crate) scope: Scope,
     pub(crate) multi: bool,
     pub(crate) source: Source,
+    /// Why this binding cannot work, found while declaring it; reported at startup.
+    pub(crate) invalid: Option<String>,
 }
 
 impl Provider {
@@ -115,6 +117,7 @@ impl Provider {
             scope: descriptor.scope,
             multi: false,
             source: Source::Descriptor(descriptor),
+            invalid: None,
         }
     }
 
@@ -168,24 +171,50 @@ impl std::fmt::Debug for Provider {
 /// let factory = provide::<String>().use_factory(|config: Inject<Config>| config.url.clone());
 /// ```
 pub fn provide<T: ?Sized + Send + Sync + 'static>() -> Provide<T> {
-    Provide { key: Key::of::<T>(), _type: std::marker::PhantomData }
+    Provide { key: Key::of::<T>(), inject: None, _type: std::marker::PhantomData }
 }
 
 /// Starts a binding of a named token (Lauren's `Token("DB_URL")`).
 pub fn provide_token<T: ?Sized + Send + Sync + 'static>(token: Token<T>) -> Provide<T> {
-    Provide { key: token.key(), _type: std::marker::PhantomData }
+    Provide { key: token.key(), inject: None, _type: std::marker::PhantomData }
 }
 
 /// A binding being declared; finish it with one of the `use_*` methods.
 #[must_use = "finish the binding with use_value, use_class, use_factory or use_existing"]
 pub struct Provide<T: ?Sized> {
     key: Key,
+    /// The keys a factory's arguments are resolved by, when not by their types.
+    inject: Option<Vec<Key>>,
     _type: std::marker::PhantomData<fn() -> Box<T>>,
 }
 
 impl<T: ?Sized + Send + Sync + 'static> Provide<T> {
     fn finish(self, scope: Scope, source: Source) -> Provider {
-        Provider { key: self.key, scope, multi: false, source }
+        Provider { key: self.key, scope, multi: false, source, invalid: None }
+    }
+
+    /// What the next factory's arguments are resolved by, one key per argument in order: a
+    /// token (`DB_URL.into()`) or a type (`Key::of::<Config>()`), Lauren's `inject=[..]`. An
+    /// argument's own type still says whether it is required (`Inject<T>`), optional
+    /// (`Option<Inject<T>>`) or all bindings (`Vec<Inject<T>>`); the key must bind its `T`.
+    ///
+    /// ```
+    /// use lauren::di::{provide, Inject, Key, Token};
+    ///
+    /// const DB_URL: Token<String> = Token::new("DB_URL");
+    /// const REPLICA_URL: Token<String> = Token::new("REPLICA_URL");
+    ///
+    /// struct Pool { urls: Vec<String> }
+    ///
+    /// let pool = provide::<Pool>()
+    ///     .inject([DB_URL.into(), REPLICA_URL.into()])
+    ///     .use_factory(|db: Inject<String>, replica: Option<Inject<String>>| Pool {
+    ///         urls: std::iter::once(&db).chain(replica.as_ref()).map(|u| u.to_string()).collect(),
+    ///     });
+    /// ```
+    pub fn inject(mut self, keys: impl IntoIterator<Item = Key>) -> Self {
+        self.inject = Some(keys.into_iter().collect());
+        self
     }
 
     /// A ready value, shared as a singleton (Lauren's `use_value`).
@@ -244,7 +273,7 @@ impl<T: ?Sized + Send + Sync + 'static> Provide<T> {
     }
 
     /// The one shape both factory kinds take: a singleton built by `call` from its dependencies.
-    fn factory<C>(self, deps: Vec<(Key, DepKind)>, call: C) -> Provider
+    fn factory<C>(mut self, deps: Vec<(Key, DepKind)>, call: C) -> Provider
     where
         T: Sized,
         C: for<'a> Fn(&'a Resolver<'a>) -> BoxFuture<'a, Result<T, BoxError>>
@@ -256,7 +285,11 @@ impl<T: ?Sized + Send + Sync + 'static> Provide<T> {
             let value = call(resolver);
             Box::pin(async move { Ok(instance(Inject::new(value.await?))) })
         });
-        self.finish(Scope::Singleton, Source::Factory { deps, build })
+        let (deps, invalid) = match self.inject.take() {
+            None => (deps, None),
+            Some(keys) => injected(self.key, deps, keys),
+        };
+        Provider { invalid, ..self.finish(Scope::Singleton, Source::Factory { deps, build }) }
     }
 
     /// Another binding's instance under this key: the very same instance (Lauren's
@@ -275,6 +308,38 @@ impl<T: ?Sized + Send + Sync + 'static> Provide<T> {
 }
 
 /// Erases an `Inject<T>` into the container's storage.
+/// A factory's dependencies with the keys `.inject(..)` named, or why they do not fit.
+fn injected(
+    provided: Key,
+    deps: Vec<(Key, DepKind)>,
+    keys: Vec<Key>,
+) -> (Vec<(Key, DepKind)>, Option<String>) {
+    if keys.len() != deps.len() {
+        let problem = format!(
+            "the factory of {provided} takes {} argument(s) but `.inject(..)` names {}",
+            deps.len(),
+            keys.len()
+        );
+        return (deps, Some(problem));
+    }
+    let mut problem = None;
+    let deps = deps
+        .into_iter()
+        .zip(keys)
+        .enumerate()
+        .map(|(i, ((own, kind), named))| {
+            if !own.same_type(&named) && problem.is_none() {
+                problem = Some(format!(
+                    "argument #{} of the factory of {provided} takes {own} but `.inject(..)` names {named}, of another type",
+                    i + 1
+                ));
+            }
+            (named, kind)
+        })
+        .collect();
+    (deps, problem)
+}
+
 pub(crate) fn instance<T: ?Sized + Send + Sync + 'static>(inject: Inject<T>) -> Instance {
     Arc::new(inject) as Arc<dyn Any + Send + Sync>
 }

@@ -102,7 +102,7 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
     };
     if let Some(scope) = ctx.take_scope().filter(|scope| scope.has_teardown()) {
         // Teardown must not delay the response.
-        tokio::spawn(scope.tear_down());
+        app.teardowns.spawn(scope.tear_down());
     }
     response
 }

@@ -142,6 +142,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let handler_name = handler.func.sig.ident.to_string();
         let path_vars = &handler.path_vars;
         let body = route::expand_body(handler);
+        let dependencies = route::expand_dependencies(handler);
         let interceptors = crate::interceptor::expand_refs(&handler.interceptors);
         let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
@@ -157,6 +158,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     body: #body,
                     interceptors: #interceptors,
                     metadata: #metadata,
+                    dependencies: #dependencies,
                 }
             });
         }

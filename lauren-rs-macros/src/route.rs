@@ -253,6 +253,19 @@ pub(crate) fn expand_checks(handler: &Handler<'_>) -> TokenStream {
     quote!(#(#checks)*)
 }
 
+/// For each parameter, the provider it injects (`FromRequest::DEPENDENCY`), by position.
+pub(crate) fn expand_dependencies(handler: &Handler<'_>) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    let deps = handler.params.iter().map(|p| match p.source {
+        Source::Extractor => {
+            let ty = p.ty;
+            quote!(<#ty as #private::FromRequest>::DEPENDENCY)
+        }
+        Source::PathVar(_) | Source::Borrow => quote!(::core::option::Option::None),
+    });
+    quote!(&[#(#deps),*])
+}
+
 /// What the route reads its body as: the first body extractor's `FromRequest::BODY`.
 pub(crate) fn expand_body(handler: &Handler<'_>) -> TokenStream {
     let private = quote!(::lauren::__private);
@@ -296,7 +309,7 @@ pub(crate) fn expand_entry(
                 let header = name.replace('_', "-").to_ascii_lowercase();
                 bindings.push(quote_spanned! {span=>
                     let #var: #ty = {
-                        static __FIELD: #private::Field = #private::Field::new(#name, #header);
+                        static __FIELD: #private::Field = #private::Field::at(#name, #header, #i);
                         <#ty as #private::FromRequest>::from_request(&mut *__ctx, &__FIELD).await?
                     };
                 });

@@ -63,6 +63,8 @@ pub struct RouteDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[set_metadata]` of the method, one entry per key.
     pub metadata: &'static [MetaEntry],
+    /// For each handler parameter, the provider it injects (`FromRequest::DEPENDENCY`).
+    pub dependencies: &'static [Option<crate::di::Dependency>],
 }
 
 /// A controller: its prefix, routes and how to build it.

@@ -4,5 +4,6 @@
 mod errors;
 mod lifecycle;
 mod modules;
+mod params;
 mod providers;
 mod scopes;

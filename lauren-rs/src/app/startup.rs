@@ -7,7 +7,7 @@ use crate::descriptor::{InterceptorRef, ModuleDescriptor, Scope};
 use crate::di::Provider;
 use crate::di::graph::{self, Extras, Graph};
 use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
-use crate::pipeline::{ControllerRef, Route, RouteMetadata};
+use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
 use crate::router::{RouteSpec, Router, join_template, template_params};
 
 /// What the builder collected.
@@ -56,7 +56,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
         .collect();
 
     let mut routes = Vec::new();
-    for module in &graph.modules {
+    for (module_index, module) in graph.modules.iter().enumerate() {
         let module_chain = chains.resolve(module.descriptor.interceptors);
         for &(controller, binding) in &module.controllers {
             let instance = match graph.container.bindings[binding].scope {
@@ -109,8 +109,29 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .collect();
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
-                let needs_scope =
-                    matches!(instance, ControllerRef::Scoped(_)) || scoped_interceptors;
+                let injected: Box<[Injected]> = descriptor
+                    .dependencies
+                    .iter()
+                    .map(|dep| {
+                        let Some(dep) = dep else { return Injected::Nothing };
+                        match graph.handler_dependency(
+                            module_index,
+                            (dep.key)(),
+                            dep.kind,
+                            &culprit,
+                        ) {
+                            Ok(Some(binding)) => injected_binding(&graph, binding),
+                            Ok(None) => Injected::Nothing,
+                            Err(problem) => {
+                                problems.push(problem);
+                                Injected::Nothing
+                            }
+                        }
+                    })
+                    .collect();
+                let needs_scope = matches!(instance, ControllerRef::Scoped(_))
+                    || scoped_interceptors
+                    || injected.iter().any(|i| matches!(i, Injected::Scoped(_)));
                 routes.push(Route {
                     descriptor,
                     controller,
@@ -121,6 +142,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     chain,
                     needs_scope,
                     scoped_interceptors,
+                    injected,
                     body_gate: descriptor
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
@@ -191,4 +213,18 @@ impl Chains<'_> {
     fn resolve(&self, refs: &[InterceptorRef]) -> Vec<ChainEntry> {
         refs.iter().map(|get| self.entry(get())).collect()
     }
+}
+
+/// A handler parameter's binding as the request path uses it: a singleton's instance, built
+/// now, or a binding built per request.
+fn injected_binding(graph: &Graph, binding: usize) -> Injected {
+    let container = &graph.container;
+    if container.bindings[binding].scope == Scope::Singleton {
+        if let Some(Ok(instance)) =
+            futures_util::FutureExt::now_or_never(container.instance(binding, None))
+        {
+            return Injected::Shared(instance);
+        }
+    }
+    Injected::Scoped(binding)
 }

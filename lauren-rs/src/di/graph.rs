@@ -368,15 +368,7 @@ impl<'a> Resolve<'a> {
 
     /// Whether `module` (the consumer's) may see binding `index`.
     fn visible(&self, module: Option<usize>, index: usize) -> bool {
-        let binding = &self.bindings[index];
-        match (module, binding.module) {
-            (None, _) | (_, None) => true,
-            (Some(m), Some(owner)) if m == owner => true,
-            (Some(m), Some(_)) => self.modules[m]
-                .imports
-                .iter()
-                .any(|&i| self.modules[i].exports.contains(&binding.key)),
-        }
+        visible(self.bindings, self.modules, module, index)
     }
 
     fn chain(&self, last: &str) -> String {
@@ -480,6 +472,60 @@ impl<'a> Resolve<'a> {
         let culprit =
             self.path.last().map_or_else(|| key.to_string(), |&i| self.bindings[i].key.to_string());
         Problem::new(code, message, culprit)
+    }
+}
+
+/// Whether `module` (the consumer's) may see binding `index`: its own, an import's export, or
+/// a global one.
+fn visible(
+    bindings: &[Binding],
+    modules: &[ModuleNode],
+    module: Option<usize>,
+    index: usize,
+) -> bool {
+    let binding = &bindings[index];
+    match (module, binding.module) {
+        (None, _) | (_, None) => true,
+        (Some(m), Some(owner)) if m == owner => true,
+        (Some(m), Some(_)) => {
+            modules[m].imports.iter().any(|&i| modules[i].exports.contains(&binding.key))
+        }
+    }
+}
+
+impl Graph {
+    /// The binding a handler parameter `Inject<T>` of a route in `module` gets, resolved once
+    /// at startup; `Ok(None)` for an optional one nothing provides. `culprit` names the handler
+    /// in the error.
+    pub(crate) fn handler_dependency(
+        &self,
+        module: usize,
+        key: Key,
+        kind: DepKind,
+        culprit: &str,
+    ) -> Result<Option<usize>, Problem> {
+        let bindings = &self.container.bindings;
+        let candidates: Vec<usize> =
+            (0..bindings.len()).filter(|&i| bindings[i].key == key).collect();
+        let found =
+            candidates.iter().copied().find(|&i| visible(bindings, &self.modules, Some(module), i));
+        match (found, kind) {
+            (Some(index), _) => Ok(Some(index)),
+            (None, DepKind::Optional | DepKind::All) => Ok(None),
+            (None, DepKind::Required) if candidates.is_empty() => Err(Problem::new(
+                ProblemCode::MissingProvider,
+                format!("No provider for {key} ({culprit} -> {key})"),
+                culprit,
+            )),
+            (None, DepKind::Required) => Err(Problem::new(
+                ProblemCode::ProviderNotVisible,
+                format!(
+                    "No provider for {key} visible from module {}. Either declare it in this module or import a module that exports it. ({culprit} -> {key})",
+                    self.modules[module].descriptor.type_name
+                ),
+                culprit,
+            )),
+        }
     }
 }
 

@@ -16,6 +16,7 @@ mod cookie;
 mod form;
 mod head;
 mod header;
+mod inject;
 mod json;
 mod param;
 mod path;
@@ -41,13 +42,26 @@ use crate::pipeline::ExecutionContext;
 pub struct Field {
     name: &'static str,
     header: &'static str,
+    /// The parameter's position in the handler's signature.
+    index: usize,
 }
 
 impl Field {
     /// A field named `name` (the parameter) whose header form is `header` (`x_api_key` ->
-    /// `x-api-key`). Generated code builds these as constants.
+    /// `x-api-key`).
     pub const fn new(name: &'static str, header: &'static str) -> Self {
-        Self { name, header }
+        Self { name, header, index: usize::MAX }
+    }
+
+    /// The field of the handler's `index`-th parameter. Generated code builds these as
+    /// constants.
+    pub const fn at(name: &'static str, header: &'static str, index: usize) -> Self {
+        Self { name, header, index }
+    }
+
+    /// The parameter's position in the handler's signature (`usize::MAX` when unknown).
+    pub fn index(&self) -> usize {
+        self.index
     }
 
     /// The parameter's name.
@@ -113,11 +127,15 @@ impl BodyKind {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler parameter",
     label = "not a path variable, a query parameter, or an extractor",
-    note = "a bare parameter is the query parameter of its name when its type implements `lauren::extract::FromParam` (`String`, numbers, `bool`, `char`; for your own `FromStr` type add `impl FromParam for {Self} {{}}`); otherwise its type must implement `lauren::extract::FromRequest` (`Json<T>`, `Query<T>`, `Header<T>`, `Cookie<T>`, `Path<T>`, `Form<T>`, `Bytes`, `RawBody<T>`, ..), or the parameter must be named like a `{{placeholder}}` of the route"
+    note = "a bare parameter is the query parameter of its name when its type implements `lauren::extract::FromParam` (`String`, numbers, `bool`, `char`; for your own `FromStr` type add `impl FromParam for {Self} {{}}`); otherwise its type must implement `lauren::extract::FromRequest` (`Json<T>`, `Query<T>`, `Header<T>`, `Cookie<T>`, `Path<T>`, `Form<T>`, `Bytes`, `RawBody<T>`, `Inject<T>`, ..), or the parameter must be named like a `{{placeholder}}` of the route"
 )]
 pub trait FromRequest: Sized + Send {
     /// What this extractor reads the body as; `None` (the default) if it does not read it.
     const BODY: Option<BodyKind> = None;
+
+    /// The provider this extractor injects (`Inject<T>`, `Option<Inject<T>>`): resolved to a
+    /// binding once at startup, from the route's module, like a controller's dependencies.
+    const DEPENDENCY: Option<crate::di::Dependency> = None;
 
     /// True for extractors that take every path parameter at once (`Path<T>`), so a handler
     /// using one need not name each `{placeholder}` as a parameter.

@@ -48,7 +48,7 @@ use crate::pipeline::{ExecutionContext, Request};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler parameter",
     label = "not a path variable, a query parameter, or an extractor",
-    note = "a bare parameter is the query parameter of its name when its type implements `lauren::extract::FromParam` (`String`, numbers, `bool`, `char`; for your own `FromStr` type add `impl FromParam for {Self} {{}}`); otherwise its type must implement `lauren::extract::FromRequest` (`Json<T>`, `Query<T>`, `Header<T>`, `Cookie<T>`, `Path<T>`, `Form<T>`, `Bytes`, `RawBody<T>`, ..), or the parameter must be named like a `{{placeholder}}` of the route"
+    note = "a bare parameter is the query parameter of its name when its type implements `lauren::extract::FromParam` (`String`, numbers, `bool`, `char`; for your own `FromStr` type add `impl FromParam for {Self} {{}}`); otherwise its type must implement `lauren::extract::FromRequest` (`Json<T>`, `Query<T>`, `Header<T>`, `Cookie<T>`, `Path<T>`, `Form<T>`, `Bytes`, `RawBody<T>`, `Inject<T>`, ..), or the parameter must be named like a `{{placeholder}}` of the route"
 )]
 pub trait FromParam: FromStr<Err: Display> + Send {}
 

@@ -1,6 +1,7 @@
 //! `ExecutionContext`: the one per-request object that extractors, interceptors and handlers share.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header::{CONNECTION, HeaderValue};
@@ -8,12 +9,14 @@ use http::{HeaderMap, Method, StatusCode, Uri};
 
 use super::metadata::{FromMetadata, MetaValue};
 use super::params::{PathParams, RawOrDecoded};
-use super::route::{ControllerHandle, ControllerRef, Route};
+use super::route::{ControllerHandle, ControllerRef, Injected, Route};
 use crate::app::options::BodyLimits;
 use crate::body::{ReadError, RequestBody};
 use crate::descriptor::Instance;
 use crate::di::container::{Container, RequestScope};
+use crate::di::{Inject, Key, Token};
 use crate::error::HttpError;
+use crate::extract::Field;
 use crate::interceptors::{ChainEntry, InterceptorInstance};
 
 /// The head of the request being served: method, URI, version, headers and extensions.
@@ -330,6 +333,73 @@ impl<'r> ExecutionContext<'r> {
             tracing::error!(error = %err, "building a request-scoped provider failed");
             HttpError::internal("ProviderError")
         })
+    }
+
+    /// The instance a handler parameter `Inject<T>` gets: the binding resolved at startup for
+    /// the parameter `field` names; `None` for an optional one nothing provides.
+    pub(crate) async fn injected<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        field: &Field,
+    ) -> Result<Option<Inject<T>>, HttpError> {
+        let instance = match self.route.injected.get(field.index()) {
+            Some(Injected::Shared(instance)) => Arc::clone(instance),
+            Some(Injected::Scoped(binding)) => self.provided(*binding).await?,
+            Some(Injected::Nothing) | None => return Ok(None),
+        };
+        instance
+            .downcast_ref::<Inject<T>>()
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| HttpError::internal("ProviderMismatch"))
+    }
+
+    /// A provider's instance by type, for custom extractors and interceptors: the singleton,
+    /// or the request's instance of a request-scoped one (built on first use), or a new
+    /// transient one. It looks the binding up by key on each call; a handler parameter
+    /// `Inject<T>` is resolved once at startup instead.
+    ///
+    /// ```
+    /// use lauren::prelude::*;
+    /// use lauren::extract::{Field, FromRequest};
+    ///
+    /// #[derive(Default)]
+    /// #[injectable]
+    /// struct Tenants;
+    ///
+    /// struct Tenant(String);
+    ///
+    /// impl FromRequest for Tenant {
+    ///     async fn from_request(ctx: &mut ExecutionContext<'_>, _: &'static Field) -> Result<Self, HttpError> {
+    ///         let _tenants: Inject<Tenants> = ctx.resolve::<Tenants>().await?;
+    ///         Ok(Tenant("acme".into()))
+    ///     }
+    /// }
+    /// ```
+    pub async fn resolve<T: ?Sized + Send + Sync + 'static>(&self) -> Result<Inject<T>, HttpError> {
+        self.resolve_key(Key::of::<T>()).await
+    }
+
+    /// [`ExecutionContext::resolve`] for a token.
+    pub async fn resolve_token<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        token: Token<T>,
+    ) -> Result<Inject<T>, HttpError> {
+        self.resolve_key(token.key()).await
+    }
+
+    async fn resolve_key<T: ?Sized + Send + Sync + 'static>(
+        &self,
+        key: Key,
+    ) -> Result<Inject<T>, HttpError> {
+        let binding =
+            self.container.bindings.iter().position(|b| b.key == key).ok_or_else(|| {
+                HttpError::internal("ProviderMissing").with_detail("provider", key.to_string())
+            })?;
+        self.provided(binding)
+            .await?
+            .downcast_ref::<Inject<T>>()
+            .cloned()
+            .ok_or_else(|| HttpError::internal("ProviderMismatch"))
     }
 
     /// The controller this route's handler runs on: the singleton, or one built for this

@@ -17,7 +17,7 @@ pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
 pub use self::route::ControllerHandle;
-pub(crate) use self::route::{ControllerRef, Route};
+pub(crate) use self::route::{ControllerRef, Injected, Route};
 use crate::app::AppInner;
 use crate::app::options::ContentTypePolicy;
 use crate::body::{Body, RequestBody};

@@ -34,6 +34,17 @@ impl ControllerHandle<'_> {
     }
 }
 
+/// What a handler parameter injects (`Inject<T>`), by parameter position.
+#[derive(Clone)]
+pub(crate) enum Injected {
+    /// Not an injected parameter, or an optional one nothing provides.
+    Nothing,
+    /// A singleton, built at startup.
+    Shared(Instance),
+    /// Built per request (request scope) or per use (transient), by binding index.
+    Scoped(usize),
+}
+
 /// One servable route.
 pub(crate) struct Route {
     pub(crate) descriptor: &'static RouteDescriptor,
@@ -56,6 +67,8 @@ pub(crate) struct Route {
     /// Some interceptor of the chain is built per request (request scope or transient): build
     /// them all before the chain runs, innermost first, as Lauren does.
     pub(crate) scoped_interceptors: bool,
+    /// The handler's injected parameters, by parameter position.
+    pub(crate) injected: Box<[Injected]>,
     /// Route metadata over controller metadata.
     pub(crate) metadata: RouteMetadata,
 }

@@ -121,7 +121,16 @@ fn strip_verbs(item: &ItemImpl) -> ItemImpl {
     item.attrs.retain(|attr| !is_stacking(attr));
     for it in &mut item.items {
         if let ImplItem::Fn(func) = it {
+            let routed = func.attrs.iter().any(|attr| verb_of(attr).is_some());
             func.attrs.retain(|attr| verb_of(attr).is_none() && !is_stacking(attr));
+            if !routed {
+                continue;
+            }
+            for input in &mut func.sig.inputs {
+                if let syn::FnArg::Typed(typed) = input {
+                    typed.attrs.retain(|attr| !crate::bounds::is_bound_attr(attr));
+                }
+            }
         }
     }
     item
@@ -139,6 +148,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let entry = format_ident!("__lauren_entry_{}", h);
         entries.push(route::expand_entry(handler, self_ty, &entry));
         entries.push(route::expand_checks(handler));
+        let (pattern_statics, patterns) = route::expand_patterns(handler, &entry);
+        entries.push(pattern_statics);
         let handler_name = handler.func.sig.ident.to_string();
         let path_vars = &handler.path_vars;
         let body = route::expand_body(handler);
@@ -159,6 +170,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     interceptors: #interceptors,
                     metadata: #metadata,
                     dependencies: #dependencies,
+                    patterns: #patterns,
                 }
             });
         }

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bounds;
 mod controller;
 mod errors;
 mod injectable;

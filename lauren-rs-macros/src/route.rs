@@ -33,6 +33,8 @@ pub(crate) struct Param<'a> {
     pub(crate) name: String,
     pub(crate) ty: &'a Type,
     pub(crate) source: Source,
+    /// `#[query(..)]` / `#[path(..)]` bounds and default.
+    pub(crate) bounds: crate::bounds::Bounds,
 }
 
 /// A method with at least one verb attribute.
@@ -155,7 +157,9 @@ pub(crate) fn parse<'a>(
         } else {
             classify(&typed.ty, errors)
         };
-        params.push(Param { name, ty: &typed.ty, source });
+        let bounds = crate::bounds::collect(&typed.attrs, errors);
+        check_bounds_fit(&bounds, &source, &name, errors);
+        params.push(Param { name, ty: &typed.ty, source, bounds });
     }
 
     let mut unbound: Vec<(String, Span)> = Vec::new();
@@ -174,6 +178,33 @@ pub(crate) fn parse<'a>(
     let interceptors = crate::interceptor::collect(&func.attrs, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
     Some(Handler { func, verbs, has_receiver, params, path_vars, unbound, interceptors, metadata })
+}
+
+/// `#[path(..)]` goes on path variables, `#[query(..)]` on other by-value parameters, and a
+/// path variable has no default (the route does not match without it).
+fn check_bounds_fit(
+    bounds: &crate::bounds::Bounds,
+    source: &Source,
+    name: &str,
+    errors: &mut Errors,
+) {
+    let Some((attr, tokens)) = &bounds.attr else { return };
+    match (attr.as_str(), source) {
+        ("path", Source::PathVar(_)) if bounds.default.is_some() => errors.spanned(
+            tokens,
+            format!("`{name}` is a path variable: it is always present, so it takes no `default`"),
+        ),
+        ("path", Source::PathVar(_)) | ("query", Source::Extractor) => {}
+        ("path", _) => errors.spanned(
+            tokens,
+            format!("`#[path(..)]` bounds a path variable, and the route has no `{{{name}}}`: use `#[query(..)]`"),
+        ),
+        ("query", Source::PathVar(_)) => errors.spanned(
+            tokens,
+            format!("`{name}` is the path variable `{{{name}}}`: bound it with `#[path(..)]`"),
+        ),
+        _ => errors.spanned(tokens, "bounds apply to values taken by value, not to borrows"),
+    }
 }
 
 fn unbound_message(name: &str, handler: &syn::Ident) -> String {
@@ -266,6 +297,30 @@ pub(crate) fn expand_dependencies(handler: &Handler<'_>) -> TokenStream {
     quote!(&[#(#deps),*])
 }
 
+fn pattern_ident(entry: &syn::Ident, i: usize) -> syn::Ident {
+    format_ident!("{}_PATTERN_{}", entry.to_string().to_ascii_uppercase(), i)
+}
+
+/// The `pattern = ".."` bounds of a handler: one `static` each (compiled at startup), and the
+/// list the route descriptor hands to startup.
+pub(crate) fn expand_patterns(
+    handler: &Handler<'_>,
+    entry: &syn::Ident,
+) -> (TokenStream, TokenStream) {
+    let private = quote!(::lauren::__private);
+    let mut statics = Vec::new();
+    let mut refs = Vec::new();
+    for (i, param) in handler.params.iter().enumerate() {
+        if let Some(pattern) = &param.bounds.pattern {
+            let ident = pattern_ident(entry, i);
+            statics
+                .push(quote!(static #ident: #private::Pattern = #private::Pattern::new(#pattern);));
+            refs.push(quote!(&#ident));
+        }
+    }
+    (quote!(#(#statics)*), quote!(&[#(#refs),*]))
+}
+
 /// What the route reads its body as: the first body extractor's `FromRequest::BODY`.
 pub(crate) fn expand_body(handler: &Handler<'_>) -> TokenStream {
     let private = quote!(::lauren::__private);
@@ -287,13 +342,19 @@ pub(crate) fn expand_entry(
     let mut args = Vec::new();
     for (i, param) in handler.params.iter().enumerate() {
         let var = format_ident!("__arg{}", i);
+        let pattern = param.bounds.pattern.as_ref().map(|_| pattern_ident(entry, i));
         let ty = param.ty;
         let name = &param.name;
         let span = ty.span();
         match &param.source {
-            Source::PathVar(index) => bindings.push(quote_spanned! {span=>
-                let #var: #ty = #private::path_var(&*__ctx, #index, #name)?;
-            }),
+            Source::PathVar(index) => {
+                let checks =
+                    crate::bounds::expand_checks(&param.bounds, &var, name, pattern.as_ref());
+                bindings.push(quote_spanned! {span=>
+                    let #var: #ty = #private::path_var(&*__ctx, #index, #name)?;
+                    #checks
+                });
+            }
             Source::Borrow => {
                 let elem = match ty {
                     Type::Reference(reference) => &*reference.elem,
@@ -307,10 +368,32 @@ pub(crate) fn expand_entry(
             }
             Source::Extractor => {
                 let header = name.replace('_', "-").to_ascii_lowercase();
+                let extract = match &param.bounds.default {
+                    // Absent: the default. Present but invalid: still a 422.
+                    Some(default) => {
+                        let default = crate::bounds::default_expr(default);
+                        quote_spanned! {span=>
+                            match <::core::option::Option<#ty> as #private::FromRequest>::from_request(&mut *__ctx, &__FIELD).await? {
+                                ::core::option::Option::Some(__value) => __value,
+                                ::core::option::Option::None => #default,
+                            }
+                        }
+                    }
+                    None => quote_spanned! {span=>
+                        <#ty as #private::FromRequest>::from_request(&mut *__ctx, &__FIELD).await?
+                    },
+                };
+                let checks =
+                    crate::bounds::expand_checks(&param.bounds, &var, name, pattern.as_ref());
                 bindings.push(quote_spanned! {span=>
                     let #var: #ty = {
                         static __FIELD: #private::Field = #private::Field::at(#name, #header, #i);
-                        <#ty as #private::FromRequest>::from_request(&mut *__ctx, &__FIELD).await?
+                        let #var: #ty = #extract;
+                        #[allow(unused_imports)]
+                        use #private::{ViaNoValidate as _, ViaValidate as _};
+                        (&&#private::ValidateProbe(&#var)).validate_param(&__FIELD)?;
+                        #checks
+                        #var
                     };
                 });
             }

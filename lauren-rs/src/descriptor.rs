@@ -65,6 +65,8 @@ pub struct RouteDescriptor {
     pub metadata: &'static [MetaEntry],
     /// For each handler parameter, the provider it injects (`FromRequest::DEPENDENCY`).
     pub dependencies: &'static [Option<crate::di::Dependency>],
+    /// The `pattern = ".."` bounds of the handler's parameters, compiled at startup.
+    pub patterns: &'static [&'static crate::extract::validate::Pattern],
 }
 
 /// A controller: its prefix, routes and how to build it.

@@ -109,6 +109,10 @@ pub mod __private {
         Resolvable, Resolver,
     };
     pub use crate::extract::scalar::path_var;
+    pub use crate::extract::validate::{
+        Bounded, Pattern, TextLength, ValidateProbe, ViaNoValidate, ViaValidate, bad_length,
+        out_of_bounds,
+    };
     pub use crate::extract::{BodyKind, Field, FromContext, FromRequest};
     pub use crate::interceptors::{
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,

@@ -1,5 +1,6 @@
 //! The request pipeline end to end through `TestClient`: routing, extraction, replies, errors.
 
+mod bounds;
 mod extract;
 mod params;
 mod reply;

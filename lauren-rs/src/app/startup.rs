@@ -90,6 +90,18 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                         )),
                     }
                 }
+                for pattern in descriptor.patterns {
+                    if let Err(why) = pattern.compile() {
+                        problems.push(Problem::new(
+                            ProblemCode::InvalidRoute,
+                            format!(
+                                "{culprit}: pattern {:?} is not usable: {why}",
+                                pattern.source()
+                            ),
+                            culprit.clone(),
+                        ));
+                    }
+                }
                 let metadata = RouteMetadata::merge(descriptor.metadata, controller.metadata)
                     .unwrap_or_else(|(key, err)| {
                         problems.push(Problem::new(

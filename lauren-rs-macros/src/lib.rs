@@ -6,6 +6,7 @@
 mod bounds;
 mod controller;
 mod errors;
+mod http_error;
 mod injectable;
 mod interceptor;
 mod metadata;
@@ -55,6 +56,13 @@ pub fn interceptor(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn use_interceptors(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_interceptors", a, i))
+}
+
+/// Registers `impl IntoHttpError for MyError { .. }` so `?` renders `MyError` with the status,
+/// code and detail it chooses instead of a 500.
+#[proc_macro_attribute]
+pub fn http_error(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, http_error::expand)
 }
 
 /// Attaches metadata to a controller or a route: `#[set_metadata("audit_action", "list")]`,

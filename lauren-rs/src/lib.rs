@@ -56,8 +56,8 @@ pub mod testing;
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
-    controller, delete, get, head, injectable, interceptor, module, options, patch, post, put,
-    set_metadata, use_interceptors,
+    controller, delete, get, head, http_error, injectable, interceptor, module, options, patch,
+    post, put, set_metadata, use_interceptors,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
@@ -66,7 +66,8 @@ pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
 pub use crate::body::{Body, BoxError};
 pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::di::Inject;
-pub use crate::error::{ErrorSource, HttpError};
+pub use crate::error::kinds;
+pub use crate::error::{ErrorSource, HttpError, IntoHttpError, MappedError};
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
@@ -108,6 +109,7 @@ pub mod __private {
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
         Resolvable, Resolver,
     };
+    pub use crate::error::mapping::{ErrorMapping, map_as};
     pub use crate::extract::scalar::path_var;
     pub use crate::extract::validate::{
         Bounded, Pattern, TextLength, ValidateProbe, ViaNoValidate, ViaValidate, bad_length,

@@ -8,3 +8,4 @@ mod metadata;
 mod order;
 mod reply;
 mod support;
+mod typed;

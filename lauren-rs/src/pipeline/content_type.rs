@@ -28,7 +28,8 @@ pub(crate) fn require(kind: BodyKind, head: &Request, template: &str) -> Result<
         format!("{} {template} expects {noun} ({}), got {problem}", head.method, supported[0]),
     )
     .with_detail("content_type", received)
-    .with_detail("supported", supported))
+    .with_detail("supported", supported)
+    .with_source(crate::error::kinds::UnsupportedMediaType))
 }
 
 /// Why this request may not feed the body, or `None` when it may.

@@ -310,6 +310,7 @@ impl<'r> ExecutionContext<'r> {
                 ),
             )
             .with_detail("field", field)
+            .with_source(crate::error::kinds::RequestTimeout)
             // The rest of the body may still arrive: the connection cannot be reused.
             .with_header(CONNECTION, HeaderValue::from_static("close"))),
             BodyState::Unread(_) => Err(HttpError::internal("BodyState")),

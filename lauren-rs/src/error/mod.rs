@@ -11,6 +11,12 @@ use serde_json::{Map, Value};
 
 use crate::body::Body;
 
+pub mod kinds;
+pub(crate) mod mapping;
+
+use self::kinds::{ExtractorError, Forbidden, Unauthorized};
+pub use self::mapping::{IntoHttpError, MappedError};
+
 /// An error that ends a request with a status and a JSON envelope.
 ///
 /// Handlers, extractors and (later) guards and interceptors return it; the pipeline renders it as
@@ -82,12 +88,13 @@ impl HttpError {
     /// a 401 to carry (replace it with [`HttpError::with_header`] for another scheme).
     pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            .with_source(Unauthorized)
             .with_header(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
     }
 
     /// 403 `forbidden`.
     pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message).with_source(Forbidden)
     }
 
     /// 404 `not_found`.
@@ -229,19 +236,25 @@ impl HttpError {
     /// keys with [`HttpError::with_detail`]). Lauren's `ExtractorFieldError(message)`.
     pub fn extractor_field(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_field_error", message)
+            .with_source(ExtractorError)
     }
 
     /// A body or struct extractor failure: 422 `extractor_error`.
     pub fn extractor(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "extractor_error", message)
+            .with_source(ExtractorError)
     }
 }
 
-/// Any error type becomes a 500 naming its type, and is kept as the source; this is what makes
-/// `?` work in handlers.
+/// Any error type becomes an `HttpError` and is kept as the source; this is what makes `?` work
+/// in handlers. A type with a registered [`IntoHttpError`] impl chooses its status, code and
+/// detail; any other is a 500 naming its type.
 impl<E: std::error::Error + Send + Sync + 'static> From<E> for HttpError {
     fn from(err: E) -> Self {
-        Self::internal(short_type_name::<E>()).with_source(err)
+        match mapping::map(&err) {
+            Some(mapped) => mapped.with_source(err),
+            None => Self::internal(short_type_name::<E>()).with_source(err),
+        }
     }
 }
 

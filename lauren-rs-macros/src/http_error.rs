@@ -18,7 +18,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let Some((path, _)) = &item.trait_ else {
         return Err(syn::Error::new_spanned(&item.self_ty, USAGE));
     };
-    if !path.segments.last().is_some_and(|s| s.ident == "IntoHttpError") {
+    if path.segments.last().is_none_or(|s| s.ident != "IntoHttpError") {
         return Err(syn::Error::new_spanned(path, USAGE));
     }
     if !item.generics.params.is_empty() {

@@ -70,8 +70,11 @@ pub struct ErrorMapping {
     /// The error type.
     pub type_id: fn() -> TypeId,
     /// Renders one of them (given as `&dyn Any`).
-    pub map: fn(&dyn Any) -> Option<HttpError>,
+    pub map: MapFn,
 }
+
+/// A registered rendering, erased.
+pub type MapFn = fn(&dyn Any) -> Option<HttpError>;
 
 inventory::collect!(ErrorMapping);
 
@@ -83,7 +86,7 @@ pub fn map_as<T: IntoHttpError>(err: &dyn Any) -> Option<HttpError> {
 
 /// The registered rendering of `err`'s type, if any.
 pub(super) fn map<E: Any>(err: &E) -> Option<HttpError> {
-    static TABLE: OnceLock<Vec<(TypeId, fn(&dyn Any) -> Option<HttpError>)>> = OnceLock::new();
+    static TABLE: OnceLock<Vec<(TypeId, MapFn)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         inventory::iter::<ErrorMapping>.into_iter().map(|m| ((m.type_id)(), m.map)).collect()
     });

@@ -109,7 +109,7 @@ pub mod __private {
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
         Resolvable, Resolver,
     };
-    pub use crate::error::mapping::{ErrorMapping, map_as};
+    pub use crate::error::mapping::{ErrorMapping, MapFn, map_as};
     pub use crate::extract::scalar::path_var;
     pub use crate::extract::validate::{
         Bounded, Pattern, TextLength, ValidateProbe, ViaNoValidate, ViaValidate, bad_length,

@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 use syn::{ImplItem, ItemImpl, LitStr};
 
 use crate::errors::Errors;
+use crate::interceptor::Kind;
 use crate::route::{self, Handler, verb_of};
 use crate::stacked::is_stacking;
 use crate::template::{PathLit, normalize};
@@ -17,6 +18,7 @@ struct Model<'a> {
     prefix: PathLit,
     handlers: Vec<Handler<'a>>,
     interceptors: Vec<syn::Type>,
+    guards: Vec<syn::Type>,
     metadata: Vec<crate::metadata::Entry>,
 }
 
@@ -86,9 +88,10 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
             _ => None,
         })
         .collect();
-    let interceptors = crate::interceptor::collect(&item.attrs, errors);
+    let interceptors = crate::interceptor::collect(&item.attrs, Kind::Interceptor, errors);
+    let guards = crate::interceptor::collect(&item.attrs, Kind::Guard, errors);
     let metadata = crate::metadata::collect(&item.attrs, errors);
-    Model { item, prefix, handlers, interceptors, metadata }
+    Model { item, prefix, handlers, interceptors, guards, metadata }
 }
 
 /// The same method and path twice in one controller is a compile error, at the second one.
@@ -154,7 +157,9 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let path_vars = &handler.path_vars;
         let body = route::expand_body(handler);
         let dependencies = route::expand_dependencies(handler);
-        let interceptors = crate::interceptor::expand_refs(&handler.interceptors);
+        let interceptors =
+            crate::interceptor::expand_refs(&handler.interceptors, Kind::Interceptor);
+        let guards = crate::interceptor::expand_refs(&handler.guards, Kind::Guard);
         let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
@@ -168,6 +173,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     path_vars: &[#(#path_vars),*],
                     body: #body,
                     interceptors: #interceptors,
+                    guards: #guards,
                     metadata: #metadata,
                     dependencies: #dependencies,
                     patterns: #patterns,
@@ -176,7 +182,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         }
     }
 
-    let interceptors = crate::interceptor::expand_refs(&model.interceptors);
+    let interceptors = crate::interceptor::expand_refs(&model.interceptors, Kind::Interceptor);
+    let guards = crate::interceptor::expand_refs(&model.guards, Kind::Guard);
     let metadata = crate::metadata::expand(&model.metadata);
     quote! {
         #[doc(hidden)]
@@ -197,6 +204,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 routes: &[#(#routes),*],
                 provider: __lauren_provider,
                 interceptors: #interceptors,
+                guards: #guards,
                 metadata: #metadata,
             };
 

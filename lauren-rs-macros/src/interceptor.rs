@@ -60,30 +60,52 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     })
 }
 
-const EMPTY: &str = "`#[use_interceptors]` needs at least one interceptor to attach: `#[use_interceptors(Logging, Timing)]`";
+/// What an attachment attribute attaches.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    /// `#[use_interceptors(..)]`, `interceptors = [..]`.
+    Interceptor,
+    /// `#[use_guards(..)]`, `guards = [..]`.
+    Guard,
+}
 
-/// The interceptors of every `#[use_interceptors]` among `attrs`, outermost first: later
-/// attributes wrap earlier ones (decorators apply bottom-up), and inside one attribute the first
-/// listed is outermost.
-pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Vec<Type> {
+impl Kind {
+    fn attr(self) -> &'static str {
+        match self {
+            Kind::Interceptor => "use_interceptors",
+            Kind::Guard => "use_guards",
+        }
+    }
+
+    fn empty_message(self) -> String {
+        match self {
+            Kind::Interceptor => "`#[use_interceptors]` needs at least one interceptor to attach: `#[use_interceptors(Logging, Timing)]`".to_owned(),
+            Kind::Guard => "`#[use_guards]` needs at least one guard to attach: `#[use_guards(ApiKey, Roles)]`".to_owned(),
+        }
+    }
+}
+
+/// The types of every `#[use_interceptors]` (or `#[use_guards]`) among `attrs`, outermost
+/// first: later attributes wrap earlier ones (decorators apply bottom-up), and inside one
+/// attribute the first listed is outermost (for guards: runs first).
+pub(crate) fn collect(attrs: &[Attribute], kind: Kind, errors: &mut Errors) -> Vec<Type> {
     let mut groups: Vec<Vec<Type>> = Vec::new();
-    for attr in attrs
-        .iter()
-        .filter(|a| a.path().segments.last().is_some_and(|s| s.ident == "use_interceptors"))
+    for attr in
+        attrs.iter().filter(|a| a.path().segments.last().is_some_and(|s| s.ident == kind.attr()))
     {
         match &attr.meta {
             syn::Meta::List(list) => {
                 let parser = Punctuated::<Type, Token![,]>::parse_terminated;
                 match syn::parse::Parser::parse2(parser, strip_marker(list.tokens.clone())) {
-                    Ok(types) if types.is_empty() => errors.spanned(attr, EMPTY),
+                    Ok(types) if types.is_empty() => errors.spanned(attr, kind.empty_message()),
                     Ok(types) => groups.push(types.into_iter().collect()),
                     Err(err) => errors.push(syn::Error::new(
                         err.span(),
-                        "expected interceptor types: `#[use_interceptors(Logging, Timing)]`",
+                        format!("expected types: `#[{}(A, B)]`", kind.attr()),
                     )),
                 }
             }
-            _ => errors.spanned(attr, EMPTY),
+            _ => errors.spanned(attr, kind.empty_message()),
         }
     }
     groups.into_iter().rev().flatten().collect()
@@ -92,8 +114,12 @@ pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Vec<Type> {
 /// `&[descriptor_of_A, ..]`: for each attached type a descriptor built where it is named, so any
 /// type implementing `Interceptor` can be attached (built by its `#[injectable]` or `Default`),
 /// `#[interceptor]` or not. A type that is no interceptor fails at the user's token.
-pub(crate) fn expand_refs(types: &[Type]) -> TokenStream {
+pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
     let private = quote!(::lauren::__private);
+    let (descriptor, adapt) = match kind {
+        Kind::Interceptor => (quote!(InterceptorDescriptor), quote!(adapt_interceptor)),
+        Kind::Guard => (quote!(GuardDescriptor), quote!(adapt_guard)),
+    };
     let refs = types.iter().map(|ty| {
         let name = type_name(ty);
         quote_spanned! {ty.span()=> {
@@ -102,14 +128,14 @@ pub(crate) fn expand_refs(types: &[Type]) -> TokenStream {
                 use #private::{ViaDefault as _, ViaInjectable as _};
                 (&&#private::Probe::<#ty>::new()).provider()
             }
-            static __LAUREN_ATTACHED: #private::InterceptorDescriptor =
-                #private::InterceptorDescriptor {
+            static __LAUREN_ATTACHED: #private::#descriptor =
+                #private::#descriptor {
                     type_name: #name,
                     type_id: #private::type_id_of::<#ty>,
                     provider: __lauren_provider,
-                    adapt: #private::adapt_interceptor::<#ty>,
+                    adapt: #private::#adapt::<#ty>,
                 };
-            fn __lauren_interceptor() -> &'static #private::InterceptorDescriptor {
+            fn __lauren_interceptor() -> &'static #private::#descriptor {
                 &__LAUREN_ATTACHED
             }
             __lauren_interceptor

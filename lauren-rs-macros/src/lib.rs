@@ -58,6 +58,13 @@ pub fn use_interceptors(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_interceptors", a, i))
 }
 
+/// Attaches guards to a controller (on its impl) or a route (on its method):
+/// `#[use_guards(ApiKey, Roles)]`, run in that order after module and global guards.
+#[proc_macro_attribute]
+pub fn use_guards(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_guards", a, i))
+}
+
 /// Registers `impl IntoHttpError for MyError { .. }` so `?` renders `MyError` with the status,
 /// code and detail it chooses instead of a 500.
 #[proc_macro_attribute]

@@ -1,5 +1,5 @@
 //! `#[module(imports = [..], controllers = [..], providers = [..], exports = [..],
-//! interceptors = [..], prefix = "/api")]`: a module's descriptor.
+//! interceptors = [..], guards = [..], prefix = "/api")]`: a module's descriptor.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -14,6 +14,7 @@ mod kw {
     syn::custom_keyword!(providers);
     syn::custom_keyword!(exports);
     syn::custom_keyword!(interceptors);
+    syn::custom_keyword!(guards);
     syn::custom_keyword!(prefix);
 }
 
@@ -25,6 +26,7 @@ struct Args {
     providers: Option<Vec<Expr>>,
     exports: Option<Vec<Expr>>,
     interceptors: Option<Vec<Type>>,
+    guards: Option<Vec<Type>>,
     prefix: Option<LitStr>,
 }
 
@@ -63,6 +65,10 @@ impl Parse for Args {
                 let key: kw::exports = input.parse()?;
                 once(&args.exports, &key, "exports")?;
                 args.exports = Some(list(input)?);
+            } else if lookahead.peek(kw::guards) {
+                let key: kw::guards = input.parse()?;
+                once(&args.guards, &key, "guards")?;
+                args.guards = Some(list(input)?);
             } else if lookahead.peek(kw::interceptors) {
                 let key: kw::interceptors = input.parse()?;
                 once(&args.interceptors, &key, "interceptors")?;
@@ -151,7 +157,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let providers = providers.iter().map(provider_entry);
     let exports = args.exports.unwrap_or_default();
     let exports = exports.iter().map(export_entry);
-    let interceptors = crate::interceptor::expand_refs(&args.interceptors.unwrap_or_default());
+    let interceptors = crate::interceptor::expand_refs(
+        &args.interceptors.unwrap_or_default(),
+        crate::interceptor::Kind::Interceptor,
+    );
+    let guards = crate::interceptor::expand_refs(
+        &args.guards.unwrap_or_default(),
+        crate::interceptor::Kind::Guard,
+    );
     let prefix = args.prefix.map_or_else(String::new, |p| p.value());
     Ok(quote! {
         #item
@@ -172,6 +185,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 prefix: #prefix,
                 controllers: &[#(#controllers),*],
                 interceptors: #interceptors,
+                guards: #guards,
             };
 
             #[automatically_derived]

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, ImplItemFn, LitStr, Pat, Type};
 
 use crate::errors::Errors;
+use crate::interceptor::Kind;
 use crate::template::{PathLit, placeholders};
 
 pub(crate) const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -50,6 +51,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) unbound: Vec<(String, Span)>,
     /// `#[use_interceptors]` of the method, outermost first.
     pub(crate) interceptors: Vec<Type>,
+    /// `#[use_guards]` of the method, in the order they run.
+    pub(crate) guards: Vec<Type>,
     /// `#[set_metadata]` of the method.
     pub(crate) metadata: Vec<crate::metadata::Entry>,
 }
@@ -175,9 +178,20 @@ pub(crate) fn parse<'a>(
             errors.push(syn::Error::new(span, unbound_message(&name, &sig.ident)));
         }
     }
-    let interceptors = crate::interceptor::collect(&func.attrs, errors);
+    let interceptors = crate::interceptor::collect(&func.attrs, Kind::Interceptor, errors);
+    let guards = crate::interceptor::collect(&func.attrs, Kind::Guard, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
-    Some(Handler { func, verbs, has_receiver, params, path_vars, unbound, interceptors, metadata })
+    Some(Handler {
+        func,
+        verbs,
+        has_receiver,
+        params,
+        path_vars,
+        unbound,
+        interceptors,
+        guards,
+        metadata,
+    })
 }
 
 /// `#[path(..)]` goes on path variables, `#[query(..)]` on other by-value parameters, and a

@@ -32,6 +32,9 @@ pub type HandlerFn =
 /// An interceptor type named in an attribute: its descriptor, by fn pointer.
 pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;
 
+/// A guard type named in an attribute: its descriptor, by fn pointer.
+pub type GuardRef = fn() -> &'static crate::guards::GuardDescriptor;
+
 /// How long a provider's instance lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
@@ -61,6 +64,8 @@ pub struct RouteDescriptor {
     pub body: Option<crate::extract::BodyKind>,
     /// `#[use_interceptors]` of the method, outermost first.
     pub interceptors: &'static [InterceptorRef],
+    /// `#[use_guards]` of the method, in the order they run.
+    pub guards: &'static [GuardRef],
     /// `#[set_metadata]` of the method, one entry per key.
     pub metadata: &'static [MetaEntry],
     /// For each handler parameter, the provider it injects (`FromRequest::DEPENDENCY`).
@@ -82,8 +87,38 @@ pub struct ControllerDescriptor {
     pub provider: fn() -> &'static ProviderDescriptor,
     /// `#[use_interceptors]` of the impl block, outermost first.
     pub interceptors: &'static [InterceptorRef],
+    /// `#[use_guards]` of the impl block, in the order they run.
+    pub guards: &'static [GuardRef],
     /// `#[set_metadata]` of the impl block, one entry per key.
     pub metadata: &'static [MetaEntry],
+}
+
+/// A type attached by name in an attribute or on the builder (an interceptor, a guard): how the
+/// container builds it, and how a built instance is viewed as what it is attached as.
+pub struct ComponentDescriptor<A: 'static> {
+    /// The type's name.
+    pub type_name: &'static str,
+    /// The type's identity.
+    pub type_id: fn() -> TypeId,
+    /// How the container builds it (its `#[injectable]` descriptor, or a `Default` singleton).
+    pub provider: fn() -> &'static ProviderDescriptor,
+    /// Views a built instance as `A`.
+    pub adapt: fn(&Instance) -> Option<A>,
+}
+
+impl<A> std::fmt::Debug for ComponentDescriptor<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComponentDescriptor").field("type_name", &self.type_name).finish()
+    }
+}
+
+/// An attached component as a route holds it: an instance shared by every request, or a
+/// binding resolved per request (request-scoped: once per request; transient: once per
+/// attachment).
+#[derive(Clone)]
+pub(crate) enum Attached<A> {
+    Shared(A),
+    Scoped { binding: usize, adapt: fn(&Instance) -> Option<A> },
 }
 
 /// A module: what it imports, provides, exports and serves.
@@ -105,6 +140,8 @@ pub struct ModuleDescriptor {
     pub controllers: &'static [fn() -> &'static ControllerDescriptor],
     /// `interceptors = [..]`: around every route of this module, outermost first.
     pub interceptors: &'static [InterceptorRef],
+    /// `guards = [..]`: before every route of this module, in order.
+    pub guards: &'static [GuardRef],
 }
 
 /// Implemented by `#[controller]` for the controller type.

@@ -46,6 +46,7 @@ pub mod descriptor;
 pub mod di;
 mod error;
 pub mod extract;
+mod guards;
 mod interceptors;
 mod pipeline;
 mod reply;
@@ -57,7 +58,7 @@ pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
     controller, delete, get, head, http_error, injectable, interceptor, module, options, patch,
-    post, put, set_metadata, use_interceptors,
+    post, put, set_metadata, use_guards, use_interceptors,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
@@ -69,6 +70,7 @@ pub use crate::di::Inject;
 pub use crate::error::kinds;
 pub use crate::error::{ErrorSource, HttpError, IntoHttpError, MappedError};
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
+pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
     IntoInterceptors, registered_interceptors,
@@ -88,9 +90,10 @@ pub type Result<T, E = HttpError> = std::result::Result<T, E>;
 pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
-        Bytes, CallHandler, ExecutionContext, HttpError, Inject, Interceptor, IntoReply,
+        Bytes, CallHandler, ExecutionContext, Guard, HttpError, Inject, Interceptor, IntoReply,
         LaurenFactory, Reply, Request, Response, Scope, StatusCode, controller, delete, get, head,
-        injectable, interceptor, module, options, patch, post, put, set_metadata, use_interceptors,
+        injectable, interceptor, module, options, patch, post, put, set_metadata, use_guards,
+        use_interceptors,
     };
 }
 
@@ -102,8 +105,8 @@ pub mod __private {
 
     pub use crate::body::BoxError;
     pub use crate::descriptor::{
-        BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, HandlerFn, Instance,
-        InterceptorRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
+        BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, GuardRef, HandlerFn,
+        Instance, InterceptorRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
     };
     pub use crate::di::{
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
@@ -116,6 +119,7 @@ pub mod __private {
         out_of_bounds,
     };
     pub use crate::extract::{BodyKind, Field, FromContext, FromRequest};
+    pub use crate::guards::GuardDescriptor;
     pub use crate::interceptors::{
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
         InterceptorType,
@@ -157,6 +161,11 @@ pub mod __private {
         instance: &Instance,
     ) -> Option<InterceptorInstance> {
         InterceptorInstance::adapt::<T>(instance)
+    }
+
+    /// Views a built `Inject<T>` as a guard.
+    pub fn adapt_guard<T: crate::Guard>(instance: &Instance) -> Option<crate::GuardInstance> {
+        crate::GuardInstance::adapt::<T>(instance)
     }
 
     /// Views a built `Inject<T>` as an interceptor.

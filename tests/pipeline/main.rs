@@ -2,6 +2,7 @@
 
 mod bounds;
 mod extract;
+mod guards;
 mod params;
 mod reply;
 mod routing;

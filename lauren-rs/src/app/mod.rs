@@ -20,6 +20,7 @@ use self::startup::GlobalInterceptor;
 use crate::descriptor::{Module, ModuleDescriptor};
 use crate::di::Provider;
 use crate::di::container::Container;
+use crate::guards::{GuardInstance, IntoGuards};
 use crate::interceptors::{InterceptorType, IntoInterceptors};
 use crate::pipeline::Route;
 use crate::router::Router;
@@ -58,6 +59,7 @@ impl LaurenFactory {
             root: M::descriptor(),
             options: Options::default(),
             global_interceptors: Vec::new(),
+            global_guards: Vec::new(),
             global_providers: Vec::new(),
             overrides: Vec::new(),
             on_shutdown: ShutdownHooks::default(),
@@ -73,6 +75,7 @@ pub struct AppBuilder {
     root: &'static ModuleDescriptor,
     options: Options,
     global_interceptors: Vec<GlobalInterceptor>,
+    global_guards: Vec<GuardInstance>,
     global_providers: Vec<Provider>,
     overrides: Vec<Provider>,
     on_shutdown: ShutdownHooks,
@@ -170,6 +173,7 @@ impl AppBuilder {
         let plan = startup::Plan {
             root: self.root,
             global_interceptors: &self.global_interceptors,
+            global_guards: &self.global_guards,
             global_providers: &self.global_providers,
             overrides: &self.overrides,
             options: self.options,
@@ -200,6 +204,28 @@ impl AppBuilder {
     pub fn global_interceptors(mut self, interceptors: impl IntoInterceptors) -> Self {
         self.global_interceptors
             .extend(interceptors.into_interceptors().into_iter().map(GlobalInterceptor::Value));
+        self
+    }
+
+    /// Guards before every route, given as values, in the order they run (before module,
+    /// controller and route guards): one guard, an array, or a tuple `(ApiKey, Roles)`.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// #[derive(Default)]
+    /// struct Open;
+    ///
+    /// impl Guard for Open {
+    ///     async fn can_activate(&self, _: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+    ///         Ok(true)
+    ///     }
+    /// }
+    ///
+    /// let app = LaurenFactory::create(AppModule).global_guards(Open);
+    /// ```
+    pub fn global_guards(mut self, guards: impl IntoGuards) -> Self {
+        self.global_guards.extend(guards.into_guards());
         self
     }
 

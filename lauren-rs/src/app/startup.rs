@@ -3,9 +3,10 @@
 use super::AppInner;
 use super::error::{Problem, ProblemCode, StartupError};
 use super::options::{ContentTypePolicy, Options};
-use crate::descriptor::{InterceptorRef, ModuleDescriptor, Scope};
+use crate::descriptor::{Attached, ComponentDescriptor, ModuleDescriptor, Scope};
 use crate::di::Provider;
 use crate::di::graph::{self, Extras, Graph};
+use crate::guards::{GuardEntry, GuardInstance};
 use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
 use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
 use crate::router::{RouteSpec, Router, join_template, template_params};
@@ -14,6 +15,7 @@ use crate::router::{RouteSpec, Router, join_template, template_params};
 pub(crate) struct Plan<'a> {
     pub(crate) root: &'static ModuleDescriptor,
     pub(crate) global_interceptors: &'a [GlobalInterceptor],
+    pub(crate) global_guards: &'a [GuardInstance],
     pub(crate) global_providers: &'a [Provider],
     pub(crate) overrides: &'a [Provider],
     pub(crate) options: Options,
@@ -58,6 +60,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
     let mut routes = Vec::new();
     for (module_index, module) in graph.modules.iter().enumerate() {
         let module_chain = chains.resolve(module.descriptor.interceptors);
+        let module_guards = chains.resolve(module.descriptor.guards);
         for &(controller, binding) in &module.controllers {
             let instance = match graph.container.bindings[binding].scope {
                 Scope::Singleton => match graph.container.instance(binding, None).await {
@@ -74,6 +77,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                 Scope::Request | Scope::Transient => ControllerRef::Scoped(binding),
             };
             let controller_chain = chains.resolve(controller.interceptors);
+            let controller_guards = chains.resolve(controller.guards);
             for descriptor in controller.routes {
                 let culprit = format!("{}::{}", controller.type_name, descriptor.handler_name);
                 let template =
@@ -119,6 +123,16 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .cloned()
                     .chain(chains.resolve(descriptor.interceptors))
                     .collect();
+                // Global -> module -> controller -> route, each in declaration order.
+                let guards: Box<[GuardEntry]> = plan
+                    .global_guards
+                    .iter()
+                    .cloned()
+                    .map(Attached::Shared)
+                    .chain(module_guards.iter().cloned())
+                    .chain(controller_guards.iter().cloned())
+                    .chain(chains.resolve(descriptor.guards))
+                    .collect();
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
                 let injected: Box<[Injected]> = descriptor
@@ -143,7 +157,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .collect();
                 let needs_scope = matches!(instance, ControllerRef::Scoped(_))
                     || scoped_interceptors
-                    || injected.iter().any(|i| matches!(i, Injected::Scoped(_)));
+                    || injected.iter().any(|i| matches!(i, Injected::Scoped(_)))
+                    || guards.iter().any(|g| matches!(g, Attached::Scoped { .. }));
                 routes.push(Route {
                     descriptor,
                     controller,
@@ -155,6 +170,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     needs_scope,
                     scoped_interceptors,
                     injected,
+                    full_pipeline: !guards.is_empty() || scoped_interceptors,
+                    guards,
                     body_gate: descriptor
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
@@ -204,25 +221,25 @@ struct Chains<'g> {
 }
 
 impl Chains<'_> {
-    fn entry(&self, descriptor: &'static InterceptorDescriptor) -> ChainEntry {
+    fn entry<A>(&self, descriptor: &'static ComponentDescriptor<A>) -> Attached<A> {
         let id = (descriptor.type_id)();
         let binding = self.graph.interceptors.iter().find(|(t, _)| *t == id).map(|(_, b)| *b);
         let Some(binding) = binding else {
-            unreachable!("every interceptor in a chain was registered by the graph walk")
+            unreachable!("every attached type was registered by the graph walk")
         };
         let container = &self.graph.container;
         if container.bindings[binding].scope == Scope::Singleton {
             let built = futures_util::FutureExt::now_or_never(container.instance(binding, None));
             if let Some(Ok(instance)) = built {
                 if let Some(shared) = (descriptor.adapt)(&instance) {
-                    return ChainEntry::Shared(shared);
+                    return Attached::Shared(shared);
                 }
             }
         }
-        ChainEntry::Scoped { binding, adapt: descriptor.adapt }
+        Attached::Scoped { binding, adapt: descriptor.adapt }
     }
 
-    fn resolve(&self, refs: &[InterceptorRef]) -> Vec<ChainEntry> {
+    fn resolve<A>(&self, refs: &[fn() -> &'static ComponentDescriptor<A>]) -> Vec<Attached<A>> {
         refs.iter().map(|get| self.entry(get())).collect()
     }
 }

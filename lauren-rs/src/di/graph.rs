@@ -24,7 +24,7 @@ pub(crate) struct ModuleNode {
 pub(crate) struct Graph {
     pub(crate) container: Container,
     pub(crate) modules: Vec<ModuleNode>,
-    /// Interceptor types and their bindings.
+    /// Attached component types (interceptors, guards) and their bindings.
     pub(crate) interceptors: Vec<(TypeId, usize)>,
 }
 
@@ -77,15 +77,23 @@ pub(crate) async fn build(
                 .iter()
                 .chain(controller.routes.iter().flat_map(|r| r.interceptors));
             for get in descriptor.interceptors.iter().chain(used) {
-                registry.interceptor(get(), &mut interceptors);
+                let d = get();
+                registry.component(d.type_id, d.provider, &mut interceptors);
+            }
+            let guards =
+                controller.guards.iter().chain(controller.routes.iter().flat_map(|r| r.guards));
+            for get in descriptor.guards.iter().chain(guards) {
+                let d = get();
+                registry.component(d.type_id, d.provider, &mut interceptors);
             }
         }
         for get in descriptor.interceptors {
-            registry.interceptor(get(), &mut interceptors);
+            let d = get();
+            registry.component(d.type_id, d.provider, &mut interceptors);
         }
     }
     for descriptor in extras.global_interceptor_types {
-        registry.interceptor(descriptor, &mut interceptors);
+        registry.component(descriptor.type_id, descriptor.provider, &mut interceptors);
     }
     for provider in extras.overrides {
         registry.override_with(provider.clone());
@@ -277,16 +285,18 @@ impl Registry {
         }
     }
 
-    fn interceptor(
+    /// An attached component's (interceptor's, guard's) own binding, once per type.
+    fn component(
         &mut self,
-        descriptor: &'static InterceptorDescriptor,
+        type_id: fn() -> TypeId,
+        provider: fn() -> &'static super::ProviderDescriptor,
         seen: &mut Vec<(TypeId, usize)>,
     ) {
-        let id = (descriptor.type_id)();
+        let id = type_id();
         if seen.iter().any(|(t, _)| *t == id) {
             return;
         }
-        let index = self.implicit(Provider::from_descriptor((descriptor.provider)()), None);
+        let index = self.implicit(Provider::from_descriptor(provider()), None);
         seen.push((id, index));
     }
 

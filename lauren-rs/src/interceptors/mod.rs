@@ -3,14 +3,13 @@
 mod chain;
 mod list;
 
-use std::any::TypeId;
 use std::future::Future;
 use std::sync::Arc;
 
 pub use self::chain::CallHandler;
 pub use self::list::IntoInterceptors;
 use crate::descriptor::{BoxFuture, Instance};
-use crate::di::{Inject, ProviderDescriptor};
+use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -103,25 +102,10 @@ impl std::fmt::Debug for InterceptorInstance {
 }
 
 /// An interceptor type named in `#[use_interceptors(..)]`, a module or the builder.
-#[derive(Debug)]
-pub struct InterceptorDescriptor {
-    /// The type's name.
-    pub type_name: &'static str,
-    /// The type's identity.
-    pub type_id: fn() -> TypeId,
-    /// How the container builds it (its `#[injectable]` descriptor, or a `Default` singleton).
-    pub provider: fn() -> &'static ProviderDescriptor,
-    /// Views a built instance as an interceptor.
-    pub adapt: fn(&Instance) -> Option<InterceptorInstance>,
-}
+pub type InterceptorDescriptor = crate::descriptor::ComponentDescriptor<InterceptorInstance>;
 
-/// One link of a route's chain: an instance shared by every request, or a binding resolved per
-/// request (request-scoped: once per request; transient: once per attachment).
-#[derive(Clone)]
-pub(crate) enum ChainEntry {
-    Shared(InterceptorInstance),
-    Scoped { binding: usize, adapt: fn(&Instance) -> Option<InterceptorInstance> },
-}
+/// One link of a route's chain.
+pub(crate) type ChainEntry = crate::descriptor::Attached<InterceptorInstance>;
 
 /// Implemented by `#[interceptor]`: the type is registered and may be attached by name.
 #[diagnostic::on_unimplemented(

@@ -53,20 +53,19 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
         }
     };
 
-    if let Some(kind) = route.body_gate {
-        if let Err(err) = content_type::require(kind, &head, &route.template) {
-            if app.options.content_type != ContentTypePolicy::Warn {
-                return err.into_response();
-            }
-            tracing::warn!(route = %route.template, "{}", err.message());
+    // A route with guards or per-request interceptors takes the full path; the others gate
+    // before the context exists and call their chain (or handler) directly.
+    let full = route.full_pipeline;
+    if !full {
+        if let Err(err) = gate(app, route, &head) {
+            return err.into_response();
         }
     }
-
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
     // Without interceptors this is the handler's own future (which renders at once).
-    let outcome = if route.scoped_interceptors {
-        AssertUnwindSafe(build_then_run(&mut ctx)).catch_unwind().await
+    let outcome = if full {
+        AssertUnwindSafe(run_full(app, &mut ctx)).catch_unwind().await
     } else {
         AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut ctx)).catch_unwind().await
     };
@@ -107,10 +106,34 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
     response
 }
 
-/// A chain with interceptors built per request: build them all, then run it.
-async fn build_then_run(ctx: &mut ExecutionContext<'_>) -> Result<crate::reply::Reply, HttpError> {
-    ctx.build_interceptors().await?;
-    CallHandler::start(&ctx.route().chain).handle(ctx).await
+/// The content-type gate of a body route: `Err(415)` under the strict policy, a warning under
+/// `Warn`.
+fn gate(app: &AppInner, route: &Route, head: &Request) -> Result<(), HttpError> {
+    let Some(kind) = route.body_gate else { return Ok(()) };
+    match content_type::require(kind, head, &route.template) {
+        Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
+            tracing::warn!(route = %route.template, "{}", err.message());
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Guards, the content-type gate, the per-request interceptors' builds, then the chain: Lauren's
+/// order for a route that has guards or request-scoped / transient interceptors.
+async fn run_full(
+    app: &AppInner,
+    ctx: &mut ExecutionContext<'_>,
+) -> Result<crate::reply::Reply, HttpError> {
+    let route = ctx.route();
+    if !route.guards.is_empty() {
+        crate::guards::check(ctx).await?;
+    }
+    gate(app, route, ctx.request())?;
+    if route.scoped_interceptors {
+        ctx.build_interceptors().await?;
+    }
+    CallHandler::start(&route.chain).handle(ctx).await
 }
 
 /// Logs a 5xx with what the client never sees: the source error and its chain.

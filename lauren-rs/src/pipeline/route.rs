@@ -67,6 +67,10 @@ pub(crate) struct Route {
     /// Some interceptor of the chain is built per request (request scope or transient): build
     /// them all before the chain runs, innermost first, as Lauren does.
     pub(crate) scoped_interceptors: bool,
+    /// Guards or per-request interceptors: the request takes `run_full`, not the direct call.
+    pub(crate) full_pipeline: bool,
+    /// Global -> module -> controller -> route guards, in the order they run.
+    pub(crate) guards: Box<[crate::guards::GuardEntry]>,
     /// The handler's injected parameters, by parameter position.
     pub(crate) injected: Box<[Injected]>,
     /// Route metadata over controller metadata.

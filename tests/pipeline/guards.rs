@@ -1,0 +1,177 @@
+//! Guards: global -> module -> controller -> route, the first denial stops the request (403
+//! naming the guard, or the guard's own error), interceptors never run after a denial, and a
+//! guard shares the request's context with the interceptors and the handler.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use lauren::prelude::*;
+use lauren::testing::TestClient;
+use serde_json::{Value, json};
+
+static LOGS: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
+
+fn record(ctx: &ExecutionContext<'_>, entry: &str) {
+    let id = ctx.headers().get("x-test-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
+    logs.get_or_insert_with(HashMap::new).entry(id).or_default().push(entry.to_owned());
+}
+
+fn take(id: &str) -> Vec<String> {
+    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
+    logs.get_or_insert_with(HashMap::new).remove(id).unwrap_or_default()
+}
+
+/// Logs its name; denies when `x-deny` names it, fails with 401 when `x-401` does, panics when
+/// `x-panic` does.
+macro_rules! guards {
+    ($($name:ident),*) => {$(
+        #[derive(Default)]
+        struct $name;
+
+        impl Guard for $name {
+            async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+                let name = stringify!($name);
+                record(ctx, name);
+                let says = |header: &str| ctx.headers().get(header).is_some_and(|v| v == name);
+                if says("x-401") {
+                    return Err(HttpError::unauthorized(format!("{name} wants a login")));
+                }
+                if says("x-panic") {
+                    panic!("{name} exploded");
+                }
+                Ok(!says("x-deny"))
+            }
+        }
+    )*};
+}
+
+guards!(GlobalGuard, ModuleGuard, ControllerGuard, RouteGuard);
+
+/// Writes metadata the interceptor and the handler read.
+#[derive(Default)]
+struct Stamp;
+
+impl Guard for Stamp {
+    async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        ctx.set_metadata("stamped_by", "Stamp");
+        Ok(true)
+    }
+}
+
+#[derive(Default)]
+struct Around;
+
+impl Interceptor for Around {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let stamp = ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned();
+        record(ctx, &format!("Around saw {stamp}"));
+        next.handle(ctx).await
+    }
+}
+
+#[derive(Default)]
+struct GuardedController;
+
+#[controller("/g")]
+#[use_guards(ControllerGuard)]
+#[use_interceptors(Around)]
+impl GuardedController {
+    #[use_guards(RouteGuard, Stamp)]
+    #[get]
+    async fn show(&self, ctx: &ExecutionContext<'_>) -> String {
+        record(ctx, "handler");
+        ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned()
+    }
+
+    #[get("/plain")]
+    async fn plain(&self, ctx: &ExecutionContext<'_>) -> String {
+        ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned()
+    }
+
+    #[use_guards(RouteGuard)]
+    #[post("/json")]
+    async fn json(&self, body: Json<Value>) -> Json<Value> {
+        body
+    }
+}
+
+#[module(controllers = [GuardedController], guards = [ModuleGuard])]
+struct GuardedModule;
+
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(GuardedModule).global_guards(GlobalGuard)).await
+}
+
+#[tokio::test]
+async fn guards_run_global_module_controller_route_then_interceptors_and_handler() {
+    let client = client().await;
+    let response = client.get("/g").header("x-test-id", "g-ok").await;
+    assert_eq!(response.text(), "Stamp");
+    assert_eq!(
+        take("g-ok"),
+        [
+            "GlobalGuard",
+            "ModuleGuard",
+            "ControllerGuard",
+            "RouteGuard",
+            "Around saw Stamp",
+            "handler"
+        ]
+    );
+    // Metadata a guard wrote belonged to that request only.
+    assert_eq!(client.get("/g/plain").await.text(), "none");
+}
+
+#[tokio::test]
+async fn the_first_denial_at_any_level_stops_the_request_with_403() {
+    let client = client().await;
+    let expected: [(&str, &[&str]); 4] = [
+        ("GlobalGuard", &["GlobalGuard"]),
+        ("ModuleGuard", &["GlobalGuard", "ModuleGuard"]),
+        ("ControllerGuard", &["GlobalGuard", "ModuleGuard", "ControllerGuard"]),
+        ("RouteGuard", &["GlobalGuard", "ModuleGuard", "ControllerGuard", "RouteGuard"]),
+    ];
+    for (guard, ran) in expected {
+        let id = format!("deny-{guard}");
+        let response = client.get("/g").header("x-test-id", &id).header("x-deny", guard).await;
+        assert_eq!(response.status(), 403, "{guard}");
+        assert_eq!(
+            response.json::<Value>(),
+            json!({"error":{"code":"forbidden","message":format!("guard {guard} denied the request"),"detail":{"guard":guard}}})
+        );
+        assert_eq!(take(&id), ran, "nothing after {guard} runs, interceptors included");
+    }
+}
+
+#[tokio::test]
+async fn a_guard_error_renders_as_is_and_a_panic_is_a_500() {
+    let client = client().await;
+    let response = client.get("/g").header("x-401", "ControllerGuard").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.json::<Value>(),
+        json!({"error":{"code":"unauthorized","message":"ControllerGuard wants a login","detail":{}}})
+    );
+    let response = client.get("/g").header("x-panic", "RouteGuard").await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"panic"}));
+}
+
+#[tokio::test]
+async fn guards_run_before_the_content_type_gate() {
+    let client = client().await;
+    let denied = client
+        .post("/g/json")
+        .header("x-deny", "RouteGuard")
+        .header("content-type", "text/plain")
+        .body("x")
+        .await;
+    assert_eq!(denied.status(), 403, "the guard answers before the 415");
+    let gated = client.post("/g/json").header("content-type", "text/plain").body("x").await;
+    assert_eq!(gated.status(), 415);
+}

@@ -4,11 +4,10 @@
 //! one buffer. Requests keep their body unread until the first body extractor asks for it; it is
 //! then buffered once (bounded by the body limit) so that a handler run twice sees it twice.
 
-use std::pin::Pin;
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http_body::Frame;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -34,8 +33,8 @@ pub(crate) enum ReadError {
     TooLarge(usize),
     /// The peer or the transport failed mid-body.
     Transport,
-    /// No chunk arrived for this long.
-    Idle(Duration),
+    /// The body did not arrive within this long.
+    TimedOut(Duration),
 }
 
 impl RequestBody {
@@ -48,38 +47,30 @@ impl RequestBody {
         match self {
             Self::Full(bytes) if bytes.len() > limit => Err(ReadError::TooLarge(limit)),
             Self::Full(bytes) => Ok(bytes),
-            Self::Incoming(body) => read_limited(body, limits).await,
-            Self::Boxed(body) => read_limited(body, limits).await,
+            Self::Incoming(body) => within(limits, read_limited(body, limit)).await,
+            Self::Boxed(body) => within(limits, read_limited(body, limit)).await,
         }
     }
 }
 
-/// The next frame, waiting at most `idle` for it.
-async fn next_frame<B>(
-    mut body: Pin<&mut B>,
-    idle: Option<Duration>,
-) -> Result<Option<Result<Frame<Bytes>, B::Error>>, ReadError>
-where
-    B: http_body::Body<Data = Bytes>,
-{
-    match idle {
-        None => Ok(body.frame().await),
-        Some(idle) => {
-            tokio::time::timeout(idle, body.frame()).await.map_err(|_| ReadError::Idle(idle))
+/// Bounds the whole read by the body timeout: one timer per body read, none per chunk, and a
+/// client trickling bytes cannot stretch it.
+async fn within(
+    limits: BodyLimits,
+    read: impl Future<Output = Result<Bytes, ReadError>>,
+) -> Result<Bytes, ReadError> {
+    match limits.timeout {
+        None => read.await,
+        Some(timeout) => {
+            tokio::time::timeout(timeout, read).await.map_err(|_| ReadError::TimedOut(timeout))?
         }
     }
 }
 
-/// Reads a whole body, refusing more than `limit` bytes.
-///
-/// `http_body_util::Limited` would do, but its `Into<BoxError>` bound trips rustc's
-/// higher-ranked `Send` check in every extractor future that awaits it; this loop needs no
-/// bound on the error type, and hands back a single-frame body without copying it.
-async fn read_limited<B>(body: B, limits: BodyLimits) -> Result<Bytes, ReadError>
+async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, ReadError>
 where
     B: http_body::Body<Data = Bytes>,
 {
-    let limit = limits.max_bytes;
     if body.size_hint().lower() > limit as u64 {
         return Err(ReadError::TooLarge(limit));
     }
@@ -87,7 +78,7 @@ where
     let mut first: Option<Bytes> = None;
     let mut rest: Option<BytesMut> = None;
     let mut len = 0usize;
-    while let Some(frame) = next_frame(body.as_mut(), limits.idle_timeout).await? {
+    while let Some(frame) = body.frame().await {
         let Ok(data) = frame.map_err(|_| ReadError::Transport)?.into_data() else {
             continue; // trailers
         };

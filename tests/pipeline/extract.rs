@@ -479,3 +479,51 @@ async fn the_content_type_gate_can_warn_or_be_off() {
         );
     }
 }
+
+#[tokio::test]
+async fn query_and_form_values_that_are_not_utf8_are_rejected_not_replaced() {
+    let client = client().await;
+    let (status, body) = error_of(client.get("/x/query?q=ab%FFcd").await).await;
+    assert_eq!(
+        (status, body),
+        (
+            422,
+            json!({"error":{"code":"extractor_field_error","message":"invalid query parameter 'q': not valid UTF-8 after percent-decoding","detail":{}}})
+        )
+    );
+    let (status, body) = error_of(client.get("/x/paged?page=1&per_page=%FF").await).await;
+    assert_eq!(
+        (status, body),
+        (
+            422,
+            json!({"error":{"code":"extractor_error","message":"invalid query string: 'per_page' is not valid UTF-8 after percent-decoding","detail":{"field":"paging"}}})
+        )
+    );
+    let form = client
+        .post("/x/form")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("user=%FF&remember=true")
+        .await;
+    let (status, body) = error_of(form).await;
+    assert_eq!(
+        (status, body["error"]["message"].clone()),
+        (422, json!("invalid form body: 'user' is not valid UTF-8 after percent-decoding"))
+    );
+}
+
+#[tokio::test]
+async fn a_cookie_with_bytes_that_are_not_ascii_does_not_hide_the_others() {
+    let client = client().await;
+    let response =
+        client.get("/x/cookie").header("cookie", b"name=Jos\xc3\xa9; sid=abc".as_slice()).await;
+    assert_eq!(response.text(), "sid=abc");
+    let (status, body) =
+        error_of(client.get("/x/cookie").header("cookie", b"sid=\xff\xfe".as_slice()).await).await;
+    assert_eq!(
+        (status, body),
+        (
+            422,
+            json!({"error":{"code":"extractor_field_error","message":"invalid cookie 'sid': not valid UTF-8","detail":{}}})
+        )
+    );
+}

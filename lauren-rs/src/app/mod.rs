@@ -109,9 +109,12 @@ impl AppBuilder {
         self
     }
 
-    /// How long a request body may go silent between two chunks while a handler reads it
-    /// (default 30 s). A client that announces a body and stops sending, or trickles it, gets
-    /// 408 `request_timeout` and the connection is closed. `None` waits forever.
+    /// How long reading a request body may take, from the first read to the last byte
+    /// (default 30 s). A client that announces a body and stops sending, or trickles it too
+    /// slowly, gets 408 `request_timeout` and the connection is closed. `None` waits forever.
+    ///
+    /// With the default body limit (1 MiB) the default asks a client for about 35 KB/s; raise
+    /// it for large uploads over slow links.
     ///
     /// The slowloris defence ([`AppBuilder::header_read_timeout`]) does not cover this wait: a
     /// handler is running, which counts as progress.
@@ -124,7 +127,7 @@ impl AppBuilder {
     /// let app = LaurenFactory::create(AppModule).body_read_timeout(Duration::from_secs(5));
     /// ```
     pub fn body_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.options.body.idle_timeout = timeout.into();
+        self.options.body.timeout = timeout.into();
         self
     }
 
@@ -268,7 +271,7 @@ impl AppBuilder {
         self.build().await?.bind(addr).await
     }
 
-    /// Builds, binds and serves until ctrl-c, then shuts down gracefully.
+    /// Builds, binds and serves until ctrl-c or SIGTERM, then shuts down gracefully.
     pub async fn listen(self, addr: impl ToSocketAddrs) -> Result<(), ServeError> {
         self.bind(addr).await?.run().await;
         Ok(())

@@ -6,8 +6,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BodyLimits {
     pub(crate) max_bytes: usize,
-    /// The longest wait for the next body chunk; `None`: no bound.
-    pub(crate) idle_timeout: Option<Duration>,
+    /// How long reading a whole body may take; `None`: no bound.
+    pub(crate) timeout: Option<Duration>,
 }
 
 /// Settings of one app.
@@ -43,10 +43,7 @@ pub(crate) struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            body: BodyLimits {
-                max_bytes: 1024 * 1024,
-                idle_timeout: Some(Duration::from_secs(30)),
-            },
+            body: BodyLimits { max_bytes: 1024 * 1024, timeout: Some(Duration::from_secs(30)) },
             header_read_timeout: Some(Duration::from_secs(30)),
             shutdown_timeout: Duration::from_secs(10),
             content_type: ContentTypePolicy::Strict,

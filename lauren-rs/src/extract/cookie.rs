@@ -34,7 +34,11 @@ where
     T: FromStr,
     T::Err: Display,
 {
-    ctx.cookie(field.name()).map(|raw| parse("cookie", field.name(), raw)).transpose()
+    let name = field.name();
+    let Some(raw) = ctx.cookie_bytes(name) else { return Ok(None) };
+    let text = std::str::from_utf8(raw)
+        .map_err(|_| super::scalar::invalid("cookie", name, "not valid UTF-8"))?;
+    parse("cookie", name, text).map(Some)
 }
 
 impl<T> FromRequest for Cookie<T>

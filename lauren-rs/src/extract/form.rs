@@ -38,6 +38,7 @@ impl<T: DeserializeOwned + Send> FromRequest for Form<T> {
     ) -> Result<Self, HttpError> {
         let name = field.name();
         let bytes = ctx.read_body(name, BodyKind::Form.source()).await?;
+        super::rejection::require_utf8(&bytes, name, "form body")?;
         // Any byte string parses as a form: what fails is the shape.
         serde_urlencoded::from_bytes(&bytes)
             .map(Form)

@@ -23,6 +23,7 @@ mod path;
 mod query;
 mod rejection;
 pub(crate) mod scalar;
+pub(crate) mod urlencoded;
 pub(crate) mod validate;
 
 use std::future::Future;

@@ -4,7 +4,8 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
-use super::scalar::{missing, parse};
+use super::scalar::{NOT_UTF8, invalid, missing, parse};
+use super::urlencoded::NotUtf8;
 use super::{Field, FromRequest};
 use crate::error::HttpError;
 use crate::pipeline::{ExecutionContext, Request};
@@ -84,14 +85,25 @@ from_param!(
     std::net::Ipv6Addr,
 );
 
+/// Parses one query value, rejecting bytes that are not UTF-8 like a path value.
+fn parse_value<T: FromParam>(
+    name: &str,
+    raw: Result<std::borrow::Cow<'_, str>, NotUtf8>,
+) -> Result<T, HttpError> {
+    match raw {
+        Ok(text) => parse("query parameter", name, &text),
+        Err(NotUtf8) => Err(invalid("query parameter", name, NOT_UTF8)),
+    }
+}
+
 impl<T: FromParam> FromRequest for T {
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,
         field: &'static Field,
     ) -> Result<Self, HttpError> {
         let name = field.name();
-        match ctx.query_param(name) {
-            Some(raw) => parse("query parameter", name, &raw),
+        match ctx.query_values(name).next() {
+            Some(raw) => parse_value(name, raw),
             None => Err(missing("query parameter", name)),
         }
     }
@@ -103,7 +115,7 @@ impl<T: FromParam> FromRequest for Option<T> {
         field: &'static Field,
     ) -> Result<Self, HttpError> {
         let name = field.name();
-        ctx.query_param(name).map(|raw| parse("query parameter", name, &raw)).transpose()
+        ctx.query_values(name).next().map(|raw| parse_value(name, raw)).transpose()
     }
 }
 
@@ -113,7 +125,7 @@ impl<T: FromParam> FromRequest for Vec<T> {
         field: &'static Field,
     ) -> Result<Self, HttpError> {
         let name = field.name();
-        ctx.query_all(name).map(|raw| parse("query parameter", name, &raw)).collect()
+        ctx.query_values(name).map(|raw| parse_value(name, raw)).collect()
     }
 }
 

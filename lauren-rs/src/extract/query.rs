@@ -35,6 +35,7 @@ impl<T: DeserializeOwned + Send> FromRequest for Query<T> {
         field: &'static Field,
     ) -> Result<Self, HttpError> {
         let query = ctx.uri().query().unwrap_or("");
+        super::rejection::require_utf8(query.as_bytes(), field.name(), "query string")?;
         // Any query string parses: what fails is the shape.
         serde_urlencoded::from_str(query)
             .map(Query)

@@ -21,3 +21,14 @@ pub(crate) fn json_problem(err: &serde_json::Error) -> String {
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)
 }
+
+/// 422 `extractor_error` when a key or value of a query string or form body is not UTF-8 after
+/// percent-decoding (serde_urlencoded would replace the bytes with U+FFFD).
+pub(crate) fn require_utf8(input: &[u8], field: &str, what: &str) -> Result<(), HttpError> {
+    super::urlencoded::check_utf8(input).map_err(|key| {
+        HttpError::extractor(format!(
+            "invalid {what}: '{key}' is not valid UTF-8 after percent-decoding"
+        ))
+        .with_detail("field", field)
+    })
+}

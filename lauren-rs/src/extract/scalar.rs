@@ -9,6 +9,9 @@ use std::str::FromStr;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 
+/// Why a value whose percent-decoded bytes are not UTF-8 is invalid.
+pub(crate) const NOT_UTF8: &str = "not valid UTF-8 after percent-decoding";
+
 pub(crate) fn invalid(kind: &str, name: &str, reason: impl Display) -> HttpError {
     HttpError::extractor_field(format!("invalid {kind} '{name}': {reason}"))
 }
@@ -34,9 +37,7 @@ where
 {
     match ctx.path_var(index) {
         None => Err(missing("path parameter", name)),
-        Some(Err(_)) => {
-            Err(invalid("path parameter", name, "not valid UTF-8 after percent-decoding"))
-        }
+        Some(Err(_)) => Err(invalid("path parameter", name, NOT_UTF8)),
         Some(Ok(text)) => parse("path parameter", name, &text),
     }
 }

@@ -17,6 +17,7 @@ use crate::di::container::{Container, RequestScope};
 use crate::di::{Inject, Key, Token};
 use crate::error::HttpError;
 use crate::extract::Field;
+use crate::extract::urlencoded::{self, NotUtf8};
 use crate::interceptors::{ChainEntry, InterceptorInstance};
 
 /// The head of the request being served: method, URI, version, headers and extensions.
@@ -69,7 +70,7 @@ enum BodyState {
 enum ReadFailure {
     TooLarge(usize),
     Transport,
-    Idle(std::time::Duration),
+    TimedOut(std::time::Duration),
 }
 
 impl<'r> ExecutionContext<'r> {
@@ -176,29 +177,47 @@ impl<'r> ExecutionContext<'r> {
         }
     }
 
-    /// The first value of a query parameter, decoded (`+` is a space).
+    /// The first value of a query parameter, decoded (`+` is a space; bytes that are not UTF-8
+    /// are replaced with U+FFFD: the extractors reject them instead).
     pub fn query_param(&self, name: &str) -> Option<Cow<'_, str>> {
         let query = self.head.uri.query()?;
         form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, v)| v)
     }
 
-    /// Every value of a repeated query parameter, in order (`?tag=a&tag=b`), decoded.
+    /// Every value of a repeated query parameter, in order (`?tag=a&tag=b`), decoded (a value
+    /// that is not UTF-8 after percent-decoding is replaced, as in `query_param`).
     pub fn query_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
         let query = self.head.uri.query().unwrap_or("");
         form_urlencoded::parse(query.as_bytes()).filter(move |(key, _)| key == name).map(|(_, v)| v)
     }
 
-    /// The request's cookie of that name, as sent.
+    /// Every value of a query parameter, decoded strictly: `Err` for one that is not UTF-8.
+    pub(crate) fn query_values<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = Result<Cow<'a, str>, NotUtf8>> + 'a {
+        urlencoded::values(self.head.uri.query().unwrap_or("").as_bytes(), name)
+    }
+
+    /// The request's cookie of that name, as sent (`None` also when its value is not UTF-8).
     pub fn cookie(&self, name: &str) -> Option<&str> {
+        std::str::from_utf8(self.cookie_bytes(name)?).ok()
+    }
+
+    /// The raw value of the cookie `name`. Cookie headers are split as bytes, so one cookie
+    /// with bytes that are not ASCII does not hide the others.
+    pub(crate) fn cookie_bytes(&self, name: &str) -> Option<&[u8]> {
         self.head
             .headers
             .get_all(http::header::COOKIE)
             .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|header| header.split(';'))
+            .flat_map(|header| header.as_bytes().split(|&b| b == b';'))
             .find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                (key.trim() == name).then(|| value.trim().trim_matches('"'))
+                let at = pair.iter().position(|&b| b == b'=')?;
+                let (key, value) = (pair[..at].trim_ascii(), pair[at + 1..].trim_ascii());
+                (key == name.as_bytes()).then(|| {
+                    value.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(value)
+                })
             })
     }
 
@@ -287,7 +306,7 @@ impl<'r> ExecutionContext<'r> {
                 Ok(bytes) => BodyState::Buffered(bytes),
                 Err(ReadError::TooLarge(limit)) => BodyState::Failed(ReadFailure::TooLarge(limit)),
                 Err(ReadError::Transport) => BodyState::Failed(ReadFailure::Transport),
-                Err(ReadError::Idle(after)) => BodyState::Failed(ReadFailure::Idle(after)),
+                Err(ReadError::TimedOut(after)) => BodyState::Failed(ReadFailure::TimedOut(after)),
             };
         }
         match &self.body {
@@ -296,16 +315,18 @@ impl<'r> ExecutionContext<'r> {
                 "failed to extract '{field}': body exceeds {limit} bytes"
             ))
             .with_detail("field", field)
-            .with_detail("source", source)),
+            .with_detail("source", source)
+            // The rest of the body was not read: the connection cannot carry another request.
+            .with_header(CONNECTION, HeaderValue::from_static("close"))),
             BodyState::Failed(ReadFailure::Transport) => Err(HttpError::bad_request(format!(
                 "failed to extract '{field}': the request body could not be read"
             ))
             .with_detail("field", field)),
-            BodyState::Failed(ReadFailure::Idle(after)) => Err(HttpError::new(
+            BodyState::Failed(ReadFailure::TimedOut(after)) => Err(HttpError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
                 format!(
-                    "failed to extract '{field}': the request body sent nothing for {} ms",
+                    "failed to extract '{field}': the request body did not arrive within {} ms",
                     after.as_millis()
                 ),
             )

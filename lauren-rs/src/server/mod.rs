@@ -57,15 +57,9 @@ impl Server {
         self.local_addr
     }
 
-    /// Serves until ctrl-c, then drains in-flight requests.
+    /// Serves until ctrl-c or (on Unix) SIGTERM, then drains in-flight requests.
     pub async fn run(self) {
-        self.run_until(async {
-            // If the signal handler cannot be installed, serve until the process is killed.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        })
-        .await;
+        self.run_until(shutdown_signal()).await;
     }
 
     /// Serves until `signal` completes, then stops accepting and lets in-flight requests finish
@@ -112,6 +106,30 @@ impl std::fmt::Debug for Server {
 }
 
 /// The per-connection hyper service. Its future is the pipeline's own, unboxed.
+/// Why an HTTP/1.1 request's `Host` must be answered 400 (RFC 9112 section 3.2): missing, sent
+/// twice, or not a host name with an optional port.
+fn host_problem<B>(request: &http::Request<B>) -> Option<&'static str> {
+    if request.version() != Version::HTTP_11 {
+        return None;
+    }
+    let mut hosts = request.headers().get_all(HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (None, _) => Some("an HTTP/1.1 request must carry a Host header"),
+        (Some(_), Some(_)) => Some("an HTTP/1.1 request must carry one Host header, not several"),
+        (Some(host), None) if !valid_host(host.as_bytes()) => {
+            Some("the Host header is not a host name with an optional port")
+        }
+        (Some(_), None) => None,
+    }
+}
+
+/// `uri-host [ ":" port ]`: no whitespace, path, query, fragment or userinfo characters.
+fn valid_host(host: &[u8]) -> bool {
+    !host
+        .iter()
+        .any(|b| matches!(b, b' ' | b'\t' | b'/' | b'?' | b'#' | b'@' | b'\\' | b'"' | b'<' | b'>'))
+}
+
 fn service(
     app: App,
     activity: Arc<Activity>,
@@ -125,17 +143,40 @@ fn service(
         let app = app.clone();
         let in_flight = activity.request();
         async move {
-            let response =
-                if request.version() == Version::HTTP_11 && !request.headers().contains_key(HOST) {
-                    // RFC 9112 section 3.2: an HTTP/1.1 request without Host is answered 400. Checked
-                    // here, on the wire, so in-process tower calls need not invent a Host.
-                    HttpError::bad_request("an HTTP/1.1 request must carry a Host header")
-                        .into_response()
-                } else {
-                    crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await
-                };
+            let response = if let Some(problem) = host_problem(&request) {
+                // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
+                // not invent a Host.
+                HttpError::bad_request(problem).into_response()
+            } else {
+                crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await
+            };
             drop(in_flight);
             Ok(response)
         }
     })
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what Docker, Kubernetes and systemd send to stop a service). A
+/// signal whose handler cannot be installed is not waited for.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
 }

@@ -19,6 +19,7 @@ struct Model<'a> {
     handlers: Vec<Handler<'a>>,
     interceptors: Vec<syn::Type>,
     guards: Vec<syn::Type>,
+    exception_handlers: Vec<syn::Type>,
     metadata: Vec<crate::metadata::Entry>,
 }
 
@@ -90,8 +91,10 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
         .collect();
     let interceptors = crate::interceptor::collect(&item.attrs, Kind::Interceptor, errors);
     let guards = crate::interceptor::collect(&item.attrs, Kind::Guard, errors);
+    let exception_handlers =
+        crate::interceptor::collect(&item.attrs, Kind::ExceptionHandler, errors);
     let metadata = crate::metadata::collect(&item.attrs, errors);
-    Model { item, prefix, handlers, interceptors, guards, metadata }
+    Model { item, prefix, handlers, interceptors, guards, exception_handlers, metadata }
 }
 
 /// The same method and path twice in one controller is a compile error, at the second one.
@@ -160,6 +163,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let interceptors =
             crate::interceptor::expand_refs(&handler.interceptors, Kind::Interceptor);
         let guards = crate::interceptor::expand_refs(&handler.guards, Kind::Guard);
+        let exception_handlers =
+            crate::interceptor::expand_refs(&handler.exception_handlers, Kind::ExceptionHandler);
         let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
@@ -174,6 +179,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     body: #body,
                     interceptors: #interceptors,
                     guards: #guards,
+                    exception_handlers: #exception_handlers,
                     metadata: #metadata,
                     dependencies: #dependencies,
                     patterns: #patterns,
@@ -184,6 +190,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
 
     let interceptors = crate::interceptor::expand_refs(&model.interceptors, Kind::Interceptor);
     let guards = crate::interceptor::expand_refs(&model.guards, Kind::Guard);
+    let exception_handlers =
+        crate::interceptor::expand_refs(&model.exception_handlers, Kind::ExceptionHandler);
     let metadata = crate::metadata::expand(&model.metadata);
     quote! {
         #[doc(hidden)]
@@ -205,6 +213,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 provider: __lauren_provider,
                 interceptors: #interceptors,
                 guards: #guards,
+                exception_handlers: #exception_handlers,
                 metadata: #metadata,
             };
 

@@ -67,6 +67,8 @@ pub(crate) enum Kind {
     Interceptor,
     /// `#[use_guards(..)]`, `guards = [..]`.
     Guard,
+    /// `#[use_exception_handlers(..)]`.
+    ExceptionHandler,
 }
 
 impl Kind {
@@ -74,6 +76,7 @@ impl Kind {
         match self {
             Kind::Interceptor => "use_interceptors",
             Kind::Guard => "use_guards",
+            Kind::ExceptionHandler => "use_exception_handlers",
         }
     }
 
@@ -81,6 +84,7 @@ impl Kind {
         match self {
             Kind::Interceptor => "`#[use_interceptors]` needs at least one interceptor to attach: `#[use_interceptors(Logging, Timing)]`".to_owned(),
             Kind::Guard => "`#[use_guards]` needs at least one guard to attach: `#[use_guards(ApiKey, Roles)]`".to_owned(),
+            Kind::ExceptionHandler => "`#[use_exception_handlers]` needs at least one handler to attach: `#[use_exception_handlers(DbDown)]`".to_owned(),
         }
     }
 }
@@ -119,6 +123,9 @@ pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
     let (descriptor, adapt) = match kind {
         Kind::Interceptor => (quote!(InterceptorDescriptor), quote!(adapt_interceptor)),
         Kind::Guard => (quote!(GuardDescriptor), quote!(adapt_guard)),
+        Kind::ExceptionHandler => {
+            (quote!(ExceptionHandlerDescriptor), quote!(adapt_exception_handler))
+        }
     };
     let refs = types.iter().map(|ty| {
         let name = type_name(ty);

@@ -6,6 +6,7 @@
 mod bounds;
 mod controller;
 mod errors;
+mod exception_handler;
 mod http_error;
 mod injectable;
 mod interceptor;
@@ -63,6 +64,22 @@ pub fn use_interceptors(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn use_guards(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_guards", a, i))
+}
+
+/// Declares the errors an exception handler catches: `#[exception_handler(DbError, Forbidden)]`
+/// on the struct that implements `ExceptionHandler`.
+#[proc_macro_attribute]
+pub fn exception_handler(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, exception_handler::expand)
+}
+
+/// Attaches exception handlers to a controller (on its impl) or a route (on its method):
+/// `#[use_exception_handlers(DbDown, NotFoundPage)]`, asked in that order.
+#[proc_macro_attribute]
+pub fn use_exception_handlers(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| {
+        stacked::expand_standalone("use_exception_handlers", a, i)
+    })
 }
 
 /// Registers `impl IntoHttpError for MyError { .. }` so `?` renders `MyError` with the status,

@@ -53,6 +53,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) interceptors: Vec<Type>,
     /// `#[use_guards]` of the method, in the order they run.
     pub(crate) guards: Vec<Type>,
+    /// `#[use_exception_handlers]` of the method.
+    pub(crate) exception_handlers: Vec<Type>,
     /// `#[set_metadata]` of the method.
     pub(crate) metadata: Vec<crate::metadata::Entry>,
 }
@@ -180,6 +182,8 @@ pub(crate) fn parse<'a>(
     }
     let interceptors = crate::interceptor::collect(&func.attrs, Kind::Interceptor, errors);
     let guards = crate::interceptor::collect(&func.attrs, Kind::Guard, errors);
+    let exception_handlers =
+        crate::interceptor::collect(&func.attrs, Kind::ExceptionHandler, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
     Some(Handler {
         func,
@@ -190,6 +194,7 @@ pub(crate) fn parse<'a>(
         unbound,
         interceptors,
         guards,
+        exception_handlers,
         metadata,
     })
 }

@@ -32,6 +32,9 @@ pub type HandlerFn =
 /// An interceptor type named in an attribute: its descriptor, by fn pointer.
 pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;
 
+/// An exception handler type named in an attribute: its descriptor, by fn pointer.
+pub type ExceptionHandlerRef = fn() -> &'static crate::exceptions::ExceptionHandlerDescriptor;
+
 /// A guard type named in an attribute: its descriptor, by fn pointer.
 pub type GuardRef = fn() -> &'static crate::guards::GuardDescriptor;
 
@@ -66,6 +69,8 @@ pub struct RouteDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[use_guards]` of the method, in the order they run.
     pub guards: &'static [GuardRef],
+    /// `#[use_exception_handlers]` of the method, in the order they are asked.
+    pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the method, one entry per key.
     pub metadata: &'static [MetaEntry],
     /// For each handler parameter, the provider it injects (`FromRequest::DEPENDENCY`).
@@ -89,6 +94,8 @@ pub struct ControllerDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[use_guards]` of the impl block, in the order they run.
     pub guards: &'static [GuardRef],
+    /// `#[use_exception_handlers]` of the impl block, in the order they are asked.
+    pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the impl block, one entry per key.
     pub metadata: &'static [MetaEntry],
 }

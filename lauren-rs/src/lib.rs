@@ -45,6 +45,7 @@ mod body;
 pub mod descriptor;
 pub mod di;
 mod error;
+mod exceptions;
 pub mod extract;
 mod guards;
 mod interceptors;
@@ -57,8 +58,8 @@ pub mod testing;
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
-    controller, delete, get, head, http_error, injectable, interceptor, module, options, patch,
-    post, put, set_metadata, use_guards, use_interceptors,
+    controller, delete, exception_handler, get, head, http_error, injectable, interceptor, module,
+    options, patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
@@ -69,6 +70,9 @@ pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::di::Inject;
 pub use crate::error::kinds;
 pub use crate::error::{ErrorSource, HttpError, IntoHttpError, MappedError};
+pub use crate::exceptions::{
+    Catches, ExceptionHandler, ExceptionHandlerDescriptor, ExceptionHandlerInstance,
+};
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards};
 pub use crate::interceptors::{
@@ -90,10 +94,10 @@ pub type Result<T, E = HttpError> = std::result::Result<T, E>;
 pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
-        Bytes, CallHandler, ExecutionContext, Guard, HttpError, Inject, Interceptor, IntoReply,
-        LaurenFactory, Reply, Request, Response, Scope, StatusCode, controller, delete, get, head,
-        injectable, interceptor, module, options, patch, post, put, set_metadata, use_guards,
-        use_interceptors,
+        Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
+        Interceptor, IntoReply, LaurenFactory, Reply, Request, Response, Scope, StatusCode,
+        controller, delete, exception_handler, get, head, injectable, interceptor, module, options,
+        patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
     };
 }
 
@@ -105,14 +109,16 @@ pub mod __private {
 
     pub use crate::body::BoxError;
     pub use crate::descriptor::{
-        BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, GuardRef, HandlerFn,
-        Instance, InterceptorRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
+        BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef,
+        GuardRef, HandlerFn, Instance, InterceptorRef, Module, ModuleDescriptor, RouteDescriptor,
+        Scope,
     };
     pub use crate::di::{
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
         Resolvable, Resolver,
     };
     pub use crate::error::mapping::{ErrorMapping, MapFn, map_as};
+    pub use crate::exceptions::{Catches, ExceptionHandlerDescriptor};
     pub use crate::extract::scalar::path_var;
     pub use crate::extract::validate::{
         Bounded, Pattern, TextLength, ValidateProbe, ViaNoValidate, ViaValidate, bad_length,
@@ -161,6 +167,13 @@ pub mod __private {
         instance: &Instance,
     ) -> Option<InterceptorInstance> {
         InterceptorInstance::adapt::<T>(instance)
+    }
+
+    /// Views a built `Inject<T>` as an exception handler.
+    pub fn adapt_exception_handler<T: crate::ExceptionHandler>(
+        instance: &Instance,
+    ) -> Option<crate::ExceptionHandlerInstance> {
+        crate::ExceptionHandlerInstance::adapt::<T>(instance)
     }
 
     /// Views a built `Inject<T>` as a guard.

@@ -1,6 +1,7 @@
 //! The request pipeline end to end through `TestClient`: routing, extraction, replies, errors.
 
 mod bounds;
+mod exceptions;
 mod extract;
 mod guards;
 mod params;

@@ -20,6 +20,7 @@ use self::startup::GlobalInterceptor;
 use crate::descriptor::{Module, ModuleDescriptor};
 use crate::di::Provider;
 use crate::di::container::Container;
+use crate::exceptions::{ExceptionHandler, ExceptionHandlerInstance};
 use crate::guards::{GuardInstance, IntoGuards};
 use crate::interceptors::{InterceptorType, IntoInterceptors};
 use crate::pipeline::Route;
@@ -60,6 +61,7 @@ impl LaurenFactory {
             options: Options::default(),
             global_interceptors: Vec::new(),
             global_guards: Vec::new(),
+            global_exception_handlers: Vec::new(),
             global_providers: Vec::new(),
             overrides: Vec::new(),
             on_shutdown: ShutdownHooks::default(),
@@ -76,6 +78,7 @@ pub struct AppBuilder {
     options: Options,
     global_interceptors: Vec<GlobalInterceptor>,
     global_guards: Vec<GuardInstance>,
+    global_exception_handlers: Vec<ExceptionHandlerInstance>,
     global_providers: Vec<Provider>,
     overrides: Vec<Provider>,
     on_shutdown: ShutdownHooks,
@@ -177,6 +180,7 @@ impl AppBuilder {
             root: self.root,
             global_interceptors: &self.global_interceptors,
             global_guards: &self.global_guards,
+            global_exception_handlers: &self.global_exception_handlers,
             global_providers: &self.global_providers,
             overrides: &self.overrides,
             options: self.options,
@@ -229,6 +233,13 @@ impl AppBuilder {
     /// ```
     pub fn global_guards(mut self, guards: impl IntoGuards) -> Self {
         self.global_guards.extend(guards.into_guards());
+        self
+    }
+
+    /// An exception handler asked for every route's errors, after the route's and the
+    /// controller's own (call again to add more; they are asked in the order added).
+    pub fn global_exception_handler<T: ExceptionHandler>(mut self, handler: T) -> Self {
+        self.global_exception_handlers.push(ExceptionHandlerInstance::new(handler));
         self
     }
 

@@ -6,6 +6,7 @@ use super::options::{ContentTypePolicy, Options};
 use crate::descriptor::{Attached, ComponentDescriptor, ModuleDescriptor, Scope};
 use crate::di::Provider;
 use crate::di::graph::{self, Extras, Graph};
+use crate::exceptions::{ExceptionHandlerInstance, HandlerEntry};
 use crate::guards::{GuardEntry, GuardInstance};
 use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
 use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
@@ -16,6 +17,7 @@ pub(crate) struct Plan<'a> {
     pub(crate) root: &'static ModuleDescriptor,
     pub(crate) global_interceptors: &'a [GlobalInterceptor],
     pub(crate) global_guards: &'a [GuardInstance],
+    pub(crate) global_exception_handlers: &'a [ExceptionHandlerInstance],
     pub(crate) global_providers: &'a [Provider],
     pub(crate) overrides: &'a [Provider],
     pub(crate) options: Options,
@@ -78,6 +80,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             };
             let controller_chain = chains.resolve(controller.interceptors);
             let controller_guards = chains.resolve(controller.guards);
+            let controller_handlers = chains.resolve(controller.exception_handlers);
             for descriptor in controller.routes {
                 let culprit = format!("{}::{}", controller.type_name, descriptor.handler_name);
                 let template =
@@ -133,6 +136,13 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .chain(controller_guards.iter().cloned())
                     .chain(chains.resolve(descriptor.guards))
                     .collect();
+                // Route -> controller -> global: the most specific is asked first.
+                let exception_handlers: Box<[HandlerEntry]> = chains
+                    .resolve(descriptor.exception_handlers)
+                    .into_iter()
+                    .chain(controller_handlers.iter().cloned())
+                    .chain(plan.global_exception_handlers.iter().cloned().map(Attached::Shared))
+                    .collect();
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
                 let injected: Box<[Injected]> = descriptor
@@ -158,7 +168,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                 let needs_scope = matches!(instance, ControllerRef::Scoped(_))
                     || scoped_interceptors
                     || injected.iter().any(|i| matches!(i, Injected::Scoped(_)))
-                    || guards.iter().any(|g| matches!(g, Attached::Scoped { .. }));
+                    || guards.iter().any(|g| matches!(g, Attached::Scoped { .. }))
+                    || exception_handlers.iter().any(|h| matches!(h, Attached::Scoped { .. }));
                 routes.push(Route {
                     descriptor,
                     controller,
@@ -172,6 +183,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     injected,
                     full_pipeline: !guards.is_empty() || scoped_interceptors,
                     guards,
+                    exception_handlers,
                     body_gate: descriptor
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),

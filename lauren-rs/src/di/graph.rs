@@ -86,6 +86,14 @@ pub(crate) async fn build(
                 let d = get();
                 registry.component(d.type_id, d.provider, &mut interceptors);
             }
+            let handlers = controller
+                .exception_handlers
+                .iter()
+                .chain(controller.routes.iter().flat_map(|r| r.exception_handlers));
+            for get in handlers {
+                let d = get();
+                registry.component(d.type_id, d.provider, &mut interceptors);
+            }
         }
         for get in descriptor.interceptors {
             let d = get();

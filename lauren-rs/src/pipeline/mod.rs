@@ -83,12 +83,15 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
             }
             response
         }
-        Ok(Err(err)) => {
-            if err.status().is_server_error() {
-                log_server_error(route, ctx.method(), &err);
+        Ok(Err(err)) => match recover(err, &mut ctx).await {
+            Ok(reply) => reply.into_response(),
+            Err(err) => {
+                if err.status().is_server_error() {
+                    log_server_error(route, ctx.method(), &err);
+                }
+                err.into_response()
             }
-            err.into_response()
-        }
+        },
         Err(payload) => {
             tracing::error!(
                 route = %route.template,
@@ -104,6 +107,21 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
         app.teardowns.spawn(scope.tear_down());
     }
     response
+}
+
+/// Offers an error to the route's exception handlers (route -> controller -> global), if it
+/// has any; a handler that panics is a 500 like anything else.
+async fn recover(
+    err: HttpError,
+    ctx: &mut ExecutionContext<'_>,
+) -> Result<crate::reply::Reply, HttpError> {
+    if ctx.route().exception_handlers.is_empty() {
+        return Err(err);
+    }
+    match AssertUnwindSafe(crate::exceptions::handle(err, ctx)).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(HttpError::panic()),
+    }
 }
 
 /// The content-type gate of a body route: `Err(415)` under the strict policy, a warning under

@@ -20,6 +20,7 @@ struct Model<'a> {
     interceptors: Vec<syn::Type>,
     guards: Vec<syn::Type>,
     exception_handlers: Vec<syn::Type>,
+    middleware: Vec<syn::Type>,
     metadata: Vec<crate::metadata::Entry>,
 }
 
@@ -93,8 +94,9 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
     let guards = crate::interceptor::collect(&item.attrs, Kind::Guard, errors);
     let exception_handlers =
         crate::interceptor::collect(&item.attrs, Kind::ExceptionHandler, errors);
+    let middleware = crate::interceptor::collect(&item.attrs, Kind::Middleware, errors);
     let metadata = crate::metadata::collect(&item.attrs, errors);
-    Model { item, prefix, handlers, interceptors, guards, exception_handlers, metadata }
+    Model { item, prefix, handlers, interceptors, guards, exception_handlers, middleware, metadata }
 }
 
 /// The same method and path twice in one controller is a compile error, at the second one.
@@ -165,6 +167,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let guards = crate::interceptor::expand_refs(&handler.guards, Kind::Guard);
         let exception_handlers =
             crate::interceptor::expand_refs(&handler.exception_handlers, Kind::ExceptionHandler);
+        let middleware = crate::interceptor::expand_refs(&handler.middleware, Kind::Middleware);
         let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
@@ -180,6 +183,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     interceptors: #interceptors,
                     guards: #guards,
                     exception_handlers: #exception_handlers,
+                    middleware: #middleware,
                     metadata: #metadata,
                     dependencies: #dependencies,
                     patterns: #patterns,
@@ -192,6 +196,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
     let guards = crate::interceptor::expand_refs(&model.guards, Kind::Guard);
     let exception_handlers =
         crate::interceptor::expand_refs(&model.exception_handlers, Kind::ExceptionHandler);
+    let middleware = crate::interceptor::expand_refs(&model.middleware, Kind::Middleware);
     let metadata = crate::metadata::expand(&model.metadata);
     quote! {
         #[doc(hidden)]
@@ -214,6 +219,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 interceptors: #interceptors,
                 guards: #guards,
                 exception_handlers: #exception_handlers,
+                middleware: #middleware,
                 metadata: #metadata,
             };
 

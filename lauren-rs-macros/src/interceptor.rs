@@ -69,6 +69,8 @@ pub(crate) enum Kind {
     Guard,
     /// `#[use_exception_handlers(..)]`.
     ExceptionHandler,
+    /// `#[use_middleware(..)]`, `middleware = [..]`.
+    Middleware,
 }
 
 impl Kind {
@@ -77,6 +79,7 @@ impl Kind {
             Kind::Interceptor => "use_interceptors",
             Kind::Guard => "use_guards",
             Kind::ExceptionHandler => "use_exception_handlers",
+            Kind::Middleware => "use_middleware",
         }
     }
 
@@ -85,6 +88,7 @@ impl Kind {
             Kind::Interceptor => "`#[use_interceptors]` needs at least one interceptor to attach: `#[use_interceptors(Logging, Timing)]`".to_owned(),
             Kind::Guard => "`#[use_guards]` needs at least one guard to attach: `#[use_guards(ApiKey, Roles)]`".to_owned(),
             Kind::ExceptionHandler => "`#[use_exception_handlers]` needs at least one handler to attach: `#[use_exception_handlers(DbDown)]`".to_owned(),
+            Kind::Middleware => "`#[use_middleware]` needs at least one middleware to attach: `#[use_middleware(Audit)]`".to_owned(),
         }
     }
 }
@@ -126,6 +130,7 @@ pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
         Kind::ExceptionHandler => {
             (quote!(ExceptionHandlerDescriptor), quote!(adapt_exception_handler))
         }
+        Kind::Middleware => (quote!(MiddlewareDescriptor), quote!(adapt_middleware)),
     };
     let refs = types.iter().map(|ty| {
         let name = type_name(ty);

@@ -82,6 +82,13 @@ pub fn use_exception_handlers(args: TokenStream, item: TokenStream) -> TokenStre
     })
 }
 
+/// Attaches middleware to a controller (on its impl) or a route (on its method):
+/// `#[use_middleware(Audit)]`, outermost first, inside module middleware.
+#[proc_macro_attribute]
+pub fn use_middleware(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_middleware", a, i))
+}
+
 /// Registers `impl IntoHttpError for MyError { .. }` so `?` renders `MyError` with the status,
 /// code and detail it chooses instead of a 500.
 #[proc_macro_attribute]

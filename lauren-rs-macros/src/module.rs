@@ -15,6 +15,7 @@ mod kw {
     syn::custom_keyword!(exports);
     syn::custom_keyword!(interceptors);
     syn::custom_keyword!(guards);
+    syn::custom_keyword!(middleware);
     syn::custom_keyword!(prefix);
 }
 
@@ -27,6 +28,7 @@ struct Args {
     exports: Option<Vec<Expr>>,
     interceptors: Option<Vec<Type>>,
     guards: Option<Vec<Type>>,
+    middleware: Option<Vec<Type>>,
     prefix: Option<LitStr>,
 }
 
@@ -65,6 +67,10 @@ impl Parse for Args {
                 let key: kw::exports = input.parse()?;
                 once(&args.exports, &key, "exports")?;
                 args.exports = Some(list(input)?);
+            } else if lookahead.peek(kw::middleware) {
+                let key: kw::middleware = input.parse()?;
+                once(&args.middleware, &key, "middleware")?;
+                args.middleware = Some(list(input)?);
             } else if lookahead.peek(kw::guards) {
                 let key: kw::guards = input.parse()?;
                 once(&args.guards, &key, "guards")?;
@@ -165,6 +171,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         &args.guards.unwrap_or_default(),
         crate::interceptor::Kind::Guard,
     );
+    let middleware = crate::interceptor::expand_refs(
+        &args.middleware.unwrap_or_default(),
+        crate::interceptor::Kind::Middleware,
+    );
     let prefix = args.prefix.map_or_else(String::new, |p| p.value());
     Ok(quote! {
         #item
@@ -186,6 +196,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 controllers: &[#(#controllers),*],
                 interceptors: #interceptors,
                 guards: #guards,
+                middleware: #middleware,
             };
 
             #[automatically_derived]

@@ -55,6 +55,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) guards: Vec<Type>,
     /// `#[use_exception_handlers]` of the method.
     pub(crate) exception_handlers: Vec<Type>,
+    /// `#[use_middleware]` of the method, outermost first.
+    pub(crate) middleware: Vec<Type>,
     /// `#[set_metadata]` of the method.
     pub(crate) metadata: Vec<crate::metadata::Entry>,
 }
@@ -184,6 +186,7 @@ pub(crate) fn parse<'a>(
     let guards = crate::interceptor::collect(&func.attrs, Kind::Guard, errors);
     let exception_handlers =
         crate::interceptor::collect(&func.attrs, Kind::ExceptionHandler, errors);
+    let middleware = crate::interceptor::collect(&func.attrs, Kind::Middleware, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
     Some(Handler {
         func,
@@ -195,6 +198,7 @@ pub(crate) fn parse<'a>(
         interceptors,
         guards,
         exception_handlers,
+        middleware,
         metadata,
     })
 }

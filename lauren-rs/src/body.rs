@@ -21,7 +21,11 @@ pub type Body = Full<Bytes>;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A request body as it arrives: from hyper, from the test client, or from any tower caller.
-pub(crate) enum RequestBody {
+/// A request body as the pipeline holds it: unread until a body extractor (or a middleware)
+/// reads it. It is an [`http_body::Body`], so it can be handed to tower services as is.
+pub struct RequestBody(Source);
+
+enum Source {
     Incoming(Incoming),
     Full(Bytes),
     Boxed(BoxBody<Bytes, BoxError>),
@@ -39,16 +43,24 @@ pub(crate) enum ReadError {
 
 impl RequestBody {
     pub(crate) fn empty() -> Self {
-        Self::Full(Bytes::new())
+        Self(Source::Full(Bytes::new()))
+    }
+
+    pub(crate) fn incoming(body: Incoming) -> Self {
+        Self(Source::Incoming(body))
+    }
+
+    pub(crate) fn boxed(body: BoxBody<Bytes, BoxError>) -> Self {
+        Self(Source::Boxed(body))
     }
 
     pub(crate) async fn read_to_bytes(self, limits: BodyLimits) -> Result<Bytes, ReadError> {
         let limit = limits.max_bytes;
-        match self {
-            Self::Full(bytes) if bytes.len() > limit => Err(ReadError::TooLarge(limit)),
-            Self::Full(bytes) => Ok(bytes),
-            Self::Incoming(body) => within(limits, read_limited(body, limit)).await,
-            Self::Boxed(body) => within(limits, read_limited(body, limit)).await,
+        match self.0 {
+            Source::Full(bytes) if bytes.len() > limit => Err(ReadError::TooLarge(limit)),
+            Source::Full(bytes) => Ok(bytes),
+            Source::Incoming(body) => within(limits, read_limited(body, limit)).await,
+            Source::Boxed(body) => within(limits, read_limited(body, limit)).await,
         }
     }
 }
@@ -102,4 +114,60 @@ where
         (Some(head), None) => head,
         (None, None) => Bytes::new(),
     })
+}
+
+impl From<Bytes> for RequestBody {
+    fn from(bytes: Bytes) -> Self {
+        Self(Source::Full(bytes))
+    }
+}
+
+impl From<String> for RequestBody {
+    fn from(text: String) -> Self {
+        Self::from(Bytes::from(text))
+    }
+}
+
+impl Default for RequestBody {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl std::fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Source::Incoming(_) => "RequestBody(incoming)",
+            Source::Full(_) => "RequestBody(full)",
+            Source::Boxed(_) => "RequestBody(boxed)",
+        })
+    }
+}
+
+impl http_body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        use std::task::Poll;
+        match &mut self.get_mut().0 {
+            Source::Incoming(body) => std::pin::Pin::new(body).poll_frame(cx).map_err(Into::into),
+            Source::Boxed(body) => std::pin::Pin::new(body).poll_frame(cx),
+            Source::Full(bytes) if bytes.is_empty() => Poll::Ready(None),
+            Source::Full(bytes) => {
+                Poll::Ready(Some(Ok(http_body::Frame::data(std::mem::take(bytes)))))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        match &self.0 {
+            Source::Incoming(body) => body.size_hint(),
+            Source::Boxed(body) => body.size_hint(),
+            Source::Full(bytes) => http_body::SizeHint::with_exact(bytes.len() as u64),
+        }
+    }
 }

@@ -35,6 +35,9 @@ pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;
 /// An exception handler type named in an attribute: its descriptor, by fn pointer.
 pub type ExceptionHandlerRef = fn() -> &'static crate::exceptions::ExceptionHandlerDescriptor;
 
+/// A middleware type named in an attribute: its descriptor, by fn pointer.
+pub type MiddlewareRef = fn() -> &'static crate::middleware::MiddlewareDescriptor;
+
 /// A guard type named in an attribute: its descriptor, by fn pointer.
 pub type GuardRef = fn() -> &'static crate::guards::GuardDescriptor;
 
@@ -69,6 +72,8 @@ pub struct RouteDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[use_guards]` of the method, in the order they run.
     pub guards: &'static [GuardRef],
+    /// `#[use_middleware]` of the method, outermost first.
+    pub middleware: &'static [MiddlewareRef],
     /// `#[use_exception_handlers]` of the method, in the order they are asked.
     pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the method, one entry per key.
@@ -94,6 +99,8 @@ pub struct ControllerDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[use_guards]` of the impl block, in the order they run.
     pub guards: &'static [GuardRef],
+    /// `#[use_middleware]` of the impl block, outermost first.
+    pub middleware: &'static [MiddlewareRef],
     /// `#[use_exception_handlers]` of the impl block, in the order they are asked.
     pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the impl block, one entry per key.
@@ -149,6 +156,8 @@ pub struct ModuleDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `guards = [..]`: before every route of this module, in order.
     pub guards: &'static [GuardRef],
+    /// `middleware = [..]`: around every route of this module, outermost first.
+    pub middleware: &'static [MiddlewareRef],
 }
 
 /// Implemented by `#[controller]` for the controller type.

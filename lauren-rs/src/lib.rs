@@ -49,6 +49,7 @@ mod exceptions;
 pub mod extract;
 mod guards;
 mod interceptors;
+pub mod middleware;
 mod pipeline;
 mod reply;
 mod router;
@@ -56,16 +57,18 @@ mod server;
 pub mod testing;
 
 pub use bytes::Bytes;
+pub use http;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
     controller, delete, exception_handler, get, head, http_error, injectable, interceptor, module,
     options, patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
+    use_middleware,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
 pub use crate::app::options::ContentTypePolicy;
 pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
-pub use crate::body::{Body, BoxError};
+pub use crate::body::{Body, BoxError, RequestBody};
 pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::di::Inject;
 pub use crate::error::kinds;
@@ -110,8 +113,8 @@ pub mod __private {
     pub use crate::body::BoxError;
     pub use crate::descriptor::{
         BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef,
-        GuardRef, HandlerFn, Instance, InterceptorRef, Module, ModuleDescriptor, RouteDescriptor,
-        Scope,
+        GuardRef, HandlerFn, Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor,
+        RouteDescriptor, Scope,
     };
     pub use crate::di::{
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
@@ -130,6 +133,7 @@ pub mod __private {
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
         InterceptorType,
     };
+    pub use crate::middleware::MiddlewareDescriptor;
     pub use crate::pipeline::{ControllerHandle, MetaEntry, MetaLiteral};
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, Request};
@@ -174,6 +178,13 @@ pub mod __private {
         instance: &Instance,
     ) -> Option<crate::ExceptionHandlerInstance> {
         crate::ExceptionHandlerInstance::adapt::<T>(instance)
+    }
+
+    /// Views a built `Inject<T>` as a middleware.
+    pub fn adapt_middleware<T: crate::middleware::Middleware>(
+        instance: &Instance,
+    ) -> Option<crate::middleware::MiddlewareInstance> {
+        crate::middleware::MiddlewareInstance::adapt::<T>(instance)
     }
 
     /// Views a built `Inject<T>` as a guard.
@@ -355,3 +366,7 @@ struct InterceptorGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/dependency-injection.md")]
 struct DependencyInjectionGuideDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/pipeline.md")]
+struct PipelineGuideDoctests;

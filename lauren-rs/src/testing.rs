@@ -191,7 +191,7 @@ impl TestRequest {
         if let Some(slot) = builder.headers_mut() {
             *slot = headers;
         }
-        let request = match builder.body(RequestBody::Full(self.body)) {
+        let request = match builder.body(RequestBody::from(self.body)) {
             Ok(request) => request,
             Err(err) => panic!("invalid test request URI {:?}: {err}", self.uri),
         };

@@ -4,6 +4,7 @@ mod bounds;
 mod exceptions;
 mod extract;
 mod guards;
+mod middleware;
 mod params;
 mod reply;
 mod routing;

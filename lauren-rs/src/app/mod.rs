@@ -23,6 +23,7 @@ use crate::di::container::Container;
 use crate::exceptions::{ExceptionHandler, ExceptionHandlerInstance};
 use crate::guards::{GuardInstance, IntoGuards};
 use crate::interceptors::{InterceptorType, IntoInterceptors};
+use crate::middleware::{IntoMiddleware, MiddlewareInstance};
 use crate::pipeline::Route;
 use crate::router::Router;
 use crate::server::Server;
@@ -62,6 +63,7 @@ impl LaurenFactory {
             global_interceptors: Vec::new(),
             global_guards: Vec::new(),
             global_exception_handlers: Vec::new(),
+            middleware: Vec::new(),
             global_providers: Vec::new(),
             overrides: Vec::new(),
             on_shutdown: ShutdownHooks::default(),
@@ -79,6 +81,7 @@ pub struct AppBuilder {
     global_interceptors: Vec<GlobalInterceptor>,
     global_guards: Vec<GuardInstance>,
     global_exception_handlers: Vec<ExceptionHandlerInstance>,
+    middleware: Vec<MiddlewareInstance>,
     global_providers: Vec<Provider>,
     overrides: Vec<Provider>,
     on_shutdown: ShutdownHooks,
@@ -186,8 +189,10 @@ impl AppBuilder {
             options: self.options,
         };
         let on_shutdown = self.on_shutdown;
+        let middleware = self.middleware.into_boxed_slice();
         startup::freeze(plan).await.map(|mut inner| {
             inner.on_shutdown = on_shutdown;
+            inner.middleware = middleware;
             App { inner: Arc::new(inner) }
         })
     }
@@ -233,6 +238,28 @@ impl AppBuilder {
     /// ```
     pub fn global_guards(mut self, guards: impl IntoGuards) -> Self {
         self.global_guards.extend(guards.into_guards());
+        self
+    }
+
+    /// Global middleware, outermost first (declaration order), around routing: it sees every
+    /// request, 404 and 405 included, and every rendered response. A middleware value, an
+    /// array, a tuple, or `middleware::from_fn(an_async_fn)`; call again to add more inside.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use lauren::middleware::{from_fn, MiddlewareRequest, MiddlewareResponse, Next};
+    ///
+    /// async fn server_header(req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
+    ///     let mut response = next.run(req).await?;
+    ///     response.headers_mut().insert("server", lauren::http::HeaderValue::from_static("lauren"));
+    ///     Ok(response)
+    /// }
+    ///
+    /// let app = LaurenFactory::create(AppModule).middleware(from_fn(server_header));
+    /// ```
+    pub fn middleware(mut self, middleware: impl IntoMiddleware) -> Self {
+        self.middleware.extend(middleware.into_middleware());
         self
     }
 
@@ -313,6 +340,8 @@ pub(crate) struct AppInner {
     pub(crate) shut_down: AtomicBool,
     pub(crate) teardowns: Arc<Teardowns>,
     pub(crate) on_shutdown: ShutdownHooks,
+    /// Global middleware, outermost first.
+    pub(crate) middleware: Box<[MiddlewareInstance]>,
 }
 
 /// One served route, for reflection and diagnostics.

@@ -43,10 +43,10 @@ where
     if let Some(incoming) =
         any.downcast_mut::<Option<hyper::body::Incoming>>().and_then(Option::take)
     {
-        return RequestBody::Incoming(incoming);
+        return RequestBody::incoming(incoming);
     }
     match slot {
-        Some(body) => RequestBody::Boxed(body.map_err(Into::into).boxed()),
+        Some(body) => RequestBody::boxed(body.map_err(Into::into).boxed()),
         None => RequestBody::empty(),
     }
 }

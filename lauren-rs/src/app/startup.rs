@@ -9,6 +9,7 @@ use crate::di::graph::{self, Extras, Graph};
 use crate::exceptions::{ExceptionHandlerInstance, HandlerEntry};
 use crate::guards::{GuardEntry, GuardInstance};
 use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
+use crate::middleware::MiddlewareInstance;
 use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
 use crate::router::{RouteSpec, Router, join_template, template_params};
 
@@ -63,6 +64,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
     for (module_index, module) in graph.modules.iter().enumerate() {
         let module_chain = chains.resolve(module.descriptor.interceptors);
         let module_guards = chains.resolve(module.descriptor.guards);
+        let module_middleware = chains.resolve(module.descriptor.middleware);
         for &(controller, binding) in &module.controllers {
             let instance = match graph.container.bindings[binding].scope {
                 Scope::Singleton => match graph.container.instance(binding, None).await {
@@ -81,6 +83,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             let controller_chain = chains.resolve(controller.interceptors);
             let controller_guards = chains.resolve(controller.guards);
             let controller_handlers = chains.resolve(controller.exception_handlers);
+            let controller_middleware = chains.resolve(controller.middleware);
             for descriptor in controller.routes {
                 let culprit = format!("{}::{}", controller.type_name, descriptor.handler_name);
                 let template =
@@ -136,6 +139,25 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .chain(controller_guards.iter().cloned())
                     .chain(chains.resolve(descriptor.guards))
                     .collect();
+                // Module -> controller -> route, outermost first. Middleware runs before the
+                // request has a scope: it must be a singleton.
+                let middleware: Box<[MiddlewareInstance]> = module_middleware
+                    .iter()
+                    .cloned()
+                    .chain(controller_middleware.iter().cloned())
+                    .chain(chains.resolve(descriptor.middleware))
+                    .filter_map(|entry| match entry {
+                        Attached::Shared(middleware) => Some(middleware),
+                        Attached::Scoped { .. } => {
+                            problems.push(Problem::new(
+                                ProblemCode::ScopeViolation,
+                                format!("the middleware of {culprit} must be a singleton: middleware runs before a request scope exists"),
+                                culprit.clone(),
+                            ));
+                            None
+                        }
+                    })
+                    .collect();
                 // Route -> controller -> global: the most specific is asked first.
                 let exception_handlers: Box<[HandlerEntry]> = chains
                     .resolve(descriptor.exception_handlers)
@@ -184,6 +206,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     full_pipeline: !guards.is_empty() || scoped_interceptors,
                     guards,
                     exception_handlers,
+                    middleware,
                     body_gate: descriptor
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
@@ -217,6 +240,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             shut_down: std::sync::atomic::AtomicBool::new(false),
             teardowns: Default::default(),
             on_shutdown: Default::default(),
+            middleware: Box::new([]),
         }),
         Ok(_) => Err(StartupError::new(problems)),
         Err(mut found) => {

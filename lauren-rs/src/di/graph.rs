@@ -94,6 +94,15 @@ pub(crate) async fn build(
                 let d = get();
                 registry.component(d.type_id, d.provider, &mut interceptors);
             }
+            let middleware = descriptor
+                .middleware
+                .iter()
+                .chain(controller.middleware)
+                .chain(controller.routes.iter().flat_map(|r| r.middleware));
+            for get in middleware {
+                let d = get();
+                registry.component(d.type_id, d.provider, &mut interceptors);
+            }
         }
         for get in descriptor.interceptors {
             let d = get();

@@ -21,8 +21,10 @@ pub(crate) use self::route::{ControllerRef, Injected, Route};
 use crate::app::AppInner;
 use crate::app::options::ContentTypePolicy;
 use crate::body::{Body, RequestBody};
+use crate::descriptor::BoxFuture;
 use crate::error::HttpError;
 use crate::interceptors::CallHandler;
+use crate::middleware::{MiddlewareRequest, MiddlewareResponse, Next};
 use crate::router::{Lookup, PathEntry, normalize_request_path};
 
 /// Serves one request. Never fails and never unwinds: every outcome is a response, and a
@@ -31,12 +33,35 @@ pub(crate) async fn dispatch(
     app: &AppInner,
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
-    if request.method() == Method::HEAD {
-        return without_body(serve(app, request).await);
-    }
-    serve(app, request).await
+    let head_request = request.method() == Method::HEAD;
+    let response = if app.middleware.is_empty() {
+        serve(app, request).await
+    } else {
+        with_global_middleware(app, request).await
+    };
+    if head_request { without_body(response) } else { response }
 }
 
+/// Global middleware around routing: it sees every request and every rendered response.
+async fn with_global_middleware(
+    app: &AppInner,
+    request: http::Request<RequestBody>,
+) -> http::Response<Body> {
+    let inner = |req: MiddlewareRequest| -> BoxFuture<'_, Result<MiddlewareResponse, HttpError>> {
+        Box::pin(async move { Ok(serve(app, req).await) })
+    };
+    match Next::new(&app.middleware, &inner).run(request).await {
+        Ok(response) => response,
+        Err(err) => {
+            if err.status().is_server_error() {
+                tracing::error!(status = err.status().as_u16(), error = %err, "global middleware failed");
+            }
+            err.into_response()
+        }
+    }
+}
+
+/// Routing, then the route (through its middleware, if any).
 async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Response<Body> {
     let (head, body) = request.into_parts();
     let raw_path = head.uri.path();
@@ -52,14 +77,54 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
             return HttpError::route_not_found(&head.method, raw_path).into_response();
         }
     };
+    let outcome = if route.middleware.is_empty() {
+        run_route(app, route, head, params, body).await
+    } else {
+        with_route_middleware(app, route, http::Request::from_parts(head, body)).await
+    };
+    outcome.unwrap_or_else(HttpError::into_response)
+}
 
+/// Module -> controller -> route middleware around the route. An error the route ends in
+/// passes through them as an `Err` and is rendered after them.
+async fn with_route_middleware(
+    app: &AppInner,
+    route: &Route,
+    request: http::Request<RequestBody>,
+) -> Result<http::Response<Body>, HttpError> {
+    let inner = |req: MiddlewareRequest| -> BoxFuture<'_, Result<MiddlewareResponse, HttpError>> {
+        Box::pin(async move {
+            let (head, body) = req.into_parts();
+            // A middleware may have changed the path: take this route's parameters from it.
+            let raw_path = head.uri.path();
+            let params = match app.router.at(&head.method, normalize_request_path(raw_path)) {
+                Lookup::Found { route: found, params }
+                    if std::ptr::eq(&app.routes[found], route) =>
+                {
+                    PathParams::from_match(raw_path, &params, route.param_names.len())
+                }
+                _ => return Err(HttpError::route_not_found(&head.method, raw_path)),
+            };
+            run_route(app, route, head, params, body).await
+        })
+    };
+    Next::new(&route.middleware, &inner).run(request).await
+}
+
+/// One routed request: the gate, guards, interceptors and handler, exception handlers. `Err`
+/// is an error no exception handler took (already logged when it is a 5xx).
+async fn run_route(
+    app: &AppInner,
+    route: &Route,
+    head: Request,
+    params: PathParams,
+    body: RequestBody,
+) -> Result<http::Response<Body>, HttpError> {
     // A route with guards or per-request interceptors takes the full path; the others gate
     // before the context exists and call their chain (or handler) directly.
     let full = route.full_pipeline;
     if !full {
-        if let Err(err) = gate(app, route, &head) {
-            return err.into_response();
-        }
+        gate(app, route, &head)?;
     }
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
@@ -69,7 +134,7 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
     } else {
         AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut ctx)).catch_unwind().await
     };
-    let response = match outcome {
+    let result = match outcome {
         Ok(Ok(reply)) => {
             let response = reply.into_response();
             if response.status().is_server_error() {
@@ -81,15 +146,15 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
                     "the reply rendered as a server error"
                 );
             }
-            response
+            Ok(response)
         }
         Ok(Err(err)) => match recover(err, &mut ctx).await {
-            Ok(reply) => reply.into_response(),
+            Ok(reply) => Ok(reply.into_response()),
             Err(err) => {
                 if err.status().is_server_error() {
                     log_server_error(route, ctx.method(), &err);
                 }
-                err.into_response()
+                Err(err)
             }
         },
         Err(payload) => {
@@ -99,14 +164,14 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
                 panic = panic_message(&*payload),
                 "the handler panicked"
             );
-            HttpError::panic().into_response()
+            Err(HttpError::panic())
         }
     };
     if let Some(scope) = ctx.take_scope().filter(|scope| scope.has_teardown()) {
         // Teardown must not delay the response.
         app.teardowns.spawn(scope.tear_down());
     }
-    response
+    result
 }
 
 /// Offers an error to the route's exception handlers (route -> controller -> global), if it

@@ -69,6 +69,8 @@ pub(crate) struct Route {
     pub(crate) scoped_interceptors: bool,
     /// Guards or per-request interceptors: the request takes `run_full`, not the direct call.
     pub(crate) full_pipeline: bool,
+    /// Module -> controller -> route middleware, outermost first (singletons).
+    pub(crate) middleware: Box<[crate::middleware::MiddlewareInstance]>,
     /// Route -> controller -> global exception handlers, in the order they are asked.
     pub(crate) exception_handlers: Box<[crate::exceptions::HandlerEntry]>,
     /// Global -> module -> controller -> route guards, in the order they run.

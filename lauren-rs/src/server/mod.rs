@@ -148,7 +148,7 @@ fn service(
                 // not invent a Host.
                 HttpError::bad_request(problem).into_response()
             } else {
-                crate::pipeline::dispatch(&app.inner, request.map(RequestBody::Incoming)).await
+                crate::pipeline::dispatch(&app.inner, request.map(RequestBody::incoming)).await
             };
             drop(in_flight);
             Ok(response)

@@ -1,0 +1,160 @@
+//! Middleware: global (around routing, sees 404 / 405 and every rendered response, may answer
+//! alone), then module -> controller -> route around the route; an error the route ends in
+//! passes through route middleware as an `Err` (their post-code is skipped).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use lauren::http::HeaderValue;
+use lauren::middleware::{Middleware, MiddlewareRequest, MiddlewareResponse, Next, from_fn};
+use lauren::prelude::*;
+use lauren::testing::TestClient;
+use serde_json::{Value, json};
+
+static LOGS: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
+
+fn record(req: &MiddlewareRequest, entry: &str) {
+    let id = req.headers().get("x-test-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
+    logs.get_or_insert_with(HashMap::new).entry(id).or_default().push(entry.to_owned());
+}
+
+fn take(id: &str) -> Vec<String> {
+    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
+    logs.get_or_insert_with(HashMap::new).remove(id).unwrap_or_default()
+}
+
+/// Logs `NAME:in` / `NAME:out` and adds `x-NAME: 1` to the response.
+macro_rules! tracers {
+    ($($name:ident),*) => {$(
+        #[derive(Default)]
+        struct $name;
+
+        impl Middleware for $name {
+            async fn handle(&self, req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
+                let id = req.headers().get("x-test-id").cloned();
+                record(&req, concat!(stringify!($name), ":in"));
+                let mut response = next.run(req).await?;
+                let mut probe = MiddlewareRequest::new(Default::default());
+                if let Some(id) = id {
+                    probe.headers_mut().insert("x-test-id", id);
+                }
+                record(&probe, concat!(stringify!($name), ":out"));
+                response.headers_mut().insert(
+                    concat!("x-", stringify!($name)).to_ascii_lowercase().as_str().parse::<lauren::http::HeaderName>().expect("name"),
+                    HeaderValue::from_static("1"),
+                );
+                Ok(response)
+            }
+        }
+    )*};
+}
+
+tracers!(Outer, ModuleMw, ControllerMw, RouteMw);
+
+async fn maintenance(req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
+    if req.headers().contains_key("x-maintenance") {
+        return Err(HttpError::service_unavailable("down for maintenance"));
+    }
+    next.run(req).await
+}
+
+async fn tag_request(
+    mut req: MiddlewareRequest,
+    next: Next<'_>,
+) -> lauren::Result<MiddlewareResponse> {
+    req.headers_mut().insert("x-tagged", HeaderValue::from_static("by-middleware"));
+    next.run(req).await
+}
+
+#[derive(Default)]
+struct DenyOnHeader;
+
+impl Guard for DenyOnHeader {
+    async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        Ok(!ctx.headers().contains_key("x-deny"))
+    }
+}
+
+#[derive(Default)]
+struct MwController;
+
+#[controller("/mw")]
+#[use_middleware(ControllerMw)]
+#[use_guards(DenyOnHeader)]
+impl MwController {
+    #[use_middleware(RouteMw)]
+    #[get]
+    async fn show(&self, x_tagged: Option<Header<String>>) -> String {
+        x_tagged.map_or("untagged".to_owned(), |h| h.0)
+    }
+}
+
+#[module(controllers = [MwController], middleware = [ModuleMw])]
+struct MwModule;
+
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(MwModule).middleware((
+        Outer,
+        from_fn(maintenance),
+        from_fn(tag_request),
+    )))
+    .await
+}
+
+#[tokio::test]
+async fn middleware_wraps_the_route_in_onion_order_and_can_change_the_request() {
+    let client = client().await;
+    let response = client.get("/mw").header("x-test-id", "mw-ok").await;
+    assert_eq!(response.text(), "by-middleware");
+    for header in ["x-outer", "x-modulemw", "x-controllermw", "x-routemw"] {
+        assert_eq!(response.header(header), Some("1"), "{header}");
+    }
+    assert_eq!(
+        take("mw-ok"),
+        [
+            "Outer:in",
+            "ModuleMw:in",
+            "ControllerMw:in",
+            "RouteMw:in",
+            "RouteMw:out",
+            "ControllerMw:out",
+            "ModuleMw:out",
+            "Outer:out"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn global_middleware_sees_404_and_405_and_route_middleware_does_not_run() {
+    let client = client().await;
+    let missing = client.get("/nope").header("x-test-id", "mw-404").await;
+    assert_eq!((missing.status().as_u16(), missing.header("x-outer")), (404, Some("1")));
+    assert_eq!(take("mw-404"), ["Outer:in", "Outer:out"]);
+    let wrong = client.delete("/mw").header("x-test-id", "mw-405").await;
+    assert_eq!((wrong.status().as_u16(), wrong.header("x-outer")), (405, Some("1")));
+    assert_eq!(take("mw-405"), ["Outer:in", "Outer:out"]);
+}
+
+#[tokio::test]
+async fn a_guard_denial_skips_route_middleware_post_code_and_global_sees_the_403() {
+    let client = client().await;
+    let denied = client.get("/mw").header("x-test-id", "mw-deny").header("x-deny", "1").await;
+    assert_eq!(denied.status(), 403);
+    assert_eq!(denied.header("x-outer"), Some("1"), "global middleware sees the rendered 403");
+    assert_eq!(denied.header("x-routemw"), None);
+    assert_eq!(
+        take("mw-deny"),
+        ["Outer:in", "ModuleMw:in", "ControllerMw:in", "RouteMw:in", "Outer:out"]
+    );
+}
+
+#[tokio::test]
+async fn a_middleware_may_answer_on_its_own() {
+    let response = client().await.get("/mw").header("x-maintenance", "1").await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        response.json::<Value>(),
+        json!({"error":{"code":"service_unavailable","message":"down for maintenance","detail":{}}})
+    );
+}

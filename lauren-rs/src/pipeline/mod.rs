@@ -77,12 +77,22 @@ async fn serve(app: &AppInner, request: http::Request<RequestBody>) -> http::Res
             return HttpError::route_not_found(&head.method, raw_path).into_response();
         }
     };
-    let outcome = if route.middleware.is_empty() {
-        run_route(app, route, head, params, body).await
-    } else {
-        with_route_middleware(app, route, http::Request::from_parts(head, body)).await
-    };
-    outcome.unwrap_or_else(HttpError::into_response)
+    if !route.middleware.is_empty() {
+        let request = http::Request::from_parts(head, body);
+        return with_route_middleware(app, route, request)
+            .await
+            .unwrap_or_else(HttpError::into_response);
+    }
+    // A route with guards or per-request interceptors gates inside `run_full`; the others
+    // gate here, before the context exists.
+    if !route.full_pipeline {
+        if let Err(err) = gate(app, route, &head) {
+            return err.into_response();
+        }
+    }
+    let mut ctx =
+        ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
+    run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response)
 }
 
 /// Module -> controller -> route middleware around the route. An error the route ends in
@@ -105,34 +115,31 @@ async fn with_route_middleware(
                 }
                 _ => return Err(HttpError::route_not_found(&head.method, raw_path)),
             };
-            run_route(app, route, head, params, body).await
+            if !route.full_pipeline {
+                gate(app, route, &head)?;
+            }
+            let mut ctx =
+                ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
+            run_route(app, &mut ctx).await
         })
     };
     Next::new(&route.middleware, &inner).run(request).await
 }
 
-/// One routed request: the gate, guards, interceptors and handler, exception handlers. `Err`
-/// is an error no exception handler took (already logged when it is a 5xx).
+/// One routed request from its context (the fast path's gate already passed): guards,
+/// interceptors and handler, exception handlers, teardown. `Err` is an error no exception
+/// handler took (already logged when it is a 5xx). The context is borrowed, not moved: the
+/// request head stays where it was built.
 async fn run_route(
     app: &AppInner,
-    route: &Route,
-    head: Request,
-    params: PathParams,
-    body: RequestBody,
+    ctx: &mut ExecutionContext<'_>,
 ) -> Result<http::Response<Body>, HttpError> {
-    // A route with guards or per-request interceptors takes the full path; the others gate
-    // before the context exists and call their chain (or handler) directly.
-    let full = route.full_pipeline;
-    if !full {
-        gate(app, route, &head)?;
-    }
-    let mut ctx =
-        ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
+    let route = ctx.route();
     // Without interceptors this is the handler's own future (which renders at once).
-    let outcome = if full {
-        AssertUnwindSafe(run_full(app, &mut ctx)).catch_unwind().await
+    let outcome = if route.full_pipeline {
+        AssertUnwindSafe(run_full(app, &mut *ctx)).catch_unwind().await
     } else {
-        AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut ctx)).catch_unwind().await
+        AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut *ctx)).catch_unwind().await
     };
     let result = match outcome {
         Ok(Ok(reply)) => {
@@ -148,7 +155,7 @@ async fn run_route(
             }
             Ok(response)
         }
-        Ok(Err(err)) => match recover(err, &mut ctx).await {
+        Ok(Err(err)) => match recover(err, &mut *ctx).await {
             Ok(reply) => Ok(reply.into_response()),
             Err(err) => {
                 if err.status().is_server_error() {

@@ -83,7 +83,7 @@ pub use crate::interceptors::{
     IntoInterceptors, registered_interceptors,
 };
 pub use crate::pipeline::{
-    ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, Request,
+    ErrorFormat, ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, Request,
 };
 pub use crate::reply::{
     HandlerOutput, IntoHeaders, IntoReply, Reply, Response, SameSite, SetCookie,

@@ -185,3 +185,27 @@ async fn unknown_paths_never_reach_a_handler() {
     let response = client().await.get("/fail/nope").await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn rfc7807_renders_every_error_as_problem_details() {
+    let format = lauren::ErrorFormat::Rfc7807;
+    let client = TestClient::new(LaurenFactory::create(FailingModule).error_format(format)).await;
+    let missing = client.get("/nope").await;
+    assert_eq!(missing.header("content-type"), Some("application/problem+json"));
+    assert_eq!(
+        missing.json::<Value>(),
+        json!({"type":"urn:ietf:rfc:7231:404","title":"Not Found","status":404,"detail":"No route matches GET /nope","instance":"/nope","code":"route_not_found"})
+    );
+    // A detail member named like a standard member is kept as `error_<name>`.
+    let unhandled = client.get("/fail/unhandled").await;
+    assert_eq!(
+        unhandled.json::<Value>(),
+        json!({"type":"urn:ietf:rfc:7231:500","title":"Internal Server Error","status":500,"detail":"internal server error","instance":"/fail/unhandled","code":"internal_error","error_type":"Unhandled"})
+    );
+    let wrong = client.delete("/fail/route").await;
+    assert_eq!((wrong.status().as_u16(), wrong.header("allow")), (405, Some("GET, HEAD")));
+    assert_eq!(wrong.json::<Value>()["allow"], json!(["GET", "HEAD"]), "detail members extend");
+    // A reply from an exception handler is not an error envelope: left as it is.
+    let caught = client.get("/fail/route").await;
+    assert_eq!(caught.text(), "RouteHandler caught internal_error");
+}

@@ -169,6 +169,13 @@ impl AppBuilder {
         self
     }
 
+    /// The shape of every error body: Lauren's envelope (default) or RFC 7807 problem details
+    /// (`application/problem+json`), framework and user errors alike.
+    pub fn error_format(mut self, format: crate::pipeline::ErrorFormat) -> Self {
+        self.options.error_format = format;
+        self
+    }
+
     /// How long a graceful shutdown waits for in-flight requests (default 10 s).
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.options.shutdown_timeout = timeout;

@@ -38,6 +38,7 @@ pub(crate) struct Options {
     pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) shutdown_timeout: Duration,
     pub(crate) content_type: ContentTypePolicy,
+    pub(crate) error_format: crate::pipeline::ErrorFormat,
 }
 
 impl Default for Options {
@@ -47,6 +48,7 @@ impl Default for Options {
             header_read_timeout: Some(Duration::from_secs(30)),
             shutdown_timeout: Duration::from_secs(10),
             content_type: ContentTypePolicy::Strict,
+            error_format: crate::pipeline::ErrorFormat::Lauren,
         }
     }
 }

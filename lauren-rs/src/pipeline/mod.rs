@@ -4,6 +4,7 @@ mod content_type;
 mod context;
 mod metadata;
 mod params;
+mod problem;
 mod route;
 
 use std::panic::AssertUnwindSafe;
@@ -16,6 +17,7 @@ pub use self::context::{ExecutionContext, Request};
 pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
+pub use self::problem::ErrorFormat;
 pub use self::route::ControllerHandle;
 pub(crate) use self::route::{ControllerRef, Injected, Route};
 use crate::app::AppInner;
@@ -88,7 +90,9 @@ macro_rules! run_route {
 /// True when a request needs none of `dispatch`'s wrapping (no HEAD, no global middleware), so
 /// the server may call [`serve`] directly and save a level of futures on the hot path.
 pub(crate) fn is_plain(app: &AppInner, request: &http::Request<RequestBody>) -> bool {
-    app.middleware.is_empty() && request.method() != Method::HEAD
+    app.middleware.is_empty()
+        && request.method() != Method::HEAD
+        && app.options.error_format == ErrorFormat::Lauren
 }
 
 /// Serves one request. Never fails and never unwinds: every outcome is a response, and a
@@ -98,11 +102,17 @@ pub(crate) async fn dispatch(
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
     let head_request = request.method() == Method::HEAD;
-    let response = if app.middleware.is_empty() {
+    // Only apps that chose RFC 7807 pay for keeping the path (the problem's `instance`).
+    let instance =
+        (app.options.error_format == ErrorFormat::Rfc7807).then(|| request.uri().path().to_owned());
+    let mut response = if app.middleware.is_empty() {
         serve(app, request).await
     } else {
         with_global_middleware(app, request).await
     };
+    if let Some(instance) = instance {
+        response = problem::to_problem(response, &instance);
+    }
     if head_request { without_body(response) } else { response }
 }
 

@@ -171,3 +171,73 @@ impl http_body::Body for RequestBody {
         }
     }
 }
+
+/// A response body as the server sends it: the pipeline's whole body, or what a tower layer
+/// made of it (compressed, streamed, ..). The pipeline's own responses never box.
+pub enum ResponseBody {
+    /// A whole body.
+    Full(Body),
+    /// A body a layer produced.
+    Boxed(http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>),
+}
+
+impl ResponseBody {
+    pub(crate) fn boxed<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes, Error = BoxError> + Send + 'static,
+    {
+        Self::Boxed(http_body_util::combinators::UnsyncBoxBody::new(body))
+    }
+}
+
+impl Default for ResponseBody {
+    fn default() -> Self {
+        Self::Full(Body::default())
+    }
+}
+
+impl From<Body> for ResponseBody {
+    fn from(body: Body) -> Self {
+        Self::Full(body)
+    }
+}
+
+impl std::fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Full(_) => "ResponseBody(full)",
+            Self::Boxed(_) => "ResponseBody(boxed)",
+        })
+    }
+}
+
+impl http_body::Body for ResponseBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        match self.get_mut() {
+            Self::Full(body) => {
+                std::pin::Pin::new(body).poll_frame(cx).map_err(|never| match never {})
+            }
+            Self::Boxed(body) => std::pin::Pin::new(body).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Self::Full(body) => body.is_end_stream(),
+            Self::Boxed(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        match self {
+            Self::Full(body) => body.size_hint(),
+            Self::Boxed(body) => body.size_hint(),
+        }
+    }
+}

@@ -68,7 +68,7 @@ pub use lauren_macros::{
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
 pub use crate::app::options::ContentTypePolicy;
 pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
-pub use crate::body::{Body, BoxError, RequestBody};
+pub use crate::body::{Body, BoxError, RequestBody, ResponseBody};
 pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
 pub use crate::di::Inject;
 pub use crate::error::kinds;

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::error::StartupError;
 use crate::app::{App, IntoApp};
-use crate::body::RequestBody;
+use crate::body::{RequestBody, ResponseBody};
 
 /// Sends requests to an app in-process.
 ///
@@ -195,11 +195,16 @@ impl TestRequest {
             Ok(request) => request,
             Err(err) => panic!("invalid test request URI {:?}: {err}", self.uri),
         };
-        let response = crate::pipeline::dispatch(&self.app.inner, request).await;
-        let (parts, body) = response.into_parts();
+        let (parts, body) = match &self.app.layered {
+            Some(layered) => crate::app::call_layered(layered, request).await.into_parts(),
+            None => crate::pipeline::dispatch(&self.app.inner, request)
+                .await
+                .map(ResponseBody::from)
+                .into_parts(),
+        };
         let body = match body.collect().await {
             Ok(collected) => collected.to_bytes(),
-            Err(never) => match never {},
+            Err(err) => panic!("the response body failed: {err}"),
         };
         TestResponse { status: parts.status, headers: parts.headers, body }
     }

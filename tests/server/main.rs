@@ -4,6 +4,7 @@
 mod app;
 mod hardening;
 mod hostile;
+mod layers;
 mod protocol;
 mod shutdown;
 mod support;

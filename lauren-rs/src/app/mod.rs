@@ -1,6 +1,7 @@
 //! `LaurenFactory::create(AppModule)`: from a root module to a running, frozen app.
 
 pub(crate) mod error;
+mod layers;
 pub(crate) mod options;
 mod service;
 pub(crate) mod shutdown;
@@ -17,6 +18,7 @@ use self::error::{ServeError, StartupError};
 use self::options::{ContentTypePolicy, Options};
 use self::shutdown::{ShutdownHooks, Teardowns};
 use self::startup::GlobalInterceptor;
+use crate::body::{BoxError, RequestBody};
 use crate::descriptor::{Module, ModuleDescriptor};
 use crate::di::Provider;
 use crate::di::container::Container;
@@ -64,6 +66,7 @@ impl LaurenFactory {
             global_guards: Vec::new(),
             global_exception_handlers: Vec::new(),
             middleware: Vec::new(),
+            layers: layers::Layers::default(),
             global_providers: Vec::new(),
             overrides: Vec::new(),
             on_shutdown: ShutdownHooks::default(),
@@ -82,6 +85,7 @@ pub struct AppBuilder {
     global_guards: Vec<GuardInstance>,
     global_exception_handlers: Vec<ExceptionHandlerInstance>,
     middleware: Vec<MiddlewareInstance>,
+    layers: layers::Layers,
     global_providers: Vec<Provider>,
     overrides: Vec<Provider>,
     on_shutdown: ShutdownHooks,
@@ -197,10 +201,13 @@ impl AppBuilder {
         };
         let on_shutdown = self.on_shutdown;
         let middleware = self.middleware.into_boxed_slice();
+        let layers = self.layers;
         startup::freeze(plan).await.map(|mut inner| {
             inner.on_shutdown = on_shutdown;
             inner.middleware = middleware;
-            App { inner: Arc::new(inner) }
+            let mut app = App { inner: Arc::new(inner), layered: None };
+            app.layered = layers.apply(&app);
+            app
         })
     }
 
@@ -245,6 +252,38 @@ impl AppBuilder {
     /// ```
     pub fn global_guards(mut self, guards: impl IntoGuards) -> Self {
         self.global_guards.extend(guards.into_guards());
+        self
+    }
+
+    /// Wraps the whole app in a tower layer: tower-http's CORS, compression, trace, request-id,
+    /// timeout and the like work unchanged, and `bind` / `listen` (and `TestClient`) serve the
+    /// layered app with the slowloris defence and the graceful drain. The first layer added is
+    /// the outermost. A layer's error becomes a 503 envelope.
+    ///
+    /// ```ignore
+    /// use tower_http::cors::CorsLayer;
+    /// use tower_http::compression::CompressionLayer;
+    ///
+    /// LaurenFactory::create(AppModule)
+    ///     .layer(CorsLayer::permissive())
+    ///     .layer(CompressionLayer::new())
+    ///     .listen("0.0.0.0:8080")
+    ///     .await
+    /// ```
+    pub fn layer<L, S, B>(mut self, layer: L) -> Self
+    where
+        L: tower_layer::Layer<layers::Layered, Service = S> + Send + Sync + 'static,
+        S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        BoxError: From<S::Error>,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        self.layers.0.push(layers::wrap(layer));
         self
     }
 
@@ -337,6 +376,8 @@ impl AppBuilder {
 #[derive(Clone)]
 pub struct App {
     pub(crate) inner: Arc<AppInner>,
+    /// The app behind the builder's tower layers; `None` without layers.
+    pub(crate) layered: Option<layers::Layered>,
 }
 
 pub(crate) struct AppInner {
@@ -417,5 +458,23 @@ impl IntoApp for App {
 impl IntoApp for AppBuilder {
     async fn into_app(self) -> Result<App, StartupError> {
         self.build().await
+    }
+}
+
+/// One request through the app's tower layers; a layer's failure is a 503 envelope.
+pub(crate) async fn call_layered(
+    layered: &layers::Layered,
+    request: http::Request<RequestBody>,
+) -> http::Response<crate::body::ResponseBody> {
+    use tower::ServiceExt as _;
+    match layered.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(err) => {
+            tracing::warn!(error = %err, "a layer failed the request");
+            crate::error::HttpError::service_unavailable("the request could not be served")
+                .with_detail("type", "LayerError")
+                .into_response()
+                .map(crate::body::ResponseBody::from)
+        }
     }
 }

@@ -20,7 +20,7 @@ use http::Version;
 use http::header::HOST;
 
 use crate::app::App;
-use crate::body::RequestBody;
+use crate::body::{RequestBody, ResponseBody};
 use crate::error::HttpError;
 use activity::{Activity, Tracked};
 use connections::Connections;
@@ -167,9 +167,9 @@ fn service(
     activity: Arc<Activity>,
 ) -> impl hyper::service::Service<
     http::Request<Incoming>,
-    Response = http::Response<crate::body::Body>,
+    Response = http::Response<ResponseBody>,
     Error = Infallible,
-    Future = impl Future<Output = Result<http::Response<crate::body::Body>, Infallible>> + Send,
+    Future = impl Future<Output = Result<http::Response<ResponseBody>, Infallible>> + Send,
 > + Clone {
     hyper::service::service_fn(move |request: http::Request<Incoming>| {
         let app = app.clone();
@@ -178,15 +178,19 @@ fn service(
             let response = if let Some(problem) = host_problem(&request) {
                 // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
                 // not invent a Host.
-                HttpError::bad_request(problem).into_response()
+                HttpError::bad_request(problem).into_response().map(ResponseBody::from)
             } else {
                 let request = request.map(RequestBody::incoming);
-                // Without HEAD or global middleware to wrap it, the request is served in this
-                // future: one level less on the hot path.
-                if crate::pipeline::is_plain(&app.inner, &request) {
-                    crate::pipeline::serve(&app.inner, request).await
-                } else {
-                    crate::pipeline::dispatch(&app.inner, request).await
+                match &app.layered {
+                    Some(layered) => crate::app::call_layered(layered, request).await,
+                    // Without HEAD or global middleware to wrap it, the request is served in
+                    // this future: one level less on the hot path.
+                    None if crate::pipeline::is_plain(&app.inner, &request) => {
+                        crate::pipeline::serve(&app.inner, request).await.map(ResponseBody::from)
+                    }
+                    None => {
+                        crate::pipeline::dispatch(&app.inner, request).await.map(ResponseBody::from)
+                    }
                 }
             };
             drop(in_flight);

@@ -101,6 +101,7 @@ pub mod prelude {
         Interceptor, IntoReply, LaurenFactory, Reply, Request, Response, Scope, StatusCode,
         controller, delete, exception_handler, get, head, injectable, interceptor, module, options,
         patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
+        use_middleware,
     };
 }
 

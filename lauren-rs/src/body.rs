@@ -20,8 +20,7 @@ pub type Body = Full<Bytes>;
 /// A type-erased error from a foreign request body.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// A request body as it arrives: from hyper, from the test client, or from any tower caller.
-/// A request body as the pipeline holds it: unread until a body extractor (or a middleware)
+/// A request body as the pipeline holds it (from hyper, the test client or any tower caller): unread until a body extractor (or a middleware)
 /// reads it. It is an [`http_body::Body`], so it can be handed to tower services as is.
 pub struct RequestBody(Source);
 

@@ -273,3 +273,47 @@ async fn a_reply_says_its_content_type_value_type_and_body_before_it_is_sent() {
     assert_eq!(empty.header("x-content-type"), Some("none"));
     assert_eq!(empty.header("x-body-len"), Some("0"));
 }
+
+/// A value whose serialization fails.
+struct Broken;
+
+impl serde::Serialize for Broken {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("no"))
+    }
+}
+
+#[derive(Default)]
+struct Created;
+
+impl Interceptor for Created {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        Ok(next.handle(ctx).await?.with_status(StatusCode::CREATED))
+    }
+}
+
+#[derive(Default)]
+struct BrokenController;
+
+#[controller("/broken")]
+#[use_interceptors(Created)]
+impl BrokenController {
+    #[get]
+    async fn show(&self) -> Json<Broken> {
+        Json(Broken)
+    }
+}
+
+#[module(controllers = [BrokenController])]
+struct BrokenModule;
+
+#[tokio::test]
+async fn an_interceptors_status_never_hides_a_failed_render() {
+    let response = TestClient::new(LaurenFactory::create(BrokenModule)).await.get("/broken").await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"serialization"}));
+}

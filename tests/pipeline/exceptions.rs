@@ -57,6 +57,7 @@ macro_rules! handlers {
 }
 
 handlers! {
+    GateHandler catches lauren::kinds::UnsupportedMediaType;
     RouteHandler catches RouteError, ExtractorError;
     ControllerHandler catches ControllerError, RouteError, Forbidden, Broken;
     GlobalHandler catches GlobalError, ControllerError;
@@ -131,7 +132,20 @@ impl FailingController {
     }
 }
 
-#[module(controllers = [FailingController])]
+/// No guards: the 415 still reaches the route's exception handler.
+#[derive(Default)]
+struct GatedController;
+
+#[controller("/gated")]
+impl GatedController {
+    #[use_exception_handlers(GateHandler)]
+    #[post]
+    async fn create(&self, body: Json<Value>) -> Json<Value> {
+        body
+    }
+}
+
+#[module(controllers = [FailingController, GatedController])]
 struct FailingModule;
 
 async fn client() -> TestClient {
@@ -208,4 +222,14 @@ async fn rfc7807_renders_every_error_as_problem_details() {
     // A reply from an exception handler is not an error envelope: left as it is.
     let caught = client.get("/fail/route").await;
     assert_eq!(caught.text(), "RouteHandler caught internal_error");
+}
+
+#[tokio::test]
+async fn a_415_from_the_gate_reaches_exception_handlers() {
+    let response =
+        client().await.post("/gated").header("content-type", "text/plain").body("x").await;
+    assert_eq!(
+        (response.status().as_u16(), response.text()),
+        (418, "GateHandler caught unsupported_media_type".to_owned())
+    );
 }

@@ -158,3 +158,20 @@ async fn a_middleware_may_answer_on_its_own() {
         json!({"error":{"code":"service_unavailable","message":"down for maintenance","detail":{}}})
     );
 }
+
+async fn explode(req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
+    if req.headers().contains_key("x-explode") {
+        panic!("middleware exploded");
+    }
+    next.run(req).await
+}
+
+#[tokio::test]
+async fn a_panicking_middleware_is_a_500_and_the_app_keeps_serving() {
+    let client =
+        TestClient::new(LaurenFactory::create(MwModule).middleware(from_fn(explode))).await;
+    let response = client.get("/mw").header("x-explode", "1").await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"panic"}));
+    assert_eq!(client.get("/mw").await.status(), 200);
+}

@@ -1,4 +1,6 @@
-//! The app as a `tower::Service`, so tower and tower-http layers wrap it.
+//! The app as a `tower::Service`, so tower and tower-http layers wrap it, or another server
+//! (axum, a hand-written hyper loop) serves it. This is the app without the builder's own
+//! `.layer(..)` layers: those are served by `bind` / `listen` and `TestClient`.
 
 use std::any::Any;
 use std::convert::Infallible;

@@ -203,7 +203,10 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     needs_scope,
                     scoped_interceptors,
                     injected,
-                    full_pipeline: !guards.is_empty() || scoped_interceptors,
+                    // Exception handlers must see every error, the gate's 415 included.
+                    full_pipeline: !guards.is_empty()
+                        || scoped_interceptors
+                        || !exception_handlers.is_empty(),
                     guards,
                     exception_handlers,
                     middleware,

@@ -64,7 +64,11 @@ macro_rules! run_route {
                 Ok(reply) => Ok(reply.into_response()),
                 Err(err) => {
                     if err.status().is_server_error() {
-                        log_server_error(route, ctx.method(), &err);
+                        // Behind route middleware the error is logged once they are done
+                        // with it (they may also fail on their own).
+                        if route.middleware.is_empty() {
+                            log_server_error(route, ctx.method(), &err);
+                        }
                     }
                     Err(err)
                 }
@@ -103,15 +107,23 @@ pub(crate) async fn dispatch(
 ) -> http::Response<Body> {
     let head_request = request.method() == Method::HEAD;
     // Only apps that chose RFC 7807 pay for keeping the path (the problem's `instance`).
+    // A `Uri` clone shares its bytes: RFC 7807 apps pay no copy of the path per request.
     let instance =
-        (app.options.error_format == ErrorFormat::Rfc7807).then(|| request.uri().path().to_owned());
+        (app.options.error_format == ErrorFormat::Rfc7807).then(|| request.uri().clone());
     let mut response = if app.middleware.is_empty() {
         serve(app, request).await
     } else {
-        with_global_middleware(app, request).await
+        // A middleware that panics is a 500 like a handler that does, never a lost connection.
+        match AssertUnwindSafe(with_global_middleware(app, request)).catch_unwind().await {
+            Ok(response) => response,
+            Err(payload) => {
+                tracing::error!(panic = panic_message(&*payload), "a global middleware panicked");
+                HttpError::panic().into_response()
+            }
+        }
     };
     if let Some(instance) = instance {
-        response = problem::to_problem(response, &instance);
+        response = problem::to_problem(response, instance.path());
     }
     if head_request { without_body(response) } else { response }
 }
@@ -155,10 +167,26 @@ pub(crate) async fn serve(
         }
     };
     if !route.middleware.is_empty() {
+        let method = head.method.clone();
         let request = http::Request::from_parts(head, body);
-        return with_route_middleware(app, route, request)
+        let outcome = AssertUnwindSafe(with_route_middleware(app, route, request))
+            .catch_unwind()
             .await
-            .unwrap_or_else(HttpError::into_response);
+            .unwrap_or_else(|payload| {
+                tracing::error!(
+                    route = %route.template,
+                    panic = panic_message(&*payload),
+                    "a route middleware panicked"
+                );
+                Err(HttpError::panic())
+            });
+        return outcome.unwrap_or_else(|err| {
+            // An error a middleware made itself has not been logged yet.
+            if err.status().is_server_error() {
+                log_server_error(route, &method, &err);
+            }
+            err.into_response()
+        });
     }
     // A route with guards or per-request interceptors gates inside `run_full`; the others
     // gate here, before the context exists.

@@ -92,7 +92,9 @@ impl<T: IntoReply + Send + 'static> ErasedValue for Pending<T> {
             return err.into_response();
         }
         let mut response = value.into_response();
-        if let Some(status) = changes.status {
+        // A status set by an interceptor never hides an error the value rendered to.
+        let failed = response.status().is_client_error() || response.status().is_server_error();
+        if let Some(status) = changes.status.filter(|_| !failed) {
             *response.status_mut() = status;
         }
         let map = response.headers_mut();

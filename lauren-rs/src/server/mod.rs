@@ -105,7 +105,6 @@ impl std::fmt::Debug for Server {
     }
 }
 
-/// The per-connection hyper service. Its future is the pipeline's own, unboxed.
 /// Why an HTTP/1.1 request's `Host` must be answered 400 (RFC 9112 section 3.2): missing, sent
 /// twice, or not a host name with an optional port.
 fn host_problem<B>(request: &http::Request<B>) -> Option<&'static str> {
@@ -162,6 +161,7 @@ static HOST_BYTES: [bool; 256] = {
     table
 };
 
+/// The per-connection hyper service. Its future is the pipeline's own, unboxed.
 fn service(
     app: App,
     activity: Arc<Activity>,

@@ -21,6 +21,7 @@ struct Model<'a> {
     guards: Vec<syn::Type>,
     exception_handlers: Vec<syn::Type>,
     middleware: Vec<syn::Type>,
+    bundles: Vec<syn::Type>,
     metadata: Vec<crate::metadata::Entry>,
 }
 
@@ -95,8 +96,19 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
     let exception_handlers =
         crate::interceptor::collect(&item.attrs, Kind::ExceptionHandler, errors);
     let middleware = crate::interceptor::collect(&item.attrs, Kind::Middleware, errors);
+    let bundles = crate::bundle::collect(&item.attrs, errors);
     let metadata = crate::metadata::collect(&item.attrs, errors);
-    Model { item, prefix, handlers, interceptors, guards, exception_handlers, middleware, metadata }
+    Model {
+        item,
+        prefix,
+        handlers,
+        interceptors,
+        guards,
+        exception_handlers,
+        middleware,
+        bundles,
+        metadata,
+    }
 }
 
 /// The same method and path twice in one controller is a compile error, at the second one.
@@ -168,6 +180,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let exception_handlers =
             crate::interceptor::expand_refs(&handler.exception_handlers, Kind::ExceptionHandler);
         let middleware = crate::interceptor::expand_refs(&handler.middleware, Kind::Middleware);
+        let bundles = crate::bundle::expand_refs(&handler.bundles);
         let metadata = crate::metadata::expand(&handler.metadata);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
@@ -184,6 +197,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     guards: #guards,
                     exception_handlers: #exception_handlers,
                     middleware: #middleware,
+                    bundles: #bundles,
                     metadata: #metadata,
                     dependencies: #dependencies,
                     patterns: #patterns,
@@ -197,6 +211,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
     let exception_handlers =
         crate::interceptor::expand_refs(&model.exception_handlers, Kind::ExceptionHandler);
     let middleware = crate::interceptor::expand_refs(&model.middleware, Kind::Middleware);
+    let bundles = crate::bundle::expand_refs(&model.bundles);
     let metadata = crate::metadata::expand(&model.metadata);
     quote! {
         #[doc(hidden)]
@@ -220,6 +235,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 guards: #guards,
                 exception_handlers: #exception_handlers,
                 middleware: #middleware,
+                bundles: #bundles,
                 metadata: #metadata,
             };
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod bounds;
+mod bundle;
 mod controller;
 mod errors;
 mod exception_handler;
@@ -87,6 +88,20 @@ pub fn use_exception_handlers(args: TokenStream, item: TokenStream) -> TokenStre
 #[proc_macro_attribute]
 pub fn use_middleware(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_middleware", a, i))
+}
+
+/// Declares a reusable bundle of guards, interceptors and metadata on a unit struct, with the
+/// bundled attributes below it: `#[bundle] #[use_guards(Admin)] struct AdminOnly;`.
+#[proc_macro_attribute]
+pub fn bundle(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, bundle::expand)
+}
+
+/// Applies bundles to a controller (on its impl) or a route (on its method): their guards and
+/// interceptors run before the target's own, their metadata yields to the target's keys.
+#[proc_macro_attribute]
+pub fn apply(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| stacked::expand_standalone("apply", a, i))
 }
 
 /// Registers `impl IntoHttpError for MyError { .. }` so `?` renders `MyError` with the status,

@@ -57,6 +57,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) exception_handlers: Vec<Type>,
     /// `#[use_middleware]` of the method, outermost first.
     pub(crate) middleware: Vec<Type>,
+    /// `#[apply]` of the method.
+    pub(crate) bundles: Vec<Type>,
     /// `#[set_metadata]` of the method.
     pub(crate) metadata: Vec<crate::metadata::Entry>,
 }
@@ -187,6 +189,7 @@ pub(crate) fn parse<'a>(
     let exception_handlers =
         crate::interceptor::collect(&func.attrs, Kind::ExceptionHandler, errors);
     let middleware = crate::interceptor::collect(&func.attrs, Kind::Middleware, errors);
+    let bundles = crate::bundle::collect(&func.attrs, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
     Some(Handler {
         func,
@@ -199,6 +202,7 @@ pub(crate) fn parse<'a>(
         guards,
         exception_handlers,
         middleware,
+        bundles,
         metadata,
     })
 }

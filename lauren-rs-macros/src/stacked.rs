@@ -12,8 +12,14 @@ use syn::{Attribute, ItemImpl};
 pub(crate) const MOVED: &str = "__lauren_moved";
 
 /// The names of the stacking attributes.
-pub(crate) const STACKING: [&str; 5] =
-    ["use_interceptors", "use_guards", "use_exception_handlers", "use_middleware", "set_metadata"];
+pub(crate) const STACKING: [&str; 6] = [
+    "use_interceptors",
+    "use_guards",
+    "use_exception_handlers",
+    "use_middleware",
+    "set_metadata",
+    "apply",
+];
 
 fn last_segment(attr: &Attribute) -> Option<String> {
     attr.path().segments.last().map(|s| s.ident.to_string())

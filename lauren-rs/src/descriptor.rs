@@ -35,6 +35,34 @@ pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;
 /// An exception handler type named in an attribute: its descriptor, by fn pointer.
 pub type ExceptionHandlerRef = fn() -> &'static crate::exceptions::ExceptionHandlerDescriptor;
 
+/// A bundle named in `#[apply(..)]`: its descriptor, by fn pointer.
+pub type BundleRef = fn() -> &'static BundleDescriptor;
+
+/// A reusable set of guards, interceptors and metadata, declared once with `#[bundle]` and
+/// applied with `#[apply(..)]` (NestJS `applyDecorators`, Lauren `@propagate_metadata`).
+#[derive(Debug)]
+pub struct BundleDescriptor {
+    /// The bundle type's name.
+    pub type_name: &'static str,
+    /// Its guards, in the order they run.
+    pub guards: &'static [GuardRef],
+    /// Its interceptors, outermost first.
+    pub interceptors: &'static [InterceptorRef],
+    /// Its metadata (the target's own keys win).
+    pub metadata: &'static [MetaEntry],
+}
+
+/// Implemented by `#[bundle]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a bundle",
+    label = "not declared with `#[bundle]`",
+    note = "declare it once: `#[bundle] #[use_guards(..)] #[use_interceptors(..)] #[set_metadata(..)] struct {Self};`"
+)]
+pub trait Bundle: 'static {
+    /// The bundle's generated descriptor.
+    fn descriptor() -> &'static BundleDescriptor;
+}
+
 /// A middleware type named in an attribute: its descriptor, by fn pointer.
 pub type MiddlewareRef = fn() -> &'static crate::middleware::MiddlewareDescriptor;
 
@@ -74,6 +102,8 @@ pub struct RouteDescriptor {
     pub guards: &'static [GuardRef],
     /// `#[use_middleware]` of the method, outermost first.
     pub middleware: &'static [MiddlewareRef],
+    /// `#[apply]` of the method: their guards and interceptors run before the method's own.
+    pub bundles: &'static [BundleRef],
     /// `#[use_exception_handlers]` of the method, in the order they are asked.
     pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the method, one entry per key.
@@ -101,6 +131,8 @@ pub struct ControllerDescriptor {
     pub guards: &'static [GuardRef],
     /// `#[use_middleware]` of the impl block, outermost first.
     pub middleware: &'static [MiddlewareRef],
+    /// `#[apply]` of the impl block: their guards and interceptors run before the block's own.
+    pub bundles: &'static [BundleRef],
     /// `#[use_exception_handlers]` of the impl block, in the order they are asked.
     pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the impl block, one entry per key.

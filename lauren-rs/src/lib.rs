@@ -60,16 +60,18 @@ pub use bytes::Bytes;
 pub use http;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
-    controller, delete, exception_handler, get, head, http_error, injectable, interceptor, module,
-    options, patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
-    use_middleware,
+    apply, bundle, controller, delete, exception_handler, get, head, http_error, injectable,
+    interceptor, module, options, patch, post, put, set_metadata, use_exception_handlers,
+    use_guards, use_interceptors, use_middleware,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
 pub use crate::app::options::ContentTypePolicy;
 pub use crate::app::{App, AppBuilder, IntoApp, LaurenFactory, RouteInfo};
 pub use crate::body::{Body, BoxError, RequestBody, ResponseBody};
-pub use crate::descriptor::{Controller, Module, Scope, registered_controllers};
+pub use crate::descriptor::{
+    Bundle, BundleDescriptor, Controller, Module, Scope, registered_controllers,
+};
 pub use crate::di::Inject;
 pub use crate::error::kinds;
 pub use crate::error::{ErrorSource, HttpError, IntoHttpError, MappedError};
@@ -99,7 +101,7 @@ pub mod prelude {
     pub use crate::{
         Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
         Interceptor, IntoReply, LaurenFactory, Reply, Request, Response, Scope, StatusCode,
-        controller, delete, exception_handler, get, head, injectable, interceptor, module, options,
+        apply, bundle, controller, delete, exception_handler, get, head, injectable, interceptor, module, options,
         patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
         use_middleware,
     };
@@ -113,9 +115,9 @@ pub mod __private {
 
     pub use crate::body::BoxError;
     pub use crate::descriptor::{
-        BoxFuture, Controller, ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef,
-        GuardRef, HandlerFn, Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor,
-        RouteDescriptor, Scope,
+        BoxFuture, Bundle, BundleDescriptor, BundleRef, Controller, ControllerDescriptor,
+        ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn, Instance, InterceptorRef,
+        MiddlewareRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
     };
     pub use crate::di::{
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,

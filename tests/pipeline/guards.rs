@@ -175,3 +175,45 @@ async fn guards_run_before_the_content_type_gate() {
     let gated = client.post("/g/json").header("content-type", "text/plain").body("x").await;
     assert_eq!(gated.status(), 415);
 }
+
+/// Declared once: a guard, an interceptor and metadata, applied as one.
+#[bundle]
+#[use_guards(GlobalGuard)]
+#[use_interceptors(Around)]
+#[set_metadata("stamped_by", "bundle")]
+#[set_metadata("bundle_only", true)]
+struct Audited;
+
+#[derive(Default)]
+struct BundledController;
+
+#[controller("/bundled")]
+#[use_guards(ControllerGuard)]
+impl BundledController {
+    #[apply(Audited)]
+    #[use_guards(RouteGuard)]
+    #[set_metadata("stamped_by", "route")]
+    #[get]
+    async fn show(&self, ctx: &ExecutionContext<'_>) -> String {
+        record(ctx, "handler");
+        let stamp = ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned();
+        format!("{stamp} {}", ctx.metadata::<bool>("bundle_only").unwrap_or(false))
+    }
+}
+
+#[module(controllers = [BundledController])]
+struct BundledModule;
+
+#[tokio::test]
+async fn an_applied_bundle_runs_first_at_its_level_and_yields_metadata_to_the_target() {
+    let client = TestClient::new(LaurenFactory::create(BundledModule)).await;
+    let response = client.get("/bundled").header("x-test-id", "bundle").await;
+    // The route's own metadata wins the shared key; the bundle's other key is there.
+    assert_eq!(response.text(), "route true");
+    assert_eq!(
+        take("bundle"),
+        ["ControllerGuard", "GlobalGuard", "RouteGuard", "Around saw route", "handler"]
+    );
+    let denied = client.get("/bundled").header("x-deny", "GlobalGuard").await;
+    assert_eq!(denied.status(), 403);
+}

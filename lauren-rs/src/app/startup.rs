@@ -80,8 +80,19 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                 },
                 Scope::Request | Scope::Transient => ControllerRef::Scoped(binding),
             };
-            let controller_chain = chains.resolve(controller.interceptors);
-            let controller_guards = chains.resolve(controller.guards);
+            // An applied bundle's guards and interceptors run before the target's own.
+            let controller_chain: Vec<ChainEntry> = controller
+                .bundles
+                .iter()
+                .flat_map(|b| chains.resolve(b().interceptors))
+                .chain(chains.resolve(controller.interceptors))
+                .collect();
+            let controller_guards: Vec<GuardEntry> = controller
+                .bundles
+                .iter()
+                .flat_map(|b| chains.resolve(b().guards))
+                .chain(chains.resolve(controller.guards))
+                .collect();
             let controller_handlers = chains.resolve(controller.exception_handlers);
             let controller_middleware = chains.resolve(controller.middleware);
             for descriptor in controller.routes {
@@ -112,21 +123,29 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                         ));
                     }
                 }
-                let metadata = RouteMetadata::merge(descriptor.metadata, controller.metadata)
-                    .unwrap_or_else(|(key, err)| {
-                        problems.push(Problem::new(
-                            ProblemCode::InvalidMetadata,
-                            format!("metadata `{key}` of {culprit} is not valid JSON: {err}"),
-                            culprit.clone(),
-                        ));
-                        RouteMetadata::default()
-                    });
+                // Route, then its bundles, then the controller, then the controller's bundles:
+                // the first layer that has a key wins.
+                let layers: Vec<&[crate::pipeline::MetaEntry]> =
+                    std::iter::once(descriptor.metadata)
+                        .chain(descriptor.bundles.iter().map(|b| b().metadata))
+                        .chain(std::iter::once(controller.metadata))
+                        .chain(controller.bundles.iter().map(|b| b().metadata))
+                        .collect();
+                let metadata = RouteMetadata::merge(&layers).unwrap_or_else(|(key, err)| {
+                    problems.push(Problem::new(
+                        ProblemCode::InvalidMetadata,
+                        format!("metadata `{key}` of {culprit} is not valid JSON: {err}"),
+                        culprit.clone(),
+                    ));
+                    RouteMetadata::default()
+                });
                 // Global (outermost) -> module -> controller -> route, each in its own order.
                 let chain: Box<[ChainEntry]> = global
                     .iter()
                     .chain(&module_chain)
                     .chain(&controller_chain)
                     .cloned()
+                    .chain(descriptor.bundles.iter().flat_map(|b| chains.resolve(b().interceptors)))
                     .chain(chains.resolve(descriptor.interceptors))
                     .collect();
                 // Global -> module -> controller -> route, each in declaration order.
@@ -137,6 +156,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .map(Attached::Shared)
                     .chain(module_guards.iter().cloned())
                     .chain(controller_guards.iter().cloned())
+                    .chain(descriptor.bundles.iter().flat_map(|b| chains.resolve(b().guards)))
                     .chain(chains.resolve(descriptor.guards))
                     .collect();
                 // Module -> controller -> route, outermost first. Middleware runs before the

@@ -72,6 +72,21 @@ pub(crate) async fn build(
             let index =
                 registry.implicit(Provider::from_descriptor((controller.provider)()), Some(m));
             module.controllers.push((controller, index));
+            let bundles = controller
+                .bundles
+                .iter()
+                .chain(controller.routes.iter().flat_map(|r| r.bundles))
+                .map(|b| b());
+            for bundle in bundles {
+                for get in bundle.interceptors {
+                    let d = get();
+                    registry.component(d.type_id, d.provider, &mut interceptors);
+                }
+                for get in bundle.guards {
+                    let d = get();
+                    registry.component(d.type_id, d.provider, &mut interceptors);
+                }
+            }
             let used = controller
                 .interceptors
                 .iter()

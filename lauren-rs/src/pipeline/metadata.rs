@@ -186,12 +186,13 @@ pub(crate) struct RouteMetadata {
 impl RouteMetadata {
     /// Merges `route` over `controller`; each list already holds one entry per key (the macro
     /// keeps the upper attribute).
+    /// Merges metadata layers, the first winning a key: `[route, route bundles.., controller,
+    /// controller bundles..]`.
     pub(crate) fn merge(
-        route: &[MetaEntry],
-        controller: &[MetaEntry],
+        layers: &[&[MetaEntry]],
     ) -> Result<Self, (&'static str, serde_json::Error)> {
-        let mut entries = Vec::with_capacity(route.len() + controller.len());
-        for entry in route.iter().chain(controller) {
+        let mut entries = Vec::with_capacity(layers.iter().map(|l| l.len()).sum());
+        for entry in layers.iter().flat_map(|layer| layer.iter()) {
             if entries.iter().any(|(key, _)| *key == entry.key) {
                 continue;
             }
@@ -221,7 +222,7 @@ mod tests {
             MetaEntry { key: "a", value: MetaLiteral::Int(2) },
             MetaEntry { key: "b", value: MetaLiteral::Json("[1,2]") },
         ];
-        let merged = RouteMetadata::merge(&route, &controller).expect("valid metadata");
+        let merged = RouteMetadata::merge(&[&route, &controller]).expect("valid metadata");
         assert_eq!(merged.get("a"), Some(&MetaValue::Int(1)));
         assert_eq!(merged.get("b"), Some(&MetaValue::Json(serde_json::json!([1, 2]))));
     }

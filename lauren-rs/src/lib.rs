@@ -100,10 +100,10 @@ pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
         Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
-        Interceptor, IntoReply, LaurenFactory, Reply, Request, Response, Scope, StatusCode,
-        apply, bundle, controller, delete, exception_handler, get, head, injectable, interceptor, module, options,
-        patch, post, put, set_metadata, use_exception_handlers, use_guards, use_interceptors,
-        use_middleware,
+        Interceptor, IntoReply, LaurenFactory, Reply, Request, Response, Scope, StatusCode, apply,
+        bundle, controller, delete, exception_handler, get, head, injectable, interceptor, module,
+        options, patch, post, put, set_metadata, use_exception_handlers, use_guards,
+        use_interceptors, use_middleware,
     };
 }
 

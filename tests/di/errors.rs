@@ -250,3 +250,40 @@ async fn the_same_provider_in_a_module_and_among_the_global_providers_is_one_bin
     let app = builder.build().await.expect("an identical registration is deduplicated");
     app.shutdown().await;
 }
+
+// A guard whose dependency nobody provides.
+struct Vault;
+
+#[injectable]
+struct VaultGuard {
+    vault: Inject<Vault>,
+}
+
+impl Guard for VaultGuard {
+    async fn can_activate(&self, _: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        let _ = &self.vault;
+        Ok(true)
+    }
+}
+
+#[derive(Default)]
+struct VaultController;
+
+#[controller("/vault")]
+impl VaultController {
+    #[use_guards(VaultGuard)]
+    #[get]
+    async fn open(&self) -> &'static str {
+        "open"
+    }
+}
+
+#[module(controllers = [VaultController])]
+struct VaultModule;
+
+#[tokio::test]
+async fn a_guard_needing_a_missing_provider_is_a_startup_error_naming_the_chain() {
+    let err = startup_error(LaurenFactory::create(VaultModule)).await;
+    assert_eq!(err.code(), "missing_provider");
+    assert_eq!(err.to_string(), "No provider for Vault (VaultGuard -> Vault)");
+}

@@ -5,6 +5,7 @@ mod exceptions;
 mod extract;
 mod guards;
 mod middleware;
+mod order;
 mod params;
 mod reply;
 mod routing;

@@ -12,6 +12,12 @@ pub trait IntoInterceptors {
     fn into_interceptors(self) -> Vec<InterceptorInstance>;
 }
 
+impl<T: Interceptor> IntoInterceptors for T {
+    fn into_interceptors(self) -> Vec<InterceptorInstance> {
+        vec![InterceptorInstance::new(self)]
+    }
+}
+
 impl<T: Interceptor, const N: usize> IntoInterceptors for [T; N] {
     fn into_interceptors(self) -> Vec<InterceptorInstance> {
         self.into_iter().map(InterceptorInstance::new).collect()

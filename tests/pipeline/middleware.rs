@@ -175,3 +175,53 @@ async fn a_panicking_middleware_is_a_500_and_the_app_keeps_serving() {
     assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"panic"}));
     assert_eq!(client.get("/mw").await.status(), 200);
 }
+
+#[derive(Debug)]
+struct QuotaExceeded;
+
+impl std::fmt::Display for QuotaExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("quota exceeded")
+    }
+}
+
+impl std::error::Error for QuotaExceeded {}
+
+async fn quota(req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
+    if req.headers().contains_key("x-over-quota") {
+        return Err(QuotaExceeded.into());
+    }
+    next.run(req).await
+}
+
+#[derive(Default)]
+#[exception_handler(QuotaExceeded)]
+struct QuotaPage;
+
+impl ExceptionHandler for QuotaPage {
+    async fn catch(&self, _: &HttpError, ctx: &mut ExecutionContext<'_>) -> lauren::Result<Reply> {
+        let who =
+            ctx.headers().get("x-user").and_then(|v| v.to_str().ok()).unwrap_or("?").to_owned();
+        Ok(Reply::new((StatusCode::TOO_MANY_REQUESTS, format!("slow down, {who}"))))
+    }
+}
+
+#[tokio::test]
+async fn an_error_of_a_global_middleware_is_offered_to_the_global_exception_handlers() {
+    let builder = LaurenFactory::create(MwModule).middleware(from_fn(quota));
+    let plain = TestClient::new(builder).await;
+    assert_eq!(
+        plain.get("/mw").header("x-over-quota", "1").await.status(),
+        500,
+        "no handler: a 500"
+    );
+    let handled = TestClient::new(
+        LaurenFactory::create(MwModule)
+            .middleware(from_fn(quota))
+            .global_exception_handler(QuotaPage),
+    )
+    .await;
+    let response = handled.get("/mw").header("x-over-quota", "1").header("x-user", "ada").await;
+    assert_eq!((response.status().as_u16(), response.text()), (429, "slow down, ada".to_owned()));
+    assert_eq!(handled.get("/mw").await.status(), 200);
+}

@@ -390,6 +390,8 @@ pub(crate) struct AppInner {
     pub(crate) on_shutdown: ShutdownHooks,
     /// Global middleware, outermost first.
     pub(crate) middleware: Box<[MiddlewareInstance]>,
+    /// Where errors of global middleware meet the global exception handlers.
+    pub(crate) before_routing: crate::pipeline::Route,
 }
 
 /// One served route, for reflection and diagnostics.

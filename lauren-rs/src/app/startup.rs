@@ -264,6 +264,10 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             teardowns: Default::default(),
             on_shutdown: Default::default(),
             middleware: Box::new([]),
+            before_routing: crate::pipeline::before_routing(
+                plan.global_exception_handlers.iter().cloned().map(Attached::Shared).collect(),
+                std::sync::Arc::new(()),
+            ),
         }),
         Ok(_) => Err(StartupError::new(problems)),
         Err(mut found) => {

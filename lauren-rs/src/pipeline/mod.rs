@@ -19,7 +19,7 @@ pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
 pub use self::problem::ErrorFormat;
 pub use self::route::ControllerHandle;
-pub(crate) use self::route::{ControllerRef, Injected, Route};
+pub(crate) use self::route::{ControllerRef, Injected, Route, before_routing};
 use crate::app::AppInner;
 use crate::app::options::ContentTypePolicy;
 use crate::body::{Body, RequestBody};
@@ -128,7 +128,8 @@ pub(crate) async fn dispatch(
     if head_request { without_body(response) } else { response }
 }
 
-/// Global middleware around routing: it sees every request and every rendered response.
+/// Global middleware around routing: it sees every request and every rendered response. An
+/// error a global middleware raises is offered to the global exception handlers only.
 async fn with_global_middleware(
     app: &AppInner,
     request: http::Request<RequestBody>,
@@ -136,15 +137,31 @@ async fn with_global_middleware(
     let inner = |req: MiddlewareRequest| -> BoxFuture<'_, Result<MiddlewareResponse, HttpError>> {
         Box::pin(async move { Ok(serve(app, req).await) })
     };
-    match Next::new(&app.middleware, &inner).run(request).await {
-        Ok(response) => response,
-        Err(err) => {
-            if err.status().is_server_error() {
-                tracing::error!(status = err.status().as_u16(), error = %err, "global middleware failed");
+    // The middleware takes the request: keep what global exception handlers will see of it,
+    // when there are any to offer an error to.
+    let head = (!app.before_routing.exception_handlers.is_empty()).then(|| head_copy(&request));
+    let err = match (Next::new(&app.middleware, &inner).run(request).await, head) {
+        (Ok(response), _) => return response,
+        (Err(err), None) => err,
+        (Err(err), Some(head)) => {
+            let mut ctx = ExecutionContext::new(
+                &app.before_routing,
+                &app.container,
+                head,
+                PathParams::default(),
+                RequestBody::empty(),
+                app.options.body,
+            );
+            match recover(err, &mut ctx).await {
+                Ok(reply) => return reply.into_response(),
+                Err(err) => err,
             }
-            err.into_response()
         }
+    };
+    if err.status().is_server_error() {
+        tracing::error!(status = err.status().as_u16(), error = %err, "global middleware failed");
     }
+    err.into_response()
 }
 
 /// Routing, then the route (through its middleware, if any).
@@ -238,6 +255,16 @@ async fn run_route(
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<http::Response<Body>, HttpError> {
     run_route!(app, ctx)
+}
+
+/// The request head without its extensions (which cannot be cloned).
+fn head_copy(request: &http::Request<RequestBody>) -> Request {
+    let mut copy = http::Request::new(());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy.into_parts().0
 }
 
 /// Offers an error to the route's exception handlers (route -> controller -> global), if it

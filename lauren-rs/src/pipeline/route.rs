@@ -86,3 +86,70 @@ impl Route {
         self.param_names.iter().position(|n| &**n == name)
     }
 }
+
+/// The route an error raised by a *global* middleware is handled under: before routing there is
+/// no route, but global exception handlers take an `ExecutionContext`. It has no handler and no
+/// stages of its own; its exception handlers are the global ones.
+pub(crate) fn before_routing(
+    exception_handlers: Box<[crate::exceptions::HandlerEntry]>,
+    placeholder: Instance,
+) -> Route {
+    Route {
+        descriptor: &BEFORE_ROUTING,
+        controller: &NO_CONTROLLER,
+        template: BEFORE_ROUTING.handler_name.into(),
+        param_names: Box::new([]),
+        var_slots: Box::new([]),
+        instance: ControllerRef::Singleton(placeholder),
+        chain: Box::new([]),
+        needs_scope: false,
+        scoped_interceptors: false,
+        full_pipeline: false,
+        guards: Box::new([]),
+        exception_handlers,
+        middleware: Box::new([]),
+        injected: Box::new([]),
+        body_gate: None,
+        metadata: RouteMetadata::default(),
+    }
+}
+
+fn no_handler<'a>(
+    _: &'a mut super::ExecutionContext<'_>,
+) -> crate::descriptor::BoxFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
+    Box::pin(async { Err(crate::error::HttpError::internal("NoHandler")) })
+}
+
+fn unit_provider() -> &'static crate::di::ProviderDescriptor {
+    &<() as crate::__private::DefaultProvider>::DESCRIPTOR
+}
+
+static BEFORE_ROUTING: RouteDescriptor = RouteDescriptor {
+    method: http::Method::GET,
+    path: "",
+    handler_name: "(global middleware)",
+    handler: no_handler,
+    path_vars: &[],
+    body: None,
+    interceptors: &[],
+    guards: &[],
+    exception_handlers: &[],
+    middleware: &[],
+    bundles: &[],
+    metadata: &[],
+    dependencies: &[],
+    patterns: &[],
+};
+
+static NO_CONTROLLER: ControllerDescriptor = ControllerDescriptor {
+    type_name: "(global middleware)",
+    prefix: "",
+    routes: &[],
+    provider: unit_provider,
+    interceptors: &[],
+    guards: &[],
+    exception_handlers: &[],
+    middleware: &[],
+    bundles: &[],
+    metadata: &[],
+};

@@ -233,3 +233,34 @@ async fn a_415_from_the_gate_reaches_exception_handlers() {
         (418, "GateHandler caught unsupported_media_type".to_owned())
     );
 }
+
+/// The function form: attached by the function's name.
+#[exception_handler(Unhandled)]
+async fn nobody_page(err: &HttpError, _ctx: &mut ExecutionContext<'_>) -> lauren::Result<Reply> {
+    Ok(Reply::new((StatusCode::GONE, format!("gone ({})", err.code()))))
+}
+
+#[derive(Default)]
+struct FnHandled;
+
+#[controller("/fn-handled")]
+#[use_exception_handlers(nobody_page)]
+impl FnHandled {
+    #[get]
+    async fn show(&self) -> lauren::Result<()> {
+        Err(Unhandled)?
+    }
+}
+
+#[module(controllers = [FnHandled])]
+struct FnHandledModule;
+
+#[tokio::test]
+async fn an_exception_handler_may_be_a_function() {
+    let client = TestClient::new(LaurenFactory::create(FnHandledModule)).await;
+    let response = client.get("/fn-handled").await;
+    assert_eq!(
+        (response.status().as_u16(), response.text()),
+        (410, "gone (internal_error)".to_owned())
+    );
+}

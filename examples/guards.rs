@@ -138,7 +138,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
-    let addr = std::env::var("LAUREN_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+    let addr = lauren_examples::addr();
     let server =
         LaurenFactory::create(AppModule).layer(CorsLayer::permissive()).bind(addr.as_str()).await?;
     println!("lauren guards example listening on http://{}", server.local_addr());

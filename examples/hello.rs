@@ -50,7 +50,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
-    let server = LaurenFactory::create(AppModule).bind("127.0.0.1:3000").await?;
+    let server = LaurenFactory::create(AppModule).bind(lauren_examples::addr().as_str()).await?;
     println!("lauren hello listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())

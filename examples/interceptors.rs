@@ -160,7 +160,7 @@ struct AppModule;
 async fn main() -> Result<(), lauren::ServeError> {
     let server = LaurenFactory::create(AppModule)
         .global_interceptors([Logging])
-        .bind("127.0.0.1:3000")
+        .bind(lauren_examples::addr().as_str())
         .await?;
     println!("lauren interceptors example listening on http://{}", server.local_addr());
     server.run().await;

@@ -2,8 +2,6 @@
 
 pub(crate) mod error;
 mod layers;
-
-pub(crate) use self::layers::Layered;
 pub(crate) mod options;
 mod service;
 pub(crate) mod shutdown;

@@ -85,22 +85,9 @@ impl Server {
                     }
                     let activity = Activity::new();
                     let io = TokioIo::new(Tracked::new(stream, Arc::clone(&activity)));
-                    // Two connection types: an app without tower layers keeps the pipeline's
-                    // own response body, unwrapped; a layered one sends what its layers made.
-                    match &app.layered {
-                        None => {
-                            let service = service(app.clone(), Arc::clone(&activity));
-                            let conn =
-                                builder.serve_connection_with_upgrades(io, service).into_owned();
-                            connections.spawn(conn, activity);
-                        }
-                        Some(layered) => {
-                            let service = layered_service(layered.clone(), Arc::clone(&activity));
-                            let conn =
-                                builder.serve_connection_with_upgrades(io, service).into_owned();
-                            connections.spawn(conn, activity);
-                        }
-                    }
+                    let service = service(app.clone(), Arc::clone(&activity));
+                    let conn = builder.serve_connection_with_upgrades(io, service).into_owned();
+                    connections.spawn(conn, activity);
                 }
                 () = connections.tick() => connections.sweep(),
                 () = &mut signal => break,
@@ -174,44 +161,9 @@ static HOST_BYTES: [bool; 256] = {
     table
 };
 
-/// The per-connection hyper service of an app without tower layers. Its future is the
-/// pipeline's own, unboxed, and so is the response body.
+/// The per-connection hyper service. Its future is the pipeline's own, unboxed.
 fn service(
     app: App,
-    activity: Arc<Activity>,
-) -> impl hyper::service::Service<
-    http::Request<Incoming>,
-    Response = http::Response<crate::body::Body>,
-    Error = Infallible,
-    Future = impl Future<Output = Result<http::Response<crate::body::Body>, Infallible>> + Send,
-> + Clone {
-    hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        let app = app.clone();
-        let in_flight = activity.request();
-        async move {
-            let response = if let Some(problem) = host_problem(&request) {
-                // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
-                // not invent a Host.
-                HttpError::bad_request(problem).into_response()
-            } else {
-                let request = request.map(RequestBody::incoming);
-                // Without HEAD or global middleware to wrap it, the request is served in this
-                // future: one level less on the hot path.
-                if crate::pipeline::is_plain(&app.inner, &request) {
-                    crate::pipeline::serve(&app.inner, request).await
-                } else {
-                    crate::pipeline::dispatch(&app.inner, request).await
-                }
-            };
-            drop(in_flight);
-            Ok(response)
-        }
-    })
-}
-
-/// The per-connection hyper service of an app behind tower layers.
-fn layered_service(
-    layered: crate::app::Layered,
     activity: Arc<Activity>,
 ) -> impl hyper::service::Service<
     http::Request<Incoming>,
@@ -220,15 +172,25 @@ fn layered_service(
     Future = impl Future<Output = Result<http::Response<ResponseBody>, Infallible>> + Send,
 > + Clone {
     hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        let layered = layered.clone();
+        let app = app.clone();
         let in_flight = activity.request();
         async move {
-            let response = match host_problem(&request) {
-                Some(problem) => {
-                    HttpError::bad_request(problem).into_response().map(ResponseBody::from)
-                }
-                None => {
-                    crate::app::call_layered(&layered, request.map(RequestBody::incoming)).await
+            let response = if let Some(problem) = host_problem(&request) {
+                // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
+                // not invent a Host.
+                HttpError::bad_request(problem).into_response().map(ResponseBody::from)
+            } else {
+                let request = request.map(RequestBody::incoming);
+                match &app.layered {
+                    Some(layered) => crate::app::call_layered(layered, request).await,
+                    // Without HEAD or global middleware to wrap it, the request is served in
+                    // this future: one level less on the hot path.
+                    None if crate::pipeline::is_plain(&app.inner, &request) => {
+                        crate::pipeline::serve(&app.inner, request).await.map(ResponseBody::from)
+                    }
+                    None => {
+                        crate::pipeline::dispatch(&app.inner, request).await.map(ResponseBody::from)
+                    }
                 }
             };
             drop(in_flight);

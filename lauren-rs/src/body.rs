@@ -1,7 +1,7 @@
 //! Request and response bodies.
 //!
-//! Responses are always whole (`Full<Bytes>`): serialization happens once, after the chain, into
-//! one buffer. Requests keep their body unread until the first body extractor asks for it; it is
+//! The pipeline's responses are whole (`Body::Full`): serialization happens once, after the
+//! chain, into one buffer; only a tower layer's response is boxed. Requests keep their body unread until the first body extractor asks for it; it is
 //! then buffered once (bounded by the body limit) so that a handler run twice sees it twice.
 
 use std::future::Future;
@@ -14,8 +14,18 @@ use hyper::body::Incoming;
 
 use crate::app::options::BodyLimits;
 
-/// The response body type of every lauren response.
-pub type Body = Full<Bytes>;
+/// The response body of every lauren response: whole, as the pipeline renders it, or boxed, as a
+/// tower layer made it (compressed, streamed, ..). The pipeline's own responses never box, and
+/// one type serves both so the server needs no conversion per response.
+pub enum Body {
+    /// A whole body.
+    Full(Full<Bytes>),
+    /// A body a layer produced.
+    Boxed(http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>),
+}
+
+/// The name the server and tower layers use for [`Body`].
+pub type ResponseBody = Body;
 
 /// A type-erased error from a foreign request body.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -171,16 +181,7 @@ impl http_body::Body for RequestBody {
     }
 }
 
-/// A response body as the server sends it: the pipeline's whole body, or what a tower layer
-/// made of it (compressed, streamed, ..). The pipeline's own responses never box.
-pub enum ResponseBody {
-    /// A whole body.
-    Full(Body),
-    /// A body a layer produced.
-    Boxed(http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>),
-}
-
-impl ResponseBody {
+impl Body {
     pub(crate) fn boxed<B>(body: B) -> Self
     where
         B: http_body::Body<Data = Bytes, Error = BoxError> + Send + 'static,
@@ -189,28 +190,28 @@ impl ResponseBody {
     }
 }
 
-impl Default for ResponseBody {
+impl Default for Body {
     fn default() -> Self {
-        Self::Full(Body::default())
+        Self::Full(Full::default())
     }
 }
 
-impl From<Body> for ResponseBody {
-    fn from(body: Body) -> Self {
-        Self::Full(body)
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Self::Full(Full::new(bytes))
     }
 }
 
-impl std::fmt::Debug for ResponseBody {
+impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Self::Full(_) => "ResponseBody(full)",
-            Self::Boxed(_) => "ResponseBody(boxed)",
+            Self::Full(_) => "Body(full)",
+            Self::Boxed(_) => "Body(boxed)",
         })
     }
 }
 
-impl http_body::Body for ResponseBody {
+impl http_body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::error::StartupError;
 use crate::app::{App, IntoApp};
-use crate::body::{RequestBody, ResponseBody};
+use crate::body::RequestBody;
 
 /// Sends requests to an app in-process.
 ///
@@ -197,10 +197,7 @@ impl TestRequest {
         };
         let (parts, body) = match &self.app.layered {
             Some(layered) => crate::app::call_layered(layered, request).await.into_parts(),
-            None => crate::pipeline::dispatch(&self.app.inner, request)
-                .await
-                .map(ResponseBody::from)
-                .into_parts(),
+            None => crate::pipeline::dispatch(&self.app.inner, request).await.into_parts(),
         };
         let body = match body.collect().await {
             Ok(collected) => collected.to_bytes(),

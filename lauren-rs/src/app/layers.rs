@@ -44,7 +44,7 @@ where
             |result: Result<http::Response<B>, S::Error>| -> Result<_, BoxError> {
                 Ok(match result {
                     Ok(response) => {
-                        response.map(|body| ResponseBody::boxed(body.map_err(Into::into)))
+                        response.map(|body| crate::body::Body::boxed(body.map_err(Into::into)))
                     }
                     Err(err) => {
                         let err = BoxError::from(err);
@@ -52,7 +52,6 @@ where
                         HttpError::service_unavailable("the request could not be served")
                             .with_detail("type", "LayerError")
                             .into_response()
-                            .map(ResponseBody::from)
                     }
                 })
             },
@@ -66,7 +65,7 @@ pub(crate) fn base(app: App) -> Layered {
         let app = app.clone();
         async move {
             let response = crate::pipeline::dispatch(&app.inner, request).await;
-            Ok::<_, BoxError>(response.map(ResponseBody::from))
+            Ok::<_, BoxError>(response)
         }
     }))
 }

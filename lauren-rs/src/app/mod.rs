@@ -476,7 +476,6 @@ pub(crate) async fn call_layered(
             crate::error::HttpError::service_unavailable("the request could not be served")
                 .with_detail("type", "LayerError")
                 .into_response()
-                .map(crate::body::ResponseBody::from)
         }
     }
 }

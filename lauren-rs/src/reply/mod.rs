@@ -76,8 +76,8 @@ pub(crate) fn rendered_bytes(response: &http::Response<Body>) -> Option<Bytes> {
     use futures_util::FutureExt as _;
     use http_body_util::BodyExt as _;
     // A `Full` body is ready at once; cloning it clones a `Bytes` handle, not the data.
-    let collected = response.body().clone().collect().now_or_never()?;
-    match collected {
+    let Body::Full(full) = response.body() else { return None };
+    match full.clone().collect().now_or_never()? {
         Ok(collected) => Some(collected.to_bytes()),
         Err(never) => match never {},
     }

@@ -178,7 +178,7 @@ fn service(
             let response = if let Some(problem) = host_problem(&request) {
                 // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
                 // not invent a Host.
-                HttpError::bad_request(problem).into_response().map(ResponseBody::from)
+                HttpError::bad_request(problem).into_response()
             } else {
                 let request = request.map(RequestBody::incoming);
                 match &app.layered {
@@ -186,11 +186,9 @@ fn service(
                     // Without HEAD or global middleware to wrap it, the request is served in
                     // this future: one level less on the hot path.
                     None if crate::pipeline::is_plain(&app.inner, &request) => {
-                        crate::pipeline::serve(&app.inner, request).await.map(ResponseBody::from)
+                        crate::pipeline::serve(&app.inner, request).await
                     }
-                    None => {
-                        crate::pipeline::dispatch(&app.inner, request).await.map(ResponseBody::from)
-                    }
+                    None => crate::pipeline::dispatch(&app.inner, request).await,
                 }
             };
             drop(in_flight);

@@ -55,9 +55,9 @@ pub struct ExecutionContext<'r> {
     limits: BodyLimits,
     /// Per-request metadata writes; empty (unallocated) unless someone writes.
     overlay: Vec<(Cow<'static, str>, MetaValue)>,
-    /// The chain's interceptors built for this request, by chain position; empty (unallocated)
-    /// on routes whose interceptors are all singletons.
-    built: Vec<Option<InterceptorInstance>>,
+    /// The chain's interceptors built for this request, by chain position; `None` (nothing to
+    /// drop) on routes whose interceptors are all singletons.
+    built: Option<Box<[Option<InterceptorInstance>]>>,
 }
 
 enum BodyState {
@@ -92,7 +92,7 @@ impl<'r> ExecutionContext<'r> {
             body: BodyState::Unread(body),
             limits,
             overlay: Vec::new(),
-            built: Vec::new(),
+            built: None,
         }
     }
 
@@ -450,13 +450,13 @@ impl<'r> ExecutionContext<'r> {
                 built[i] = Some(interceptor);
             }
         }
-        self.built = built;
+        self.built = Some(built.into_boxed_slice());
         Ok(())
     }
 
     /// The interceptor built for this request at chain position `i`.
     pub(crate) fn built_interceptor(&self, i: usize) -> Option<&InterceptorInstance> {
-        self.built.get(i)?.as_ref()
+        self.built.as_deref()?.get(i)?.as_ref()
     }
 
     /// The request scope, to tear down once the response exists.

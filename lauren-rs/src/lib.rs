@@ -55,6 +55,7 @@ mod reply;
 mod router;
 mod server;
 pub mod testing;
+mod value_lists;
 
 pub use bytes::Bytes;
 pub use http;

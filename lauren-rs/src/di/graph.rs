@@ -8,7 +8,7 @@ use super::container::{Binding, Container, Target};
 use super::key::Key;
 use super::provider::{DepKind, Provider, Source};
 use crate::app::error::{Problem, ProblemCode};
-use crate::descriptor::{ControllerDescriptor, ModuleDescriptor, Scope};
+use crate::descriptor::{ComponentDescriptor, ControllerDescriptor, ModuleDescriptor, Scope};
 use crate::interceptors::InterceptorDescriptor;
 
 /// A module as walked from the root.
@@ -79,12 +79,10 @@ pub(crate) async fn build(
                 .map(|b| b());
             for bundle in bundles {
                 for get in bundle.interceptors {
-                    let d = get();
-                    registry.component(d.type_id, d.provider, &mut interceptors);
+                    registry.component(get(), &mut interceptors);
                 }
                 for get in bundle.guards {
-                    let d = get();
-                    registry.component(d.type_id, d.provider, &mut interceptors);
+                    registry.component(get(), &mut interceptors);
                 }
             }
             let used = controller
@@ -92,22 +90,19 @@ pub(crate) async fn build(
                 .iter()
                 .chain(controller.routes.iter().flat_map(|r| r.interceptors));
             for get in descriptor.interceptors.iter().chain(used) {
-                let d = get();
-                registry.component(d.type_id, d.provider, &mut interceptors);
+                registry.component(get(), &mut interceptors);
             }
             let guards =
                 controller.guards.iter().chain(controller.routes.iter().flat_map(|r| r.guards));
             for get in descriptor.guards.iter().chain(guards) {
-                let d = get();
-                registry.component(d.type_id, d.provider, &mut interceptors);
+                registry.component(get(), &mut interceptors);
             }
             let handlers = controller
                 .exception_handlers
                 .iter()
                 .chain(controller.routes.iter().flat_map(|r| r.exception_handlers));
             for get in handlers {
-                let d = get();
-                registry.component(d.type_id, d.provider, &mut interceptors);
+                registry.component(get(), &mut interceptors);
             }
             let middleware = descriptor
                 .middleware
@@ -115,17 +110,15 @@ pub(crate) async fn build(
                 .chain(controller.middleware)
                 .chain(controller.routes.iter().flat_map(|r| r.middleware));
             for get in middleware {
-                let d = get();
-                registry.component(d.type_id, d.provider, &mut interceptors);
+                registry.component(get(), &mut interceptors);
             }
         }
         for get in descriptor.interceptors {
-            let d = get();
-            registry.component(d.type_id, d.provider, &mut interceptors);
+            registry.component(get(), &mut interceptors);
         }
     }
     for descriptor in extras.global_interceptor_types {
-        registry.component(descriptor.type_id, descriptor.provider, &mut interceptors);
+        registry.component(descriptor, &mut interceptors);
     }
     for provider in extras.overrides {
         registry.override_with(provider.clone());
@@ -318,17 +311,16 @@ impl Registry {
     }
 
     /// An attached component's (interceptor's, guard's) own binding, once per type.
-    fn component(
+    fn component<A>(
         &mut self,
-        type_id: fn() -> TypeId,
-        provider: fn() -> &'static super::ProviderDescriptor,
+        descriptor: &ComponentDescriptor<A>,
         seen: &mut Vec<(TypeId, usize)>,
     ) {
-        let id = type_id();
+        let id = (descriptor.type_id)();
         if seen.iter().any(|(t, _)| *t == id) {
             return;
         }
-        let index = self.implicit(Provider::from_descriptor(provider()), None);
+        let index = self.implicit(Provider::from_descriptor((descriptor.provider)()), None);
         seen.push((id, index));
     }
 

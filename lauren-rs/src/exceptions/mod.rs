@@ -133,13 +133,7 @@ pub(crate) async fn handle(
 ) -> Result<Reply, HttpError> {
     let handlers = &ctx.route().exception_handlers;
     for entry in handlers.iter() {
-        let handler = match entry {
-            Attached::Shared(handler) => handler.clone(),
-            Attached::Scoped { binding, adapt } => {
-                let built = ctx.provided(*binding).await?;
-                adapt(&built).ok_or_else(|| HttpError::internal("ExceptionHandlerMismatch"))?
-            }
-        };
+        let handler = ctx.attached(entry, "ExceptionHandlerMismatch").await?;
         if (handler.catches)(&err) {
             return handler.inner.catch_dyn(&err, ctx).await.map_err(|failure| {
                 tracing::error!(

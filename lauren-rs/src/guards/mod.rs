@@ -111,13 +111,7 @@ pub(crate) type GuardEntry = Attached<GuardInstance>;
 pub(crate) async fn check(ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
     let guards = &ctx.route().guards;
     for entry in guards.iter() {
-        let guard = match entry {
-            Attached::Shared(guard) => guard.clone(),
-            Attached::Scoped { binding, adapt } => {
-                let built = ctx.provided(*binding).await?;
-                adapt(&built).ok_or_else(|| HttpError::internal("GuardMismatch"))?
-            }
-        };
+        let guard = ctx.attached(entry, "GuardMismatch").await?;
         if !guard.inner.can_activate_dyn(ctx).await? {
             return Err(denied(guard.type_name));
         }

@@ -152,35 +152,4 @@ pub trait IntoMiddleware {
     fn into_middleware(self) -> Vec<MiddlewareInstance>;
 }
 
-impl<T: Middleware> IntoMiddleware for T {
-    fn into_middleware(self) -> Vec<MiddlewareInstance> {
-        vec![MiddlewareInstance::new(self)]
-    }
-}
-
-impl<T: Middleware, const N: usize> IntoMiddleware for [T; N] {
-    fn into_middleware(self) -> Vec<MiddlewareInstance> {
-        self.into_iter().map(MiddlewareInstance::new).collect()
-    }
-}
-
-macro_rules! tuples {
-    ($($name:ident),+) => {
-        impl<$($name: Middleware),+> IntoMiddleware for ($($name,)+) {
-            #[allow(non_snake_case)]
-            fn into_middleware(self) -> Vec<MiddlewareInstance> {
-                let ($($name,)+) = self;
-                vec![$(MiddlewareInstance::new($name)),+]
-            }
-        }
-    };
-}
-
-tuples!(A);
-tuples!(A, B);
-tuples!(A, B, C);
-tuples!(A, B, C, D);
-tuples!(A, B, C, D, E);
-tuples!(A, B, C, D, E, F);
-tuples!(A, B, C, D, E, F, G);
-tuples!(A, B, C, D, E, F, G, H);
+crate::value_lists::value_lists!(IntoMiddleware, into_middleware, Middleware, MiddlewareInstance);

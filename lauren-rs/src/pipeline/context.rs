@@ -12,6 +12,7 @@ use super::params::{PathParams, RawOrDecoded};
 use super::route::{ControllerHandle, ControllerRef, Injected, Route};
 use crate::app::options::BodyLimits;
 use crate::body::{ReadError, RequestBody};
+use crate::descriptor::Attached;
 use crate::descriptor::Instance;
 use crate::di::container::{Container, RequestScope};
 use crate::di::{Inject, Key, Token};
@@ -436,6 +437,23 @@ impl<'r> ExecutionContext<'r> {
         }
     }
 
+    /// An attached component (guard, interceptor, exception handler) for this request: the
+    /// shared instance, or one built from its binding; `mismatch` names a binding that holds
+    /// something else.
+    pub(crate) async fn attached<A: Clone>(
+        &self,
+        entry: &Attached<A>,
+        mismatch: &'static str,
+    ) -> Result<A, HttpError> {
+        match entry {
+            Attached::Shared(component) => Ok(component.clone()),
+            Attached::Scoped { binding, adapt } => {
+                let built = self.provided(*binding).await?;
+                adapt(&built).ok_or_else(|| HttpError::internal(mismatch))
+            }
+        }
+    }
+
     /// Builds the route's request-scoped and transient interceptors, innermost first (a
     /// transient one attached at controller and route level: the route's is built first), so
     /// the chain then runs outer -> inner without waiting on a build.
@@ -443,11 +461,8 @@ impl<'r> ExecutionContext<'r> {
         let chain = &self.route.chain;
         let mut built = vec![None; chain.len()];
         for (i, entry) in chain.iter().enumerate().rev() {
-            if let ChainEntry::Scoped { binding, adapt } = entry {
-                let instance = self.provided(*binding).await?;
-                let interceptor =
-                    adapt(&instance).ok_or_else(|| HttpError::internal("InterceptorMismatch"))?;
-                built[i] = Some(interceptor);
+            if let ChainEntry::Scoped { .. } = entry {
+                built[i] = Some(self.attached(entry, "InterceptorMismatch").await?);
             }
         }
         self.built = Some(built.into_boxed_slice());

@@ -2,25 +2,11 @@
 //! naming the guard, or the guard's own error), interceptors never run after a denial, and a
 //! guard shares the request's context with the interceptors and the handler.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use lauren::prelude::*;
 use lauren::testing::TestClient;
 use serde_json::{Value, json};
 
-static LOGS: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
-
-fn record(ctx: &ExecutionContext<'_>, entry: &str) {
-    let id = ctx.headers().get("x-test-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
-    logs.get_or_insert_with(HashMap::new).entry(id).or_default().push(entry.to_owned());
-}
-
-fn take(id: &str) -> Vec<String> {
-    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
-    logs.get_or_insert_with(HashMap::new).remove(id).unwrap_or_default()
-}
+use crate::log::{record, take};
 
 /// Logs its name; denies when `x-deny` names it, fails with 401 when `x-401` does, panics when
 /// `x-panic` does.
@@ -32,7 +18,7 @@ macro_rules! guards {
         impl Guard for $name {
             async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
                 let name = stringify!($name);
-                record(ctx, name);
+                record(ctx.headers(), name);
                 let says = |header: &str| ctx.headers().get(header).is_some_and(|v| v == name);
                 if says("x-401") {
                     return Err(HttpError::unauthorized(format!("{name} wants a login")));
@@ -69,7 +55,7 @@ impl Interceptor for Around {
         next: CallHandler<'_>,
     ) -> lauren::Result<Reply> {
         let stamp = ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned();
-        record(ctx, &format!("Around saw {stamp}"));
+        record(ctx.headers(), &format!("Around saw {stamp}"));
         next.handle(ctx).await
     }
 }
@@ -84,7 +70,7 @@ impl GuardedController {
     #[use_guards(RouteGuard, Stamp)]
     #[get]
     async fn show(&self, ctx: &ExecutionContext<'_>) -> String {
-        record(ctx, "handler");
+        record(ctx.headers(), "handler");
         ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned()
     }
 
@@ -195,7 +181,7 @@ impl BundledController {
     #[set_metadata("stamped_by", "route")]
     #[get]
     async fn show(&self, ctx: &ExecutionContext<'_>) -> String {
-        record(ctx, "handler");
+        record(ctx.headers(), "handler");
         let stamp = ctx.metadata::<&str>("stamped_by").unwrap_or("none").to_owned();
         format!("{stamp} {}", ctx.metadata::<bool>("bundle_only").unwrap_or(false))
     }

@@ -4,6 +4,7 @@ mod bounds;
 mod exceptions;
 mod extract;
 mod guards;
+mod log;
 mod middleware;
 mod order;
 mod params;

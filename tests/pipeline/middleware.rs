@@ -2,27 +2,13 @@
 //! alone), then module -> controller -> route around the route; an error the route ends in
 //! passes through route middleware as an `Err` (their post-code is skipped).
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use lauren::http::HeaderValue;
 use lauren::middleware::{Middleware, MiddlewareRequest, MiddlewareResponse, Next, from_fn};
 use lauren::prelude::*;
 use lauren::testing::TestClient;
 use serde_json::{Value, json};
 
-static LOGS: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
-
-fn record(req: &MiddlewareRequest, entry: &str) {
-    let id = req.headers().get("x-test-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
-    logs.get_or_insert_with(HashMap::new).entry(id).or_default().push(entry.to_owned());
-}
-
-fn take(id: &str) -> Vec<String> {
-    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
-    logs.get_or_insert_with(HashMap::new).remove(id).unwrap_or_default()
-}
+use crate::log::{id_of, record_for, take};
 
 /// Logs `NAME:in` / `NAME:out` and adds `x-NAME: 1` to the response.
 macro_rules! tracers {
@@ -32,14 +18,10 @@ macro_rules! tracers {
 
         impl Middleware for $name {
             async fn handle(&self, req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
-                let id = req.headers().get("x-test-id").cloned();
-                record(&req, concat!(stringify!($name), ":in"));
+                let id = id_of(req.headers());
+                record_for(&id, concat!(stringify!($name), ":in"));
                 let mut response = next.run(req).await?;
-                let mut probe = MiddlewareRequest::new(Default::default());
-                if let Some(id) = id {
-                    probe.headers_mut().insert("x-test-id", id);
-                }
-                record(&probe, concat!(stringify!($name), ":out"));
+                record_for(&id, concat!(stringify!($name), ":out"));
                 response.headers_mut().insert(
                     concat!("x-", stringify!($name)).to_ascii_lowercase().as_str().parse::<lauren::http::HeaderName>().expect("name"),
                     HeaderValue::from_static("1"),

@@ -1,9 +1,6 @@
 //! The whole pipeline in one app: every middleware, guard, interceptor, handler and exception
 //! handler writes to one log, and each outcome runs exactly the stages Lauren's order says.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use lauren::http::HeaderValue;
 use lauren::kinds::ExtractorError;
 use lauren::middleware::{Middleware, MiddlewareRequest, MiddlewareResponse, Next};
@@ -11,25 +8,7 @@ use lauren::prelude::*;
 use lauren::testing::TestClient;
 use serde_json::Value;
 
-static LOGS: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
-
-fn log_for(id: &str, entry: &str) {
-    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
-    logs.get_or_insert_with(HashMap::new).entry(id.to_owned()).or_default().push(entry.to_owned());
-}
-
-fn id_of(headers: &lauren::HeaderMap) -> String {
-    headers.get("x-test-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
-}
-
-fn log(ctx: &ExecutionContext<'_>, entry: &str) {
-    log_for(&id_of(ctx.headers()), entry);
-}
-
-fn take(id: &str) -> Vec<String> {
-    let mut logs = LOGS.lock().unwrap_or_else(PoisonError::into_inner);
-    logs.get_or_insert_with(HashMap::new).remove(id).unwrap_or_default()
-}
+use crate::log::{id_of, record, record_for, take};
 
 /// Middleware logging in/out and adding `x-<name>` to the response.
 macro_rules! middleware {
@@ -40,9 +19,9 @@ macro_rules! middleware {
         impl Middleware for $name {
             async fn handle(&self, req: MiddlewareRequest, next: Next<'_>) -> lauren::Result<MiddlewareResponse> {
                 let id = id_of(req.headers());
-                log_for(&id, concat!(stringify!($name), ":in"));
+                record_for(&id, concat!(stringify!($name), ":in"));
                 let mut response = next.run(req).await?;
-                log_for(&id, concat!(stringify!($name), ":out"));
+                record_for(&id, concat!(stringify!($name), ":out"));
                 response.headers_mut().insert($header, HeaderValue::from_static("1"));
                 Ok(response)
             }
@@ -61,7 +40,7 @@ macro_rules! guards {
         impl Guard for $name {
             async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
                 let name = stringify!($name);
-                log(ctx, name);
+                record(ctx.headers(), name);
                 if ctx.headers().get("x-401").is_some_and(|v| v == name) {
                     return Err(HttpError::unauthorized("log in"));
                 }
@@ -81,9 +60,9 @@ macro_rules! interceptors {
 
         impl Interceptor for $name {
             async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
-                log(ctx, concat!(stringify!($name), ":before"));
+                record(ctx.headers(), concat!(stringify!($name), ":before"));
                 let outcome = next.handle(ctx).await;
-                log(ctx, concat!(stringify!($name), ":after"));
+                record(ctx.headers(), concat!(stringify!($name), ":after"));
                 match outcome {
                     Err(err) if stringify!($name) == "Rescue" && err.is::<ExtractorError>() => {
                         Ok(Reply::new("rescued"))
@@ -121,7 +100,7 @@ macro_rules! handlers {
 
         impl ExceptionHandler for $name {
             async fn catch(&self, err: &HttpError, ctx: &mut ExecutionContext<'_>) -> lauren::Result<Reply> {
-                log(ctx, concat!(stringify!($name), ":catch"));
+                record(ctx.headers(), concat!(stringify!($name), ":catch"));
                 if err.is::<BreaksHandler>() {
                     return Err(HttpError::from(std::io::Error::other("handler broke")));
                 }
@@ -154,7 +133,7 @@ impl OrderController {
         ctx: &ExecutionContext<'_>,
         body: Json<Value>,
     ) -> lauren::Result<Json<Value>> {
-        log(ctx, "handler");
+        record(ctx.headers(), "handler");
         match what.as_str() {
             "route" => Err(ForRoute)?,
             "controller" => Err(ForController)?,
@@ -168,7 +147,7 @@ impl OrderController {
     #[use_interceptors(Rescue)]
     #[get("/count")]
     async fn count(&self, n: u32, ctx: &ExecutionContext<'_>) -> String {
-        log(ctx, "handler");
+        record(ctx.headers(), "handler");
         n.to_string()
     }
 }

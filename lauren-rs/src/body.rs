@@ -215,6 +215,7 @@ impl http_body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 
+    #[inline]
     fn poll_frame(
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
@@ -227,6 +228,7 @@ impl http_body::Body for Body {
         }
     }
 
+    #[inline]
     fn is_end_stream(&self) -> bool {
         match self {
             Self::Full(body) => body.is_end_stream(),
@@ -234,6 +236,7 @@ impl http_body::Body for Body {
         }
     }
 
+    #[inline]
     fn size_hint(&self) -> http_body::SizeHint {
         match self {
             Self::Full(body) => body.size_hint(),

@@ -212,6 +212,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     || injected.iter().any(|i| matches!(i, Injected::Scoped(_)))
                     || guards.iter().any(|g| matches!(g, Attached::Scoped { .. }))
                     || exception_handlers.iter().any(|h| matches!(h, Attached::Scoped { .. }));
+                let full_pipeline =
+                    !guards.is_empty() || scoped_interceptors || !exception_handlers.is_empty();
                 routes.push(Route {
                     descriptor,
                     controller,
@@ -224,9 +226,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     scoped_interceptors,
                     injected,
                     // Exception handlers must see every error, the gate's 415 included.
-                    full_pipeline: !guards.is_empty()
-                        || scoped_interceptors
-                        || !exception_handlers.is_empty(),
+                    full_pipeline,
+                    direct: !full_pipeline && middleware.is_empty(),
                     guards,
                     exception_handlers,
                     middleware,

@@ -69,6 +69,8 @@ pub(crate) struct Route {
     pub(crate) scoped_interceptors: bool,
     /// Guards or per-request interceptors: the request takes `run_full`, not the direct call.
     pub(crate) full_pipeline: bool,
+    /// No middleware and no full pipeline: the server's future calls the handler's directly.
+    pub(crate) direct: bool,
     /// Module -> controller -> route middleware, outermost first (singletons).
     pub(crate) middleware: Box<[crate::middleware::MiddlewareInstance]>,
     /// Route -> controller -> global exception handlers, in the order they are asked.
@@ -105,6 +107,7 @@ pub(crate) fn before_routing(
         needs_scope: false,
         scoped_interceptors: false,
         full_pipeline: false,
+        direct: true,
         guards: Box::new([]),
         exception_handlers,
         middleware: Box::new([]),

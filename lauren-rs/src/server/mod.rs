@@ -186,7 +186,7 @@ fn service(
                     // Without HEAD or global middleware to wrap it, the request is served in
                     // this future: one level less on the hot path.
                     None if crate::pipeline::is_plain(&app.inner, &request) => {
-                        crate::pipeline::serve(&app.inner, request).await
+                        crate::pipeline::serve_in_place!(&app.inner, request)
                     }
                     None => crate::pipeline::dispatch(&app.inner, request).await,
                 }

@@ -19,6 +19,7 @@ struct Model<'a> {
     handlers: Vec<Handler<'a>>,
     interceptors: Vec<syn::Type>,
     guards: Vec<syn::Type>,
+    pre_interceptors: Vec<syn::Type>,
     exception_handlers: Vec<syn::Type>,
     middleware: Vec<syn::Type>,
     bundles: Vec<syn::Type>,
@@ -93,6 +94,7 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
         .collect();
     let interceptors = crate::interceptor::collect(&item.attrs, Kind::Interceptor, errors);
     let guards = crate::interceptor::collect(&item.attrs, Kind::Guard, errors);
+    let pre_interceptors = crate::interceptor::collect(&item.attrs, Kind::PreInterceptor, errors);
     let exception_handlers =
         crate::interceptor::collect(&item.attrs, Kind::ExceptionHandler, errors);
     let middleware = crate::interceptor::collect(&item.attrs, Kind::Middleware, errors);
@@ -104,6 +106,7 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
         handlers,
         interceptors,
         guards,
+        pre_interceptors,
         exception_handlers,
         middleware,
         bundles,
@@ -177,6 +180,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let interceptors =
             crate::interceptor::expand_refs(&handler.interceptors, Kind::Interceptor);
         let guards = crate::interceptor::expand_refs(&handler.guards, Kind::Guard);
+        let pre_interceptors =
+            crate::interceptor::expand_refs(&handler.pre_interceptors, Kind::PreInterceptor);
         let exception_handlers =
             crate::interceptor::expand_refs(&handler.exception_handlers, Kind::ExceptionHandler);
         let middleware = crate::interceptor::expand_refs(&handler.middleware, Kind::Middleware);
@@ -195,6 +200,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     body: #body,
                     interceptors: #interceptors,
                     guards: #guards,
+                    pre_interceptors: #pre_interceptors,
                     exception_handlers: #exception_handlers,
                     middleware: #middleware,
                     bundles: #bundles,
@@ -208,6 +214,8 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
 
     let interceptors = crate::interceptor::expand_refs(&model.interceptors, Kind::Interceptor);
     let guards = crate::interceptor::expand_refs(&model.guards, Kind::Guard);
+    let pre_interceptors =
+        crate::interceptor::expand_refs(&model.pre_interceptors, Kind::PreInterceptor);
     let exception_handlers =
         crate::interceptor::expand_refs(&model.exception_handlers, Kind::ExceptionHandler);
     let middleware = crate::interceptor::expand_refs(&model.middleware, Kind::Middleware);
@@ -233,6 +241,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 provider: __lauren_provider,
                 interceptors: #interceptors,
                 guards: #guards,
+                pre_interceptors: #pre_interceptors,
                 exception_handlers: #exception_handlers,
                 middleware: #middleware,
                 bundles: #bundles,

@@ -67,6 +67,8 @@ pub(crate) enum Kind {
     Interceptor,
     /// `#[use_guards(..)]`, `guards = [..]`.
     Guard,
+    /// `#[use_pre_interceptors(..)]`, `pre_interceptors = [..]`, settings.
+    PreInterceptor,
     /// `#[use_exception_handlers(..)]`.
     ExceptionHandler,
     /// `#[use_middleware(..)]`, `middleware = [..]`.
@@ -78,6 +80,7 @@ impl Kind {
         match self {
             Kind::Interceptor => "use_interceptors",
             Kind::Guard => "use_guards",
+            Kind::PreInterceptor => "use_pre_interceptors",
             Kind::ExceptionHandler => "use_exception_handlers",
             Kind::Middleware => "use_middleware",
         }
@@ -87,6 +90,7 @@ impl Kind {
         match self {
             Kind::Interceptor => "`#[use_interceptors]` needs at least one interceptor to attach: `#[use_interceptors(Logging, Timing)]`".to_owned(),
             Kind::Guard => "`#[use_guards]` needs at least one guard to attach: `#[use_guards(ApiKey, Roles)]`".to_owned(),
+            Kind::PreInterceptor => "`#[use_pre_interceptors]` needs at least one pre-interceptor to attach: `#[use_pre_interceptors(RequireTenant)]`".to_owned(),
             Kind::ExceptionHandler => "`#[use_exception_handlers]` needs at least one handler to attach: `#[use_exception_handlers(DbDown)]`".to_owned(),
             Kind::Middleware => "`#[use_middleware]` needs at least one middleware to attach: `#[use_middleware(Audit)]`".to_owned(),
         }
@@ -126,12 +130,16 @@ pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
     let private = quote!(::lauren::__private);
     let (descriptor, adapt) = match kind {
         Kind::Interceptor => (quote!(InterceptorDescriptor), quote!(adapt_interceptor)),
-        Kind::Guard => (quote!(GuardDescriptor), quote!(adapt_guard)),
+        Kind::Guard | Kind::PreInterceptor => (quote!(GuardDescriptor), quote!(adapt_guard)),
         Kind::ExceptionHandler => {
             (quote!(ExceptionHandlerDescriptor), quote!(adapt_exception_handler))
         }
         Kind::Middleware => (quote!(MiddlewareDescriptor), quote!(adapt_middleware)),
     };
+    if let Kind::PreInterceptor = kind {
+        let refs = types.iter().map(pre_interceptor_descriptor);
+        return quote!(&[#(#refs),*]);
+    }
     let refs = types.iter().map(|ty| {
         let name = type_name(ty);
         quote_spanned! {ty.span()=> {
@@ -154,6 +162,72 @@ pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
         }}
     });
     quote!(&[#(#refs),*])
+}
+
+/// A block evaluating to a `PreInterceptorRef` for `ty`: built per request with `Default`, or by
+/// the container when it is `#[injectable]`.
+pub(crate) fn pre_interceptor_descriptor(ty: &Type) -> TokenStream {
+    let private = quote!(::lauren::__private);
+    let name = type_name(ty);
+    quote_spanned! {ty.span()=> {
+        #[allow(unused_imports)]
+        use #private::{ViaDefault as _, ViaInjectable as _};
+        fn __lauren_provider() -> &'static #private::ProviderDescriptor {
+            (&&#private::Probe::<#ty>::new()).pre_provider()
+        }
+        fn __lauren_adapt(
+            instance: &#private::Instance,
+        ) -> ::core::option::Option<::lauren::PreInterceptorInstance> {
+            ((&&#private::Probe::<#ty>::new()).pre_adapt())(instance)
+        }
+        // A type that is no pre-interceptor is reported here, once.
+        fn __lauren_fresh() -> ::core::option::Option<#private::FreshFn> {
+            (&&#private::Probe::<#ty>::new()).fresh()
+        }
+        static __LAUREN_PRE: #private::PreInterceptorDescriptor = #private::PreInterceptorDescriptor {
+            component: #private::ComponentDescriptor {
+                type_name: #name,
+                type_id: #private::type_id_of::<#ty>,
+                provider: __lauren_provider,
+                adapt: __lauren_adapt,
+            },
+            fresh: __lauren_fresh,
+        };
+        fn __lauren_pre() -> &'static #private::PreInterceptorDescriptor {
+            &__LAUREN_PRE
+        }
+        __lauren_pre
+    }}
+}
+
+/// `#[pre_interceptor]` on a struct: registered under its name, so settings may name it.
+pub(crate) fn expand_pre(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    if !args.is_empty() {
+        return Err(syn::Error::new_spanned(args, "`#[pre_interceptor]` takes no arguments"));
+    }
+    let item: ItemStruct = syn::parse2(item.clone()).map_err(|_| {
+        syn::Error::new_spanned(
+            item.clone().into_iter().take(3).collect::<TokenStream>(),
+            "`#[pre_interceptor]` goes on a struct: `#[pre_interceptor] struct RequireTenant;` then `impl PreInterceptor for RequireTenant { .. }`",
+        )
+    })?;
+    if !item.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(&item.generics, "pre-interceptors cannot be generic"));
+    }
+    let private = quote!(::lauren::__private);
+    let ident = &item.ident;
+    let descriptor = pre_interceptor_descriptor(&syn::parse_quote!(#ident));
+    Ok(quote! {
+        #item
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            #private::inventory::submit! {
+                #private::PreInterceptorRegistration(#descriptor)
+            }
+        };
+    })
 }
 
 /// The type's last path segment, as the user named it (`Logging` for `crate::Logging`).

@@ -14,6 +14,7 @@ mod interceptor;
 mod metadata;
 mod module;
 mod route;
+mod settings;
 mod stacked;
 mod template;
 
@@ -58,6 +59,29 @@ pub fn interceptor(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn use_interceptors(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_interceptors", a, i))
+}
+
+/// Declares a pre-interceptor (Esmerald's model) and registers it by name, so settings may list
+/// it as `"RequireTenant"`: `#[pre_interceptor] struct RequireTenant;` plus
+/// `impl PreInterceptor for RequireTenant`.
+#[proc_macro_attribute]
+pub fn pre_interceptor(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, interceptor::expand_pre)
+}
+
+/// Attaches pre-interceptors to a controller (on its impl) or a route (on its method):
+/// `#[use_pre_interceptors(RequireTenant)]`, run in order after the module's, before guards.
+#[proc_macro_attribute]
+pub fn use_pre_interceptors(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| stacked::expand_standalone("use_pre_interceptors", a, i))
+}
+
+/// Declares a settings type: the pre-interceptors of an app (`.settings(AppSettings)` or
+/// `LAUREN_SETTINGS=AppSettings`) or of a module mounted as a child app (`settings = ..`), by
+/// type or by registered name: `#[settings(pre_interceptors = [RequireTenant, "AuditLog"])]`.
+#[proc_macro_attribute]
+pub fn settings(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, settings::expand)
 }
 
 /// Attaches guards to a controller (on its impl) or a route (on its method):

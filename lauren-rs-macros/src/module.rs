@@ -1,5 +1,6 @@
 //! `#[module(imports = [..], controllers = [..], providers = [..], exports = [..],
-//! interceptors = [..], guards = [..], prefix = "/api")]`: a module's descriptor.
+//! interceptors = [..], guards = [..], pre_interceptors = [..], settings = S, prefix = "/api")]`:
+//! a module's descriptor.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -17,6 +18,8 @@ mod kw {
     syn::custom_keyword!(guards);
     syn::custom_keyword!(middleware);
     syn::custom_keyword!(prefix);
+    syn::custom_keyword!(pre_interceptors);
+    syn::custom_keyword!(settings);
 }
 
 /// The parsed attribute arguments.
@@ -29,6 +32,8 @@ struct Args {
     interceptors: Option<Vec<Type>>,
     guards: Option<Vec<Type>>,
     middleware: Option<Vec<Type>>,
+    pre_interceptors: Option<Vec<Type>>,
+    settings: Option<Type>,
     prefix: Option<LitStr>,
 }
 
@@ -79,6 +84,15 @@ impl Parse for Args {
                 let key: kw::interceptors = input.parse()?;
                 once(&args.interceptors, &key, "interceptors")?;
                 args.interceptors = Some(list(input)?);
+            } else if lookahead.peek(kw::pre_interceptors) {
+                let key: kw::pre_interceptors = input.parse()?;
+                once(&args.pre_interceptors, &key, "pre_interceptors")?;
+                args.pre_interceptors = Some(list(input)?);
+            } else if lookahead.peek(kw::settings) {
+                let key: kw::settings = input.parse()?;
+                once(&args.settings, &key, "settings")?;
+                input.parse::<Token![=]>()?;
+                args.settings = Some(input.parse()?);
             } else if lookahead.peek(kw::prefix) {
                 let key: kw::prefix = input.parse()?;
                 once(&args.prefix, &key, "prefix")?;
@@ -175,6 +189,15 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         &args.middleware.unwrap_or_default(),
         crate::interceptor::Kind::Middleware,
     );
+    let pre_interceptors = crate::interceptor::expand_refs(
+        &args.pre_interceptors.unwrap_or_default(),
+        crate::interceptor::Kind::PreInterceptor,
+    );
+    let settings = match &args.settings {
+        Some(ty) => quote_spanned!(ty.span()=>
+            ::core::option::Option::Some(<#ty as #private::Settings>::descriptor)),
+        None => quote!(::core::option::Option::None),
+    };
     let prefix = args.prefix.map_or_else(String::new, |p| p.value());
     Ok(quote! {
         #item
@@ -197,6 +220,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 interceptors: #interceptors,
                 guards: #guards,
                 middleware: #middleware,
+                pre_interceptors: #pre_interceptors,
+                settings: #settings,
             };
 
             #[automatically_derived]

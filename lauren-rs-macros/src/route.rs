@@ -53,6 +53,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) interceptors: Vec<Type>,
     /// `#[use_guards]` of the method, in the order they run.
     pub(crate) guards: Vec<Type>,
+    /// `#[use_pre_interceptors]` of the method, in the order they run.
+    pub(crate) pre_interceptors: Vec<Type>,
     /// `#[use_exception_handlers]` of the method.
     pub(crate) exception_handlers: Vec<Type>,
     /// `#[use_middleware]` of the method, outermost first.
@@ -186,6 +188,7 @@ pub(crate) fn parse<'a>(
     }
     let interceptors = crate::interceptor::collect(&func.attrs, Kind::Interceptor, errors);
     let guards = crate::interceptor::collect(&func.attrs, Kind::Guard, errors);
+    let pre_interceptors = crate::interceptor::collect(&func.attrs, Kind::PreInterceptor, errors);
     let exception_handlers =
         crate::interceptor::collect(&func.attrs, Kind::ExceptionHandler, errors);
     let middleware = crate::interceptor::collect(&func.attrs, Kind::Middleware, errors);
@@ -200,6 +203,7 @@ pub(crate) fn parse<'a>(
         unbound,
         interceptors,
         guards,
+        pre_interceptors,
         exception_handlers,
         middleware,
         bundles,

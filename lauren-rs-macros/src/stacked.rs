@@ -12,9 +12,10 @@ use syn::{Attribute, ItemImpl};
 pub(crate) const MOVED: &str = "__lauren_moved";
 
 /// The names of the stacking attributes.
-pub(crate) const STACKING: [&str; 6] = [
+pub(crate) const STACKING: [&str; 7] = [
     "use_interceptors",
     "use_guards",
+    "use_pre_interceptors",
     "use_exception_handlers",
     "use_middleware",
     "set_metadata",

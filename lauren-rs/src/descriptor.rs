@@ -100,6 +100,8 @@ pub struct RouteDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[use_guards]` of the method, in the order they run.
     pub guards: &'static [GuardRef],
+    /// `#[use_pre_interceptors]` of the method, in the order they run.
+    pub pre_interceptors: &'static [crate::pre_interceptors::PreInterceptorRef],
     /// `#[use_middleware]` of the method, outermost first.
     pub middleware: &'static [MiddlewareRef],
     /// `#[apply]` of the method: their guards and interceptors run before the method's own.
@@ -129,6 +131,8 @@ pub struct ControllerDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `#[use_guards]` of the impl block, in the order they run.
     pub guards: &'static [GuardRef],
+    /// `#[use_pre_interceptors]` of the impl block, in the order they run.
+    pub pre_interceptors: &'static [crate::pre_interceptors::PreInterceptorRef],
     /// `#[use_middleware]` of the impl block, outermost first.
     pub middleware: &'static [MiddlewareRef],
     /// `#[apply]` of the impl block: their guards and interceptors run before the block's own.
@@ -188,6 +192,11 @@ pub struct ModuleDescriptor {
     pub interceptors: &'static [InterceptorRef],
     /// `guards = [..]`: before every route of this module, in order.
     pub guards: &'static [GuardRef],
+    /// `pre_interceptors = [..]`: before every route of this module (after routing), in order.
+    /// When empty, those of `settings` (a module mounted as a child app).
+    pub pre_interceptors: &'static [crate::pre_interceptors::PreInterceptorRef],
+    /// `settings = S`: the module's own settings, as a child app's.
+    pub settings: Option<fn() -> &'static crate::pre_interceptors::SettingsDescriptor>,
     /// `middleware = [..]`: around every route of this module, outermost first.
     pub middleware: &'static [MiddlewareRef],
 }

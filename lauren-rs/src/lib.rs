@@ -51,6 +51,7 @@ mod guards;
 mod interceptors;
 pub mod middleware;
 mod pipeline;
+mod pre_interceptors;
 mod reply;
 mod router;
 mod server;
@@ -62,8 +63,8 @@ pub use http;
 pub use http::{HeaderMap, Method, StatusCode, Uri};
 pub use lauren_macros::{
     apply, bundle, controller, delete, exception_handler, get, head, http_error, injectable,
-    interceptor, module, options, patch, post, put, set_metadata, use_exception_handlers,
-    use_guards, use_interceptors, use_middleware,
+    interceptor, module, options, patch, post, pre_interceptor, put, set_metadata, settings,
+    use_exception_handlers, use_guards, use_interceptors, use_middleware, use_pre_interceptors,
 };
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
@@ -88,6 +89,10 @@ pub use crate::interceptors::{
 pub use crate::pipeline::{
     ErrorFormat, ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, Request,
 };
+pub use crate::pre_interceptors::{
+    IntoPreInterceptors, PreInterceptor, PreInterceptorDescriptor, PreInterceptorInstance,
+    Settings, SettingsDescriptor, SettingsEntry, registered_pre_interceptors,
+};
 pub use crate::reply::{
     HandlerOutput, IntoHeaders, IntoReply, Reply, Response, SameSite, SetCookie,
 };
@@ -101,10 +106,10 @@ pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
         Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
-        Interceptor, IntoReply, LaurenFactory, Reply, Request, Response, Scope, StatusCode, apply,
-        bundle, controller, delete, exception_handler, get, head, injectable, interceptor, module,
-        options, patch, post, put, set_metadata, use_exception_handlers, use_guards,
-        use_interceptors, use_middleware,
+        Interceptor, IntoReply, LaurenFactory, PreInterceptor, Reply, Request, Response, Scope,
+        StatusCode, apply, bundle, controller, delete, exception_handler, get, head, injectable,
+        interceptor, module, options, patch, post, pre_interceptor, put, set_metadata, settings,
+        use_exception_handlers, use_guards, use_interceptors, use_middleware, use_pre_interceptors,
     };
 }
 
@@ -116,9 +121,9 @@ pub mod __private {
 
     pub use crate::body::BoxError;
     pub use crate::descriptor::{
-        BoxFuture, Bundle, BundleDescriptor, BundleRef, Controller, ControllerDescriptor,
-        ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn, Instance, InterceptorRef,
-        MiddlewareRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
+        BoxFuture, Bundle, BundleDescriptor, BundleRef, ComponentDescriptor, Controller,
+        ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn,
+        Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
     };
     pub use crate::di::{
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,
@@ -139,6 +144,10 @@ pub mod __private {
     };
     pub use crate::middleware::MiddlewareDescriptor;
     pub use crate::pipeline::{ControllerHandle, MetaEntry, MetaLiteral};
+    pub use crate::pre_interceptors::{
+        FreshFn, PreInterceptorDescriptor, PreInterceptorRef, PreInterceptorRegistration, Settings,
+        SettingsDescriptor, SettingsEntry, SettingsRegistration,
+    };
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, Request};
 
@@ -269,14 +278,34 @@ pub mod __private {
     }
 
     /// The `#[injectable]` arm of the probe.
-    pub trait ViaInjectable {
+    pub trait ViaInjectable<T> {
         /// The descriptor.
         fn provider(&self) -> &'static ProviderDescriptor;
+        /// A pre-interceptor's per-request build: none, the container builds it.
+        fn fresh(&self) -> Option<FreshFn>;
+        /// A pre-interceptor's provider: its `#[injectable]` descriptor.
+        fn pre_provider(&self) -> &'static ProviderDescriptor;
+        /// Views a built pre-interceptor.
+        fn pre_adapt(&self) -> fn(&Instance) -> Option<crate::PreInterceptorInstance>
+        where
+            T: crate::PreInterceptor;
     }
 
-    impl<T: Injectable> ViaInjectable for &Probe<T> {
+    impl<T: Injectable> ViaInjectable<T> for &Probe<T> {
         fn provider(&self) -> &'static ProviderDescriptor {
             T::provider()
+        }
+        fn fresh(&self) -> Option<FreshFn> {
+            None
+        }
+        fn pre_provider(&self) -> &'static ProviderDescriptor {
+            T::provider()
+        }
+        fn pre_adapt(&self) -> fn(&Instance) -> Option<crate::PreInterceptorInstance>
+        where
+            T: crate::PreInterceptor,
+        {
+            crate::PreInterceptorInstance::adapt::<T>
         }
     }
 
@@ -288,6 +317,14 @@ pub mod __private {
         fn provider(&self) -> &'static ProviderDescriptor
         where
             T: BuildByDefault;
+        /// A pre-interceptor built per request with `Default`.
+        fn fresh(&self) -> Option<FreshFn>
+        where
+            T: BuildByDefault + crate::PreInterceptor;
+        /// A pre-interceptor's provider (unused: it is built per request).
+        fn pre_provider(&self) -> &'static ProviderDescriptor;
+        /// Views a built pre-interceptor (unused: it is built per request).
+        fn pre_adapt(&self) -> fn(&Instance) -> Option<crate::PreInterceptorInstance>;
     }
 
     impl<T> ViaDefault<T> for Probe<T> {
@@ -296,6 +333,20 @@ pub mod __private {
             T: BuildByDefault,
         {
             &<T as DefaultProvider>::DESCRIPTOR
+        }
+        fn fresh(&self) -> Option<FreshFn>
+        where
+            T: BuildByDefault + crate::PreInterceptor,
+        {
+            Some(crate::pre_interceptors::run_fresh::<T>)
+        }
+        // Unused for a type built fresh per request; no bounds, so a mistake is reported once,
+        // by `fresh`.
+        fn pre_provider(&self) -> &'static ProviderDescriptor {
+            &<() as DefaultProvider>::DESCRIPTOR
+        }
+        fn pre_adapt(&self) -> fn(&Instance) -> Option<crate::PreInterceptorInstance> {
+            |_| None
         }
     }
 

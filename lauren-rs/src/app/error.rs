@@ -39,6 +39,9 @@ pub enum ProblemCode {
     TransientTeardown,
     /// A constructor, factory or `post_construct` hook failed at startup.
     ProviderFailed,
+    /// Settings name a pre-interceptor (or `LAUREN_SETTINGS` a settings type) that is not
+    /// registered.
+    UnknownName,
 }
 
 impl ProblemCode {
@@ -60,6 +63,7 @@ impl ProblemCode {
             Self::InvalidProvider => "invalid_provider",
             Self::TransientTeardown => "transient_teardown",
             Self::ProviderFailed => "provider_failed",
+            Self::UnknownName => "unknown_name",
         }
     }
 }

@@ -27,6 +27,9 @@ use crate::guards::{GuardInstance, IntoGuards};
 use crate::interceptors::{InterceptorType, IntoInterceptors};
 use crate::middleware::{IntoMiddleware, MiddlewareInstance};
 use crate::pipeline::Route;
+use crate::pre_interceptors::{
+    IntoPreInterceptors, PreInterceptorInstance, Settings, SettingsDescriptor,
+};
 use crate::router::Router;
 use crate::server::Server;
 
@@ -69,6 +72,8 @@ impl LaurenFactory {
             layers: layers::Layers::default(),
             global_providers: Vec::new(),
             overrides: Vec::new(),
+            pre_interceptors: Vec::new(),
+            settings: None,
             on_shutdown: ShutdownHooks::default(),
         }
     }
@@ -88,6 +93,8 @@ pub struct AppBuilder {
     layers: layers::Layers,
     global_providers: Vec<Provider>,
     overrides: Vec<Provider>,
+    pre_interceptors: Vec<PreInterceptorInstance>,
+    settings: Option<&'static SettingsDescriptor>,
     on_shutdown: ShutdownHooks,
 }
 
@@ -197,6 +204,8 @@ impl AppBuilder {
             global_exception_handlers: &self.global_exception_handlers,
             global_providers: &self.global_providers,
             overrides: &self.overrides,
+            pre_interceptors: &self.pre_interceptors,
+            settings: self.settings,
             options: self.options,
         };
         let on_shutdown = self.on_shutdown;
@@ -209,6 +218,49 @@ impl AppBuilder {
             app.layered = layers.apply(&app);
             app
         })
+    }
+
+    /// App-level pre-interceptors (Esmerald's model), given as values, in the order they run:
+    /// before routing, for every request (unknown paths included); a path they rewrite is the
+    /// one routed. A non-empty list replaces the settings' list. Calls accumulate in order.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// #[derive(Default)]
+    /// struct RequireTenant;
+    ///
+    /// impl PreInterceptor for RequireTenant {
+    ///     async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+    ///         ctx.headers().get("x-tenant").map(|_| ()).ok_or_else(|| HttpError::unauthorized("x-tenant required"))
+    ///     }
+    /// }
+    /// # #[module(controllers = [])] struct AppModule;
+    /// let builder = LaurenFactory::create(AppModule).pre_interceptors(RequireTenant);
+    /// ```
+    pub fn pre_interceptors(mut self, interceptors: impl IntoPreInterceptors) -> Self {
+        self.pre_interceptors.extend(interceptors.into_pre_interceptors());
+        self
+    }
+
+    /// The settings the app takes its pre-interceptors from (when the builder lists none).
+    /// Without it, the settings type the `LAUREN_SETTINGS` environment variable names, if set.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[derive(Default)] #[pre_interceptor] struct RequireTenant;
+    /// # impl PreInterceptor for RequireTenant {
+    /// #     async fn intercept(&self, _: &mut ExecutionContext<'_>) -> lauren::Result<()> { Ok(()) }
+    /// # }
+    /// #[settings(pre_interceptors = [RequireTenant])]
+    /// struct AppSettings;
+    /// # #[module(controllers = [])] struct AppModule;
+    ///
+    /// let builder = LaurenFactory::create(AppModule).settings(AppSettings);
+    /// ```
+    pub fn settings<S: Settings>(mut self, settings: S) -> Self {
+        let _ = settings;
+        self.settings = Some(S::descriptor());
+        self
     }
 
     /// Interceptors around every route, outermost first, given as values: one interceptor, an

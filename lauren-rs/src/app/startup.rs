@@ -11,6 +11,11 @@ use crate::guards::{GuardEntry, GuardInstance};
 use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
 use crate::middleware::MiddlewareInstance;
 use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
+use crate::pre_interceptors::settings::{self, SETTINGS_ENV};
+use crate::pre_interceptors::{
+    PreEntry, PreInterceptorDescriptor, PreInterceptorInstance, PreInterceptorRef,
+    SettingsDescriptor,
+};
 use crate::router::{RouteSpec, Router, join_template, template_params};
 
 /// What the builder collected.
@@ -21,6 +26,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) global_exception_handlers: &'a [ExceptionHandlerInstance],
     pub(crate) global_providers: &'a [Provider],
     pub(crate) overrides: &'a [Provider],
+    pub(crate) pre_interceptors: &'a [PreInterceptorInstance],
+    pub(crate) settings: Option<&'static SettingsDescriptor>,
     pub(crate) options: Options,
 }
 
@@ -42,10 +49,12 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             GlobalInterceptor::Value(_) => None,
         })
         .collect();
+    let app_pre_types = app_pre_types(&plan, &mut problems);
     let extras = Extras {
         global_providers: plan.global_providers,
         overrides: plan.overrides,
         global_interceptor_types: &types,
+        pre_interceptor_types: &app_pre_types,
     };
     let Some(graph) = graph::build(plan.root, extras, &mut problems).await else {
         return Err(StartupError::new(problems));
@@ -59,9 +68,26 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             GlobalInterceptor::Type(descriptor) => chains.entry(descriptor),
         })
         .collect();
+    // Builder values replace the settings' list (Esmerald's "instead of").
+    let app_pre: Box<[PreEntry]> = if plan.pre_interceptors.is_empty() {
+        app_pre_types.iter().map(|d| chains.pre(d)).collect()
+    } else {
+        plan.pre_interceptors
+            .iter()
+            .cloned()
+            .map(|v| PreEntry::Attached(Attached::Shared(v)))
+            .collect()
+    };
 
     let mut routes = Vec::new();
     for (module_index, module) in graph.modules.iter().enumerate() {
+        // A module's own list, else its settings' (a module mounted as a child app).
+        let module_pre: Vec<PreEntry> = match module.descriptor.settings {
+            Some(get) if module.descriptor.pre_interceptors.is_empty() => {
+                resolve_settings(get(), &mut problems).into_iter().map(|d| chains.pre(d)).collect()
+            }
+            _ => chains.resolve_pre(module.descriptor.pre_interceptors),
+        };
         let module_chain = chains.resolve(module.descriptor.interceptors);
         let module_guards = chains.resolve(module.descriptor.guards);
         let module_middleware = chains.resolve(module.descriptor.middleware);
@@ -93,6 +119,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                 .flat_map(|b| chains.resolve(b().guards))
                 .chain(chains.resolve(controller.guards))
                 .collect();
+            let controller_pre = chains.resolve_pre(controller.pre_interceptors);
             let controller_handlers = chains.resolve(controller.exception_handlers);
             let controller_middleware = chains.resolve(controller.middleware);
             for descriptor in controller.routes {
@@ -159,6 +186,13 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .chain(descriptor.bundles.iter().flat_map(|b| chains.resolve(b().guards)))
                     .chain(chains.resolve(descriptor.guards))
                     .collect();
+                // Module -> controller -> route, each in declaration order.
+                let pre_interceptors: Box<[PreEntry]> = module_pre
+                    .iter()
+                    .chain(&controller_pre)
+                    .cloned()
+                    .chain(chains.resolve_pre(descriptor.pre_interceptors))
+                    .collect();
                 // Module -> controller -> route, outermost first. Middleware runs before the
                 // request has a scope: it must be a singleton.
                 let middleware: Box<[MiddlewareInstance]> = module_middleware
@@ -211,9 +245,14 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     || scoped_interceptors
                     || injected.iter().any(|i| matches!(i, Injected::Scoped(_)))
                     || guards.iter().any(|g| matches!(g, Attached::Scoped { .. }))
-                    || exception_handlers.iter().any(|h| matches!(h, Attached::Scoped { .. }));
-                let full_pipeline =
-                    !guards.is_empty() || scoped_interceptors || !exception_handlers.is_empty();
+                    || exception_handlers.iter().any(|h| matches!(h, Attached::Scoped { .. }))
+                    || pre_interceptors
+                        .iter()
+                        .any(|p| matches!(p, PreEntry::Attached(Attached::Scoped { .. })));
+                let full_pipeline = !guards.is_empty()
+                    || !pre_interceptors.is_empty()
+                    || scoped_interceptors
+                    || !exception_handlers.is_empty();
                 routes.push(Route {
                     descriptor,
                     controller,
@@ -229,6 +268,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     full_pipeline,
                     direct: !full_pipeline && middleware.is_empty(),
                     guards,
+                    pre_interceptors,
                     exception_handlers,
                     middleware,
                     body_gate: descriptor
@@ -267,6 +307,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             middleware: Box::new([]),
             before_routing: crate::pipeline::before_routing(
                 plan.global_exception_handlers.iter().cloned().map(Attached::Shared).collect(),
+                app_pre,
                 std::sync::Arc::new(()),
             ),
         }),
@@ -306,6 +347,61 @@ impl Chains<'_> {
     fn resolve<A>(&self, refs: &[fn() -> &'static ComponentDescriptor<A>]) -> Vec<Attached<A>> {
         refs.iter().map(|get| self.entry(get())).collect()
     }
+
+    /// A pre-interceptor: built per request with `Default`, or attached like any component.
+    fn pre(&self, descriptor: &'static PreInterceptorDescriptor) -> PreEntry {
+        match (descriptor.fresh)() {
+            Some(run) => PreEntry::Fresh(run),
+            None => PreEntry::Attached(self.entry(&descriptor.component)),
+        }
+    }
+
+    fn resolve_pre(&self, refs: &[PreInterceptorRef]) -> Vec<PreEntry> {
+        refs.iter().map(|get| self.pre(get())).collect()
+    }
+}
+
+/// The app-level pre-interceptor types from settings: the builder's `.settings(..)`, else the
+/// type `LAUREN_SETTINGS` names; none when the builder lists values (they replace the settings'
+/// list).
+fn app_pre_types(
+    plan: &Plan<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<&'static PreInterceptorDescriptor> {
+    if !plan.pre_interceptors.is_empty() {
+        return Vec::new();
+    }
+    let settings = match plan.settings {
+        Some(settings) => settings,
+        None => match std::env::var(SETTINGS_ENV) {
+            Ok(name) if !name.trim().is_empty() => match settings::settings_named(name.trim()) {
+                Ok(settings) => settings,
+                Err(why) => {
+                    problems.push(Problem::new(
+                        ProblemCode::UnknownName,
+                        format!("{SETTINGS_ENV}: {why}"),
+                        name.trim(),
+                    ));
+                    return Vec::new();
+                }
+            },
+            _ => return Vec::new(),
+        },
+    };
+    resolve_settings(settings, problems)
+}
+
+/// A settings type's pre-interceptors; each unknown name is a problem.
+fn resolve_settings(
+    settings: &'static SettingsDescriptor,
+    problems: &mut Vec<Problem>,
+) -> Vec<&'static PreInterceptorDescriptor> {
+    settings::resolve(settings).unwrap_or_else(|unknown| {
+        for why in unknown {
+            problems.push(Problem::new(ProblemCode::UnknownName, why, settings.type_name));
+        }
+        Vec::new()
+    })
 }
 
 /// A handler parameter's binding as the request path uses it: a singleton's instance, built

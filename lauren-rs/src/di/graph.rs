@@ -10,6 +10,7 @@ use super::provider::{DepKind, Provider, Source};
 use crate::app::error::{Problem, ProblemCode};
 use crate::descriptor::{ComponentDescriptor, ControllerDescriptor, ModuleDescriptor, Scope};
 use crate::interceptors::InterceptorDescriptor;
+use crate::pre_interceptors::{PreInterceptorDescriptor, settings};
 
 /// A module as walked from the root.
 pub(crate) struct ModuleNode {
@@ -33,6 +34,8 @@ pub(crate) struct Extras<'a> {
     pub(crate) global_providers: &'a [Provider],
     pub(crate) overrides: &'a [Provider],
     pub(crate) global_interceptor_types: &'a [&'static InterceptorDescriptor],
+    /// App-level pre-interceptor types (from settings).
+    pub(crate) pre_interceptor_types: &'a [&'static PreInterceptorDescriptor],
 }
 
 pub(crate) async fn build(
@@ -104,6 +107,13 @@ pub(crate) async fn build(
             for get in handlers {
                 registry.component(get(), &mut interceptors);
             }
+            let pre = controller
+                .pre_interceptors
+                .iter()
+                .chain(controller.routes.iter().flat_map(|r| r.pre_interceptors));
+            for get in pre {
+                registry.pre_interceptor(get(), &mut interceptors);
+            }
             let middleware = descriptor
                 .middleware
                 .iter()
@@ -116,6 +126,18 @@ pub(crate) async fn build(
         for get in descriptor.interceptors {
             registry.component(get(), &mut interceptors);
         }
+        for get in descriptor.pre_interceptors {
+            registry.pre_interceptor(get(), &mut interceptors);
+        }
+        // Unknown names are reported when the routes are resolved.
+        if let Some(Ok(found)) = descriptor.settings.map(|get| settings::resolve(get())) {
+            for pre in found {
+                registry.pre_interceptor(pre, &mut interceptors);
+            }
+        }
+    }
+    for pre in extras.pre_interceptor_types {
+        registry.pre_interceptor(pre, &mut interceptors);
     }
     for descriptor in extras.global_interceptor_types {
         registry.component(descriptor, &mut interceptors);
@@ -322,6 +344,18 @@ impl Registry {
         }
         let index = self.implicit(Provider::from_descriptor((descriptor.provider)()), None);
         seen.push((id, index));
+    }
+
+    /// A pre-interceptor's binding, when the container builds it (an `#[injectable]`; the
+    /// others are built per request with `Default`).
+    fn pre_interceptor(
+        &mut self,
+        descriptor: &PreInterceptorDescriptor,
+        seen: &mut Vec<(TypeId, usize)>,
+    ) {
+        if (descriptor.fresh)().is_none() {
+            self.component(&descriptor.component, seen);
+        }
     }
 
     fn override_with(&mut self, provider: Provider) {

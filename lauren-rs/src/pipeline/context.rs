@@ -74,7 +74,66 @@ enum ReadFailure {
     TimedOut(std::time::Duration),
 }
 
+/// Path parameters set before routing, by app-level pre-interceptors.
+#[derive(Clone, Default)]
+struct EarlyParams(Vec<(Box<str>, Box<str>)>);
+
+impl EarlyParams {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| &**n == name).map(|(_, v)| &**v)
+    }
+}
+
+/// What a request carries from before routing into its route's context.
+pub(crate) struct Carried {
+    pub(crate) head: Request,
+    body: BodyState,
+    overlay: Vec<(Cow<'static, str>, MetaValue)>,
+    scope: Option<RequestScope>,
+}
+
 impl<'r> ExecutionContext<'r> {
+    /// Ends a before-routing context, keeping what its pre-interceptors did to the request.
+    pub(crate) fn into_carried(self) -> Carried {
+        Carried { head: self.head, body: self.body, overlay: self.overlay, scope: self.scope }
+    }
+
+    /// The request as route middleware takes it: the head, and the body unread or as a
+    /// pre-interceptor left it. `Err(self)` when reading the body already failed (the caller
+    /// answers that error). Metadata written so far does not cross middleware (extensions do).
+    pub(crate) fn into_request(self) -> Result<(Request, RequestBody), Box<Self>> {
+        match self.body {
+            BodyState::Unread(body) => Ok((self.head, body)),
+            BodyState::Buffered(bytes) => Ok((self.head, RequestBody::from(bytes))),
+            BodyState::Failed(_) => Err(Box::new(self)),
+        }
+    }
+
+    /// The routed context of a request that went through app-level pre-interceptors: the
+    /// request as they left it, their metadata writes, and the one request scope.
+    pub(crate) fn resume(
+        route: &'r Route,
+        container: &'r Container,
+        carried: Carried,
+        params: PathParams,
+        limits: BodyLimits,
+    ) -> Self {
+        let scope = carried
+            .scope
+            .or_else(|| route.needs_scope.then(|| RequestScope::new(container.request_slots)));
+        Self {
+            route,
+            container,
+            scope,
+            head: carried.head,
+            params,
+            body: carried.body,
+            limits,
+            overlay: carried.overlay,
+            built: None,
+        }
+    }
+
     pub(crate) fn new(
         route: &'r Route,
         container: &'r Container,
@@ -141,8 +200,13 @@ impl<'r> ExecutionContext<'r> {
 
     /// A path parameter by name, percent-decoded (invalid UTF-8 is replaced; see
     /// [`ExecutionContext::path_param_strict`] to reject it).
+    ///
+    /// Parameters an app-level pre-interceptor set before routing are found here too, unless
+    /// the matched route has a variable of the same name (the match wins).
     pub fn path_param(&self, name: &str) -> Option<Cow<'_, str>> {
-        let slot = self.route.slot_of(name)?;
+        let Some(slot) = self.route.slot_of(name) else {
+            return self.head.extensions.get::<EarlyParams>()?.get(name).map(Cow::Borrowed);
+        };
         match self.params.get(self.head.uri.path(), slot)? {
             RawOrDecoded::Raw(raw) => Some(super::params::decode_lossy(raw)),
             RawOrDecoded::Decoded(text) => Some(Cow::Borrowed(text)),
@@ -162,20 +226,44 @@ impl<'r> ExecutionContext<'r> {
     /// Every path parameter of the route, `(name, value)` in template order, decoded like
     /// [`ExecutionContext::path_param`].
     pub fn path_params(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> + '_ {
-        self.route.param_names.iter().filter_map(|name| Some((&**name, self.path_param(name)?)))
+        let early = self.head.extensions.get::<EarlyParams>().map(|e| &e.0[..]).unwrap_or(&[]);
+        self.route
+            .param_names
+            .iter()
+            .filter_map(|name| Some((&**name, self.path_param(name)?)))
+            .chain(
+                early
+                    .iter()
+                    .filter(|(name, _)| self.route.slot_of(name).is_none())
+                    .map(|(name, value)| (&**name, Cow::Borrowed(&**value))),
+            )
     }
 
     /// Replaces a path parameter's value for the extractors and handler that run after this call.
     ///
-    /// Returns `false` (and changes nothing) if the route has no variable of that name.
+    /// Returns `false` (and changes nothing) if the route has no variable of that name. Before
+    /// routing (an app-level pre-interceptor) any name is kept: the handler's context sees it
+    /// unless the matched route has a variable of that name.
     pub fn set_path_param(&mut self, name: &str, value: impl Into<String>) -> bool {
         match self.route.slot_of(name) {
             Some(slot) => {
                 self.params.set(slot, value.into().into_boxed_str());
                 true
             }
+            None if self.route.is_before_routing() => {
+                let early = self.head.extensions.get_or_insert_default::<EarlyParams>();
+                early.0.retain(|(n, _)| &**n != name);
+                early.0.push((name.into(), value.into().into_boxed_str()));
+                true
+            }
             None => false,
         }
+    }
+
+    /// Replaces the request body for the extractors and handler that run after this call (the
+    /// body is then as if it had been read: its limit no longer applies).
+    pub fn set_body(&mut self, body: impl Into<Bytes>) {
+        self.body = BodyState::Buffered(body.into());
     }
 
     /// The first value of a query parameter, decoded (`+` is a space; bytes that are not UTF-8

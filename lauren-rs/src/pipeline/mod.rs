@@ -33,6 +33,7 @@ use crate::router::{Lookup, PathEntry, normalize_request_path};
 /// the server may call [`serve`] directly and save a level of futures on the hot path.
 pub(crate) fn is_plain(app: &AppInner, request: &http::Request<RequestBody>) -> bool {
     app.middleware.is_empty()
+        && app.before_routing.pre_interceptors.is_empty()
         && request.method() != Method::HEAD
         && app.options.error_format == ErrorFormat::Lauren
 }
@@ -157,12 +158,83 @@ macro_rules! serve_in_place {
 }
 pub(crate) use serve_in_place;
 
-/// Routing, then the route (through its middleware, if any).
+/// App-level pre-interceptors (if any), routing, then the route (through its middleware, if
+/// any).
 pub(crate) async fn serve(
     app: &AppInner,
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
+    if !app.before_routing.pre_interceptors.is_empty() {
+        return Box::pin(serve_after_pre_interceptors(app, request)).await;
+    }
     serve_in_place!(app, request)
+}
+
+/// App-level pre-interceptors run before routing, on a context of their own; the request they
+/// leave (path rewritten or not, parameters, metadata, body, request scope) is then routed.
+async fn serve_after_pre_interceptors(
+    app: &AppInner,
+    request: http::Request<RequestBody>,
+) -> http::Response<Body> {
+    let (head, body) = request.into_parts();
+    let early = &app.before_routing;
+    let mut ctx = ExecutionContext::new(
+        early,
+        &app.container,
+        head,
+        PathParams::default(),
+        body,
+        app.options.body,
+    );
+    let outcome = AssertUnwindSafe(crate::pre_interceptors::run(&early.pre_interceptors, &mut ctx))
+        .catch_unwind()
+        .await;
+    let outcome = match outcome {
+        Ok(Ok(())) => None,
+        // Offered to the global exception handlers, like an error of a global middleware.
+        Ok(Err(err)) => Some(Ok(recover(err, &mut ctx).await)),
+        Err(payload) => Some(Err(payload)),
+    };
+    if let Some(outcome) = outcome {
+        let response = settle(early, ctx.method(), outcome, true);
+        tear_down(app, &mut ctx);
+        return response.unwrap_or_else(HttpError::into_response);
+    }
+    let carried = ctx.into_carried();
+    let raw_path = carried.head.uri.path();
+    match app.router.at(&carried.head.method, normalize_request_path(raw_path)) {
+        Lookup::Found { route, params } => {
+            let route = &app.routes[route];
+            let params = PathParams::from_match(raw_path, &params, route.param_names.len());
+            let mut ctx =
+                ExecutionContext::resume(route, &app.container, carried, params, app.options.body);
+            if !route.middleware.is_empty() {
+                // Middleware takes the request as hyper would hand it over.
+                return match ctx.into_request() {
+                    Ok((head, body)) => {
+                        let request = http::Request::from_parts(head, body);
+                        serve_with_route_middleware(app, route, request).await
+                    }
+                    Err(mut ctx) => match ctx.body_bytes("body").await {
+                        Err(err) => err.into_response(),
+                        Ok(_) => HttpError::internal("BodyState").into_response(),
+                    },
+                };
+            }
+            if !route.full_pipeline {
+                if let Err(err) = gate(app, route, ctx.request()) {
+                    return err.into_response();
+                }
+            }
+            run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response)
+        }
+        Lookup::MethodNotAllowed(entry) => {
+            method_not_allowed(&carried.head.method, raw_path, entry)
+        }
+        Lookup::NotFound => {
+            HttpError::route_not_found(&carried.head.method, raw_path).into_response()
+        }
+    }
 }
 
 /// A route with middleware, guards, per-request interceptors or exception handlers.
@@ -358,13 +430,17 @@ pub(crate) fn gate(app: &AppInner, route: &Route, head: &Request) -> Result<(), 
     }
 }
 
-/// Guards, the content-type gate, the per-request interceptors' builds, then the chain: Lauren's
-/// order for a route that has guards or request-scoped / transient interceptors.
+/// Pre-interceptors, guards, the content-type gate, the per-request interceptors' builds, then
+/// the chain: Lauren's order (with Esmerald's pre-interceptors first) for a route that has any
+/// of them.
 async fn run_full(
     app: &AppInner,
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<crate::reply::Reply, HttpError> {
     let route = ctx.route();
+    if !route.pre_interceptors.is_empty() {
+        crate::pre_interceptors::run(&route.pre_interceptors, ctx).await?;
+    }
     if !route.guards.is_empty() {
         crate::guards::check(ctx).await?;
     }

@@ -75,6 +75,8 @@ pub(crate) struct Route {
     pub(crate) middleware: Box<[crate::middleware::MiddlewareInstance]>,
     /// Route -> controller -> global exception handlers, in the order they are asked.
     pub(crate) exception_handlers: Box<[crate::exceptions::HandlerEntry]>,
+    /// Module -> controller -> route pre-interceptors, in the order they run (before guards).
+    pub(crate) pre_interceptors: Box<[crate::pre_interceptors::PreEntry]>,
     /// Global -> module -> controller -> route guards, in the order they run.
     pub(crate) guards: Box<[crate::guards::GuardEntry]>,
     /// The handler's injected parameters, by parameter position.
@@ -84,6 +86,12 @@ pub(crate) struct Route {
 }
 
 impl Route {
+    /// True for the stand-in route of work done before routing (global middleware errors,
+    /// app-level pre-interceptors).
+    pub(crate) fn is_before_routing(&self) -> bool {
+        std::ptr::eq(self.descriptor, &BEFORE_ROUTING)
+    }
+
     pub(crate) fn slot_of(&self, name: &str) -> Option<usize> {
         self.param_names.iter().position(|n| &**n == name)
     }
@@ -94,8 +102,14 @@ impl Route {
 /// stages of its own; its exception handlers are the global ones.
 pub(crate) fn before_routing(
     exception_handlers: Box<[crate::exceptions::HandlerEntry]>,
+    pre_interceptors: Box<[crate::pre_interceptors::PreEntry]>,
     placeholder: Instance,
 ) -> Route {
+    use crate::descriptor::Attached;
+    use crate::pre_interceptors::PreEntry;
+    let needs_scope = pre_interceptors
+        .iter()
+        .any(|entry| matches!(entry, PreEntry::Attached(Attached::Scoped { .. })));
     Route {
         descriptor: &BEFORE_ROUTING,
         controller: &NO_CONTROLLER,
@@ -104,11 +118,12 @@ pub(crate) fn before_routing(
         var_slots: Box::new([]),
         instance: ControllerRef::Singleton(placeholder),
         chain: Box::new([]),
-        needs_scope: false,
+        needs_scope,
         scoped_interceptors: false,
         full_pipeline: false,
         direct: true,
         guards: Box::new([]),
+        pre_interceptors,
         exception_handlers,
         middleware: Box::new([]),
         injected: Box::new([]),
@@ -130,12 +145,13 @@ fn unit_provider() -> &'static crate::di::ProviderDescriptor {
 static BEFORE_ROUTING: RouteDescriptor = RouteDescriptor {
     method: http::Method::GET,
     path: "",
-    handler_name: "(global middleware)",
+    handler_name: "(before routing)",
     handler: no_handler,
     path_vars: &[],
     body: None,
     interceptors: &[],
     guards: &[],
+    pre_interceptors: &[],
     exception_handlers: &[],
     middleware: &[],
     bundles: &[],
@@ -145,12 +161,13 @@ static BEFORE_ROUTING: RouteDescriptor = RouteDescriptor {
 };
 
 static NO_CONTROLLER: ControllerDescriptor = ControllerDescriptor {
-    type_name: "(global middleware)",
+    type_name: "(before routing)",
     prefix: "",
     routes: &[],
     provider: unit_provider,
     interceptors: &[],
     guards: &[],
+    pre_interceptors: &[],
     exception_handlers: &[],
     middleware: &[],
     bundles: &[],

@@ -84,7 +84,7 @@ pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
-    IntoInterceptors, registered_interceptors,
+    IntoInterceptors, LifecycleInterceptor, registered_interceptors,
 };
 pub use crate::pipeline::{
     ErrorFormat, ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, Request,
@@ -106,10 +106,11 @@ pub mod prelude {
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
         Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
-        Interceptor, IntoReply, LaurenFactory, PreInterceptor, Reply, Request, Response, Scope,
-        StatusCode, apply, bundle, controller, delete, exception_handler, get, head, injectable,
-        interceptor, module, options, patch, post, pre_interceptor, put, set_metadata, settings,
-        use_exception_handlers, use_guards, use_interceptors, use_middleware, use_pre_interceptors,
+        Interceptor, IntoReply, LaurenFactory, LifecycleInterceptor, PreInterceptor, Reply,
+        Request, Response, Scope, StatusCode, apply, bundle, controller, delete, exception_handler,
+        get, head, injectable, interceptor, module, options, patch, post, pre_interceptor, put,
+        set_metadata, settings, use_exception_handlers, use_guards, use_interceptors,
+        use_middleware, use_pre_interceptors,
     };
 }
 
@@ -140,7 +141,7 @@ pub mod __private {
     pub use crate::guards::GuardDescriptor;
     pub use crate::interceptors::{
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
-        InterceptorType,
+        InterceptorType, LifecycleMember,
     };
     pub use crate::middleware::MiddlewareDescriptor;
     pub use crate::pipeline::{ControllerHandle, MetaEntry, MetaLiteral};

@@ -4,6 +4,7 @@
 mod attach;
 mod context;
 mod errors;
+mod lifecycle;
 mod metadata;
 mod order;
 mod pre;

@@ -8,7 +8,7 @@ use crate::di::Provider;
 use crate::di::graph::{self, Extras, Graph};
 use crate::exceptions::{ExceptionHandlerInstance, HandlerEntry};
 use crate::guards::{GuardEntry, GuardInstance};
-use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance};
+use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance, LifecycleGroup};
 use crate::middleware::MiddlewareInstance;
 use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
 use crate::pre_interceptors::settings::{self, SETTINGS_ENV};
@@ -219,6 +219,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .chain(controller_handlers.iter().cloned())
                     .chain(plan.global_exception_handlers.iter().cloned().map(Attached::Shared))
                     .collect();
+                let (chain, xml_body) = group_lifecycle(chain);
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
                 let injected: Box<[Injected]> = descriptor
@@ -271,6 +272,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     pre_interceptors,
                     exception_handlers,
                     middleware,
+                    xml_body,
                     body_gate: descriptor
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
@@ -359,6 +361,36 @@ impl Chains<'_> {
     fn resolve_pre(&self, refs: &[PreInterceptorRef]) -> Vec<PreEntry> {
         refs.iter().map(|get| self.pre(get())).collect()
     }
+}
+
+/// Replaces a chain's (singleton) lifecycle interceptors with one group at the position of the
+/// outermost of them. The flag says whether `XmlParse` is in the group (its route then accepts
+/// XML bodies where it reads JSON).
+fn group_lifecycle(chain: Box<[ChainEntry]>) -> (Box<[ChainEntry]>, bool) {
+    let members: Vec<_> = chain
+        .iter()
+        .filter_map(|entry| match entry {
+            Attached::Shared(instance) => instance.lifecycle.clone(),
+            Attached::Scoped { .. } => None,
+        })
+        .collect();
+    if members.is_empty() {
+        return (chain, false);
+    }
+    let group = LifecycleGroup::new(members);
+    let xml_body = group.accepts_xml();
+    let mut group = Some(InterceptorInstance::group(group));
+    let chain = chain
+        .into_vec()
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Attached::Shared(instance) if instance.lifecycle.is_some() => {
+                group.take().map(Attached::Shared)
+            }
+            other => Some(other),
+        })
+        .collect();
+    (chain, xml_body)
 }
 
 /// The app-level pre-interceptor types from settings: the builder's `.settings(..)`, else the

@@ -1,12 +1,15 @@
 //! Around interceptors (Lauren's / NestJS's model): code before and after the rest of the chain.
 
 mod chain;
+mod lifecycle;
 mod list;
 
 use std::future::Future;
 use std::sync::Arc;
 
 pub use self::chain::CallHandler;
+pub(crate) use self::lifecycle::LifecycleGroup;
+pub use self::lifecycle::{LifecycleInterceptor, LifecycleMember};
 pub use self::list::IntoInterceptors;
 use crate::descriptor::{BoxFuture, Instance};
 use crate::di::Inject;
@@ -49,6 +52,16 @@ pub trait Interceptor: Send + Sync + 'static {
         ctx: &mut ExecutionContext<'_>,
         next: CallHandler<'_>,
     ) -> impl Future<Output = Result<Reply, HttpError>> + Send;
+
+    /// Not public API: a [`LifecycleInterceptor`]'s hooks, so a route's lifecycle interceptors
+    /// join one group.
+    #[doc(hidden)]
+    fn lifecycle(self: Arc<Self>) -> Option<LifecycleMember>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// An interceptor behind a pointer: what a chain holds.
@@ -75,6 +88,8 @@ impl<T: Interceptor> DynInterceptor for T {
 pub struct InterceptorInstance {
     pub(crate) inner: Arc<dyn DynInterceptor>,
     pub(crate) type_name: &'static str,
+    /// Its hooks, when it is a lifecycle interceptor (grouped at startup).
+    pub(crate) lifecycle: Option<LifecycleMember>,
 }
 
 impl InterceptorInstance {
@@ -91,7 +106,16 @@ impl InterceptorInstance {
     }
 
     pub(crate) fn from_arc<T: Interceptor>(interceptor: Arc<T>) -> Self {
-        Self { inner: interceptor, type_name: crate::error::short_type_name::<T>() }
+        Self {
+            lifecycle: T::lifecycle(Arc::clone(&interceptor)),
+            inner: interceptor,
+            type_name: crate::error::short_type_name::<T>(),
+        }
+    }
+
+    /// A route's lifecycle group, as one hop of its chain.
+    pub(crate) fn group(group: LifecycleGroup) -> Self {
+        Self { inner: Arc::new(group), type_name: "LifecycleGroup", lifecycle: None }
     }
 }
 

@@ -65,6 +65,15 @@ fn problem(head: &Request, accepts: fn(&str) -> bool) -> Option<String> {
     None
 }
 
+/// `application/xml` or `text/xml` (any parameters), for routes that turn XML into JSON.
+pub(crate) fn is_xml(head: &Request) -> bool {
+    let Some(raw) = head.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let media = raw.split(';').next().unwrap_or("").trim();
+    media.eq_ignore_ascii_case("application/xml") || media.eq_ignore_ascii_case("text/xml")
+}
+
 fn is_form_media(media: &str) -> bool {
     media.eq_ignore_ascii_case(FORM[0])
 }

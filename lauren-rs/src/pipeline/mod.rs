@@ -422,6 +422,8 @@ async fn recover(
 pub(crate) fn gate(app: &AppInner, route: &Route, head: &Request) -> Result<(), HttpError> {
     let Some(kind) = route.body_gate else { return Ok(()) };
     match content_type::require(kind, head, &route.template) {
+        // Only on the error path: routes without `XmlParse` pay nothing for it.
+        Err(_) if route.xml_body && content_type::is_xml(head) => Ok(()),
         Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
             tracing::warn!(route = %route.template, "{}", err.message());
             Ok(())
@@ -482,7 +484,7 @@ fn log_server_error(route: &Route, method: &Method, err: &HttpError) {
 }
 
 /// What a panic said, when it said it with a string.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
     payload
         .downcast_ref::<&'static str>()
         .copied()

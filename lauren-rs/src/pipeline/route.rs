@@ -75,6 +75,8 @@ pub(crate) struct Route {
     pub(crate) middleware: Box<[crate::middleware::MiddlewareInstance]>,
     /// Route -> controller -> global exception handlers, in the order they are asked.
     pub(crate) exception_handlers: Box<[crate::exceptions::HandlerEntry]>,
+    /// The route's lifecycle group holds `XmlParse`: an XML body passes its JSON gate.
+    pub(crate) xml_body: bool,
     /// Module -> controller -> route pre-interceptors, in the order they run (before guards).
     pub(crate) pre_interceptors: Box<[crate::pre_interceptors::PreEntry]>,
     /// Global -> module -> controller -> route guards, in the order they run.
@@ -124,6 +126,7 @@ pub(crate) fn before_routing(
         direct: true,
         guards: Box::new([]),
         pre_interceptors,
+        xml_body: false,
         exception_handlers,
         middleware: Box::new([]),
         injected: Box::new([]),

@@ -1,0 +1,266 @@
+//! Lifecycle interceptors (the low-code platform model): `before`, `on_success`, `on_exception`
+//! and `after` hooks ordered by an integer `sort`, run as one group per route.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt as _;
+
+use super::{CallHandler, Interceptor};
+use crate::descriptor::BoxFuture;
+use crate::error::HttpError;
+use crate::pipeline::ExecutionContext;
+use crate::reply::Reply;
+
+/// Hooks around the handler, ordered by [`sort`](Self::sort): every lifecycle interceptor that
+/// applies to a route joins one group, at the position of the outermost one in the chain.
+///
+/// - `before`, ascending by sort; the first error skips the remaining `before`s and the handler;
+/// - then the rest of the chain and the handler;
+/// - then `on_success` (with the typed reply, before it is rendered) or `on_exception` (which
+///   returns the error to go on with; it may replace it), ascending by sort;
+/// - then `after`, descending by sort, always: also when a `before` failed or the handler
+///   panicked.
+///
+/// Equal sorts keep declaration order. Every hook is optional. Attach them like any interceptor
+/// (`#[use_interceptors(..)]`, `interceptors = [..]`, `.global_interceptors(..)`).
+///
+/// ```
+/// use lauren::prelude::*;
+///
+/// #[derive(Default)]
+/// struct Audit;
+///
+/// impl LifecycleInterceptor for Audit {
+///     fn sort(&self) -> i32 { 500 }
+///
+///     async fn on_success(&self, ctx: &mut ExecutionContext<'_>, reply: &mut Reply) {
+///         tracing::info!(route = ctx.route_template(), status = reply.status().as_u16(), "audited");
+///     }
+/// }
+/// ```
+///
+/// A singleton's hooks join the route's group; a request-scoped or transient one forms a group
+/// of its own at its position (it is built per request, after the groups are formed).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a lifecycle interceptor",
+    label = "not a lifecycle interceptor",
+    note = "add `impl LifecycleInterceptor for {Self} {{ fn sort(&self) -> i32 {{ 100 }} }}` and the hooks it needs"
+)]
+pub trait LifecycleInterceptor: Send + Sync + 'static {
+    /// Not public API: the route's content-type gate lets XML bodies through to a JSON
+    /// extractor, because this interceptor turns them into JSON (`XmlParse`).
+    #[doc(hidden)]
+    const ACCEPTS_XML: bool = false;
+
+    /// The group's order: `before` and the outcome hooks ascending, `after` descending.
+    fn sort(&self) -> i32 {
+        0
+    }
+
+    /// Before the handler; `Err(e)` skips the remaining `before`s and the handler.
+    fn before(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+    ) -> impl Future<Output = Result<(), HttpError>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// After a successful handler, with its reply (still typed: `reply.downcast_ref::<T>()`).
+    fn on_success(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        reply: &mut Reply,
+    ) -> impl Future<Output = ()> + Send {
+        let _ = (ctx, reply);
+        async {}
+    }
+
+    /// After a failure (a `before`, the handler, or a panic as a 500): the error to go on with.
+    fn on_exception(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        err: HttpError,
+    ) -> impl Future<Output = HttpError> + Send {
+        let _ = ctx;
+        async { err }
+    }
+
+    /// Last, whatever happened, like `finally`.
+    fn after(&self, ctx: &mut ExecutionContext<'_>) -> impl Future<Output = ()> + Send {
+        let _ = ctx;
+        async {}
+    }
+}
+
+/// The hooks behind a pointer. A hook left at its default returns a future that captures
+/// nothing, so boxing it allocates nothing.
+pub(crate) trait DynLifecycle: Send + Sync + 'static {
+    fn before_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+    ) -> BoxFuture<'a, Result<(), HttpError>>;
+    fn on_success_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        reply: &'a mut Reply,
+    ) -> BoxFuture<'a, ()>;
+    fn on_exception_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        err: HttpError,
+    ) -> BoxFuture<'a, HttpError>;
+    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> BoxFuture<'a, ()>;
+}
+
+impl<T: LifecycleInterceptor> DynLifecycle for T {
+    fn before_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+    ) -> BoxFuture<'a, Result<(), HttpError>> {
+        Box::pin(self.before(ctx))
+    }
+    fn on_success_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        reply: &'a mut Reply,
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(self.on_success(ctx, reply))
+    }
+    fn on_exception_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        err: HttpError,
+    ) -> BoxFuture<'a, HttpError> {
+        Box::pin(self.on_exception(ctx, err))
+    }
+    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> BoxFuture<'a, ()> {
+        Box::pin(self.after(ctx))
+    }
+}
+
+/// One lifecycle interceptor as a group holds it. Not public API.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct LifecycleMember {
+    hooks: Arc<dyn DynLifecycle>,
+    sort: i32,
+    accepts_xml: bool,
+}
+
+impl LifecycleMember {
+    pub(crate) fn new<T: LifecycleInterceptor>(interceptor: Arc<T>) -> Self {
+        Self { sort: interceptor.sort(), accepts_xml: T::ACCEPTS_XML, hooks: interceptor }
+    }
+}
+
+impl<T: LifecycleInterceptor> Interceptor for T {
+    /// Alone (a request-scoped or transient one), it is a group of one.
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> Result<Reply, HttpError> {
+        let alone: [&dyn DynLifecycle; 1] = [self];
+        run_group(&alone, ctx, next).await
+    }
+
+    fn lifecycle(self: Arc<Self>) -> Option<LifecycleMember> {
+        Some(LifecycleMember::new(self))
+    }
+}
+
+/// The lifecycle interceptors of one route, sorted: one hop of its chain.
+pub(crate) struct LifecycleGroup {
+    members: Box<[LifecycleMember]>,
+}
+
+impl LifecycleGroup {
+    /// Sorts `members` by `sort`, declaration order among equals.
+    pub(crate) fn new(mut members: Vec<LifecycleMember>) -> Self {
+        members.sort_by_key(|m| m.sort);
+        Self { members: members.into_boxed_slice() }
+    }
+
+    /// True when a member turns XML bodies into JSON (`XmlParse`).
+    pub(crate) fn accepts_xml(&self) -> bool {
+        self.members.iter().any(|m| m.accepts_xml)
+    }
+}
+
+impl super::DynInterceptor for LifecycleGroup {
+    fn intercept_dyn<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> BoxFuture<'a, Result<Reply, HttpError>> {
+        Box::pin(run_group(&self.members, ctx, next))
+    }
+}
+
+/// Something a group runs the hooks of.
+trait Hooks: Sync {
+    fn hooks(&self) -> &dyn DynLifecycle;
+}
+
+impl Hooks for LifecycleMember {
+    fn hooks(&self) -> &dyn DynLifecycle {
+        &*self.hooks
+    }
+}
+
+impl Hooks for &dyn DynLifecycle {
+    fn hooks(&self) -> &dyn DynLifecycle {
+        *self
+    }
+}
+
+async fn run_group<H: Hooks>(
+    members: &[H],
+    ctx: &mut ExecutionContext<'_>,
+    next: CallHandler<'_>,
+) -> Result<Reply, HttpError> {
+    let mut failed = None;
+    for member in members {
+        if let Err(err) = member.hooks().before_dyn(ctx).await {
+            failed = Some(err);
+            break;
+        }
+    }
+    let outcome = match failed {
+        Some(err) => Err(err),
+        None => match AssertUnwindSafe(next.handle(ctx)).catch_unwind().await {
+            Ok(outcome) => outcome,
+            Err(payload) => {
+                // The group turns the panic into a 500 so its hooks still run: say so here, the
+                // route will only see the error.
+                tracing::error!(
+                    route = ctx.route_template(),
+                    panic = crate::pipeline::panic_message(&*payload),
+                    "the handler panicked"
+                );
+                Err(HttpError::panic())
+            }
+        },
+    };
+    let outcome = match outcome {
+        Ok(mut reply) => {
+            for member in members {
+                member.hooks().on_success_dyn(ctx, &mut reply).await;
+            }
+            Ok(reply)
+        }
+        Err(mut err) => {
+            for member in members {
+                err = member.hooks().on_exception_dyn(ctx, err).await;
+            }
+            Err(err)
+        }
+    };
+    for member in members.iter().rev() {
+        member.hooks().after_dyn(ctx).await;
+    }
+    outcome
+}

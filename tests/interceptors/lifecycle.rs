@@ -1,0 +1,281 @@
+//! Lifecycle interceptors: one group per route at the position of the outermost one, `before`
+//! and the outcome hooks ascending by sort, `after` descending and always; on success, on a
+//! failing `before`, on a handler error, on a panic; in one chain with around interceptors and
+//! pre-interceptors.
+
+use lauren::prelude::*;
+use lauren::testing::TestClient;
+
+use crate::support::{G1, R1, record, take};
+
+/// Declares lifecycle interceptors that log every hook. `x-fail-<name>` makes `before` fail
+/// with a 401; `x-replace-<name>` makes `on_exception` replace the error with a 418.
+macro_rules! lifecycle_taggers {
+    ($($name:ident sort $sort:literal;)*) => {$(
+        #[derive(Default)]
+        struct $name;
+
+        impl LifecycleInterceptor for $name {
+            fn sort(&self) -> i32 {
+                $sort
+            }
+
+            async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+                record(ctx, concat!(stringify!($name), ":before"));
+                let fail = format!("x-fail-{}", stringify!($name).to_ascii_lowercase());
+                if ctx.headers().contains_key(fail.as_str()) {
+                    return Err(HttpError::unauthorized(concat!(stringify!($name), " says no")));
+                }
+                Ok(())
+            }
+
+            async fn on_success(&self, ctx: &mut ExecutionContext<'_>, reply: &mut Reply) {
+                record(ctx, format!("{}:success({})", stringify!($name), reply.status().as_u16()));
+                *reply = std::mem::replace(reply, Reply::new(())).with_header(
+                    concat!("x-", stringify!($name)),
+                    "seen",
+                );
+            }
+
+            async fn on_exception(&self, ctx: &mut ExecutionContext<'_>, err: HttpError) -> HttpError {
+                record(ctx, format!("{}:exception({})", stringify!($name), err.code()));
+                let replace = format!("x-replace-{}", stringify!($name).to_ascii_lowercase());
+                if ctx.headers().contains_key(replace.as_str()) {
+                    return HttpError::new(StatusCode::IM_A_TEAPOT, "replaced", "replaced by a hook");
+                }
+                err
+            }
+
+            async fn after(&self, ctx: &mut ExecutionContext<'_>) {
+                record(ctx, concat!(stringify!($name), ":after"));
+            }
+        }
+    )*};
+}
+
+lifecycle_taggers! {
+    L1 sort 1;
+    L100 sort 100;
+    L999 sort 999;
+    Same1 sort 5;
+    Same2 sort 5;
+}
+
+#[derive(Default)]
+#[pre_interceptor]
+struct LifePre;
+
+impl PreInterceptor for LifePre {
+    async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record(ctx, "LifePre");
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct LifeController;
+
+// Declared out of sort order: the group sorts them.
+#[controller("/life")]
+#[use_interceptors(L999, L1, L100)]
+impl LifeController {
+    #[use_interceptors(R1)]
+    #[get]
+    async fn run(&self, ctx: &ExecutionContext<'_>) -> lauren::Result<&'static str> {
+        record(ctx, "handler");
+        if ctx.headers().contains_key("x-handler-fails") {
+            return Err(HttpError::bad_request("the handler failed"));
+        }
+        if ctx.headers().contains_key("x-handler-panics") {
+            panic!("the handler panicked on purpose");
+        }
+        Ok("ran")
+    }
+
+    #[use_interceptors(Same2, Same1)]
+    #[get("/equal")]
+    async fn equal(&self, ctx: &ExecutionContext<'_>) -> &'static str {
+        record(ctx, "handler");
+        "equal"
+    }
+}
+
+#[module(controllers = [LifeController], pre_interceptors = [LifePre])]
+struct LifeModule;
+
+async fn client() -> TestClient {
+    TestClient::new(LaurenFactory::create(LifeModule).global_interceptors(G1)).await
+}
+
+const BEFORE: [&str; 5] = ["LifePre", "G1:before", "L1:before", "L100:before", "L999:before"];
+const AFTER: [&str; 3] = ["L999:after", "L100:after", "L1:after"];
+
+fn log(parts: &[&[&str]]) -> Vec<String> {
+    parts.iter().flat_map(|p| p.iter()).map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn on_success_hooks_ascend_and_after_hooks_descend() {
+    let res = client().await.get("/life").header("x-test-id", "life-ok").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text(), "ran");
+    // Every on_success saw the reply and could change it.
+    for name in ["x-L1", "x-L100", "x-L999"] {
+        assert_eq!(res.header(name), Some("seen"), "{name}");
+    }
+    assert_eq!(
+        take("life-ok"),
+        log(&[
+            &BEFORE,
+            &["R1:before", "handler", "R1:after"],
+            &["L1:success(200)", "L100:success(200)", "L999:success(200)"],
+            &AFTER,
+            &["G1:after"],
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_failing_before_skips_the_rest_and_the_handler_but_not_on_exception_and_after() {
+    let res = client()
+        .await
+        .get("/life")
+        .header("x-test-id", "life-before")
+        .header("x-fail-l100", "1")
+        .send()
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.json::<serde_json::Value>()["error"]["message"], "L100 says no");
+    // G1 propagates the error with `?`: no G1:after.
+    assert_eq!(
+        take("life-before"),
+        log(&[
+            &["LifePre", "G1:before", "L1:before", "L100:before"],
+            &["L1:exception(unauthorized)", "L100:exception(unauthorized)"],
+            &["L999:exception(unauthorized)"],
+            &AFTER,
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_handler_error_reaches_on_exception_and_a_hook_may_replace_it() {
+    let res = client()
+        .await
+        .get("/life")
+        .header("x-test-id", "life-error")
+        .header("x-handler-fails", "1")
+        .header("x-replace-l100", "1")
+        .send()
+        .await;
+    assert_eq!(res.status(), 418);
+    assert_eq!(res.json::<serde_json::Value>()["error"]["code"], "replaced");
+    // L100 replaced the error: L999 sees the replacement.
+    assert_eq!(
+        take("life-error"),
+        log(&[
+            &BEFORE,
+            &["R1:before", "handler"],
+            &["L1:exception(bad_request)", "L100:exception(bad_request)"],
+            &["L999:exception(replaced)"],
+            &AFTER,
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_500_and_every_after_still_runs() {
+    let res = client()
+        .await
+        .get("/life")
+        .header("x-test-id", "life-panic")
+        .header("x-handler-panics", "1")
+        .send()
+        .await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(res.json::<serde_json::Value>()["error"]["code"], "internal_error");
+    assert_eq!(
+        take("life-panic"),
+        log(&[
+            &BEFORE,
+            &["R1:before", "handler"],
+            &["L1:exception(internal_error)", "L100:exception(internal_error)"],
+            &["L999:exception(internal_error)"],
+            &AFTER,
+        ])
+    );
+}
+
+#[tokio::test]
+async fn equal_sorts_keep_declaration_order() {
+    let res = client().await.get("/life/equal").header("x-test-id", "life-equal").send().await;
+    assert_eq!(res.status(), 200);
+    let log = take("life-equal");
+    let befores: Vec<&str> =
+        log.iter().map(String::as_str).filter(|e| e.ends_with(":before")).collect();
+    // Controller L1 < Same2 = Same1 (route, declared Same2 first) < L100 < L999.
+    assert_eq!(
+        befores,
+        ["G1:before", "L1:before", "Same2:before", "Same1:before", "L100:before", "L999:before"]
+    );
+    let afters: Vec<&str> =
+        log.iter().map(String::as_str).filter(|e| e.ends_with(":after")).collect();
+    assert_eq!(
+        afters,
+        ["L999:after", "L100:after", "Same1:after", "Same2:after", "L1:after", "G1:after"]
+    );
+}
+
+/// A request-scoped lifecycle interceptor is built per request: it forms a group of its own.
+#[derive(Default)]
+#[injectable(scope = Request)]
+struct Scoped;
+
+impl LifecycleInterceptor for Scoped {
+    async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record(ctx, "Scoped:before");
+        Ok(())
+    }
+
+    async fn after(&self, ctx: &mut ExecutionContext<'_>) {
+        record(ctx, "Scoped:after");
+    }
+}
+
+#[derive(Default)]
+struct ScopedController;
+
+#[controller("/scoped-life")]
+impl ScopedController {
+    #[use_interceptors(L1, Scoped, L100)]
+    #[get]
+    async fn run(&self, ctx: &ExecutionContext<'_>) -> &'static str {
+        record(ctx, "handler");
+        "ok"
+    }
+}
+
+#[module(controllers = [ScopedController])]
+struct ScopedModule;
+
+#[tokio::test]
+async fn a_request_scoped_one_runs_as_a_group_of_its_own_at_its_position() {
+    let client = TestClient::new(LaurenFactory::create(ScopedModule)).await;
+    let res = client.get("/scoped-life").header("x-test-id", "life-scoped").send().await;
+    assert_eq!(res.status(), 200);
+    let log = take("life-scoped");
+    let hooks: Vec<&str> =
+        log.iter().map(String::as_str).filter(|e| !e.contains(":success")).collect();
+    assert_eq!(
+        hooks,
+        [
+            "L1:before",
+            "L100:before",
+            "Scoped:before",
+            "handler",
+            "Scoped:after",
+            "L100:after",
+            "L1:after"
+        ]
+    );
+}

@@ -42,6 +42,7 @@
 
 mod app;
 mod body;
+pub mod builtin;
 pub mod descriptor;
 pub mod di;
 mod error;

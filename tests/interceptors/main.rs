@@ -2,6 +2,7 @@
 //! the execution context and metadata; pre-interceptors (Esmerald) and lifecycle interceptors. Each test asserts the exact log its interceptors write.
 
 mod attach;
+mod builtins;
 mod context;
 mod errors;
 mod lifecycle;

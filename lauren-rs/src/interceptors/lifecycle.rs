@@ -156,6 +156,8 @@ impl LifecycleMember {
     }
 }
 
+// Not offered in "implemented for" hints: `Interceptor`'s own message names both traits.
+#[diagnostic::do_not_recommend]
 impl<T: LifecycleInterceptor> Interceptor for T {
     /// Alone (a request-scoped or transient one), it is a group of one.
     async fn intercept(

@@ -43,7 +43,8 @@ use crate::reply::Reply;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an interceptor",
     label = "not an interceptor",
-    note = "add `impl Interceptor for {Self} {{ async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {{ next.handle(ctx).await }} }}`"
+    note = "add `impl Interceptor for {Self} {{ async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {{ next.handle(ctx).await }} }}`",
+    note = "or, for hooks ordered by sort, `impl LifecycleInterceptor for {Self} {{ fn sort(&self) -> i32 {{ 100 }} }}`; a `PreInterceptor` attaches with `#[use_pre_interceptors(..)]`"
 )]
 pub trait Interceptor: Send + Sync + 'static {
     /// Runs around the rest of the chain.

@@ -29,6 +29,12 @@ use crate::interceptors::CallHandler;
 use crate::middleware::{MiddlewareRequest, MiddlewareResponse, Next};
 use crate::router::{Lookup, PathEntry, normalize_request_path};
 
+/// True when the request's body is XML (`application/xml`, `text/xml`).
+#[cfg(feature = "xml")]
+pub(crate) fn is_xml_request(head: &Request) -> bool {
+    content_type::is_xml(head)
+}
+
 /// True when a request needs none of `dispatch`'s wrapping (no HEAD, no global middleware), so
 /// the server may call [`serve`] directly and save a level of futures on the hot path.
 pub(crate) fn is_plain(app: &AppInner, request: &http::Request<RequestBody>) -> bool {

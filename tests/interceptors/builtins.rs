@@ -1,0 +1,395 @@
+//! The built-in lifecycle interceptors, accept and reject paths: Auths, Permission, Sign,
+//! XmlParse and Logger, with exact statuses and bodies.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lauren::Method;
+use lauren::builtin::sign::SignedHeaders;
+use lauren::builtin::{Auths, Builtins, Logger, Principal, Sign, TokenVerifier, XmlParse};
+use lauren::prelude::*;
+use lauren::testing::{TestClient, TestRequest};
+use serde_json::{Value, json};
+
+#[derive(Default)]
+struct Tokens;
+
+impl TokenVerifier for Tokens {
+    async fn verify(&self, token: &str) -> lauren::Result<Principal> {
+        match token {
+            "ada-token" => Ok(Principal::new("ada").with_roles(["admin", "ops"])),
+            "bob-token" => Ok(Principal::new("bob").with_roles(["viewer"])),
+            _ => Err(HttpError::unauthorized("invalid token")),
+        }
+    }
+}
+
+#[derive(Default)]
+struct ShopController;
+
+#[controller("/shop")]
+impl ShopController {
+    #[get("/me")]
+    async fn me(&self, who: Principal) -> String {
+        who.subject
+    }
+
+    #[set_metadata("login_required", false)]
+    #[get("/public")]
+    async fn public(&self) -> &'static str {
+        "open"
+    }
+
+    #[set_metadata("roles", ["admin", "auditor"])]
+    #[get("/admin")]
+    async fn admin(&self, who: Principal) -> String {
+        format!("admin {}", who.subject)
+    }
+
+    #[set_metadata("login_required", false)]
+    #[set_metadata("roles", "admin")]
+    #[get("/roles-without-login")]
+    async fn roles_without_login(&self) -> &'static str {
+        "unreachable without a principal"
+    }
+}
+
+#[module(controllers = [ShopController])]
+struct ShopModule;
+
+async fn shop() -> TestClient {
+    TestClient::new(
+        LaurenFactory::create(ShopModule)
+            .global_interceptors(Builtins::new().auths(Auths::new(Tokens))),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn auths_requires_a_bearer_token_the_verifier_accepts() {
+    let shop = shop().await;
+    for (authorization, message) in [
+        (None, "login required"),
+        (Some("Basic YWRhOng="), "login required"),
+        (Some("Bearer"), "login required"),
+    ] {
+        let mut request = shop.get("/shop/me");
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let res = request.send().await;
+        assert_eq!(res.status(), 401, "{authorization:?}");
+        assert_eq!(res.header("www-authenticate"), Some("Bearer"));
+        assert_eq!(
+            res.json::<Value>(),
+            json!({"error": {"code": "unauthorized", "message": message, "detail": {}}})
+        );
+    }
+    let res = shop.get("/shop/me").header("authorization", "Bearer forged").send().await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.json::<Value>()["error"]["message"], "invalid token");
+
+    let res = shop.get("/shop/me").header("authorization", "Bearer ada-token").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text(), "ada");
+    // `login_required = false` skips it.
+    let res = shop.get("/shop/public").send().await;
+    assert_eq!((res.status().as_u16(), res.text()), (200, "open".to_owned()));
+}
+
+#[tokio::test]
+async fn permission_needs_one_of_the_routes_roles() {
+    let shop = shop().await;
+    let res = shop.get("/shop/admin").header("authorization", "Bearer ada-token").send().await;
+    assert_eq!((res.status().as_u16(), res.text()), (200, "admin ada".to_owned()));
+
+    let res = shop.get("/shop/admin").header("authorization", "Bearer bob-token").send().await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        res.json::<Value>(),
+        json!({"error": {
+            "code": "forbidden",
+            "message": "bob lacks the role admin or auditor",
+            "detail": {"missing_roles": ["admin", "auditor"]}
+        }})
+    );
+    // Roles on a route without login: no principal to check, so 401.
+    let res = shop.get("/shop/roles-without-login").send().await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.json::<Value>()["error"]["message"], "login required");
+}
+
+#[derive(Default)]
+struct SignedController;
+
+#[controller("/signed")]
+impl SignedController {
+    #[post("/orders")]
+    async fn create(&self, order: Json<Value>) -> Json<Value> {
+        order
+    }
+
+    #[set_metadata("ignore_sign", true)]
+    #[get("/health")]
+    async fn health(&self) -> &'static str {
+        "ok"
+    }
+}
+
+#[module(controllers = [SignedController])]
+struct SignedModule;
+
+const KEY: &str = "shared secret";
+
+async fn signed() -> TestClient {
+    TestClient::new(LaurenFactory::create(SignedModule).global_interceptors(Sign::new(KEY))).await
+}
+
+fn with_signature(request: TestRequest, headers: &SignedHeaders) -> TestRequest {
+    request.header("x-timestamp", &headers.timestamp).header("x-signature", &headers.signature)
+}
+
+const BODY: &str = r#"{"item":"book"}"#;
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+async fn post_signed(
+    client: &TestClient,
+    uri: &str,
+    body: &str,
+    headers: &SignedHeaders,
+) -> (u16, Value) {
+    let request = client.post(uri).header("content-type", "application/json").body(body.to_owned());
+    let res = with_signature(request, headers).send().await;
+    (res.status().as_u16(), res.json())
+}
+
+fn invalid(message: &str) -> (u16, Value) {
+    (401, json!({"error": {"code": "invalid_signature", "message": message, "detail": {}}}))
+}
+
+#[tokio::test]
+async fn sign_accepts_a_correct_signature() {
+    let client = signed().await;
+    let headers = Sign::new(KEY).sign(&Method::POST, "/signed/orders?b=2&a=1", BODY.as_bytes());
+    assert_eq!(
+        post_signed(&client, "/signed/orders?b=2&a=1", BODY, &headers).await,
+        (200, json!({"item": "book"}))
+    );
+    // The canonical query is sorted: the same pairs in another order sign the same.
+    assert_eq!(post_signed(&client, "/signed/orders?a=1&b=2", BODY, &headers).await.0, 200);
+    // `ignore_sign = true` skips it.
+    let res = client.get("/signed/health").send().await;
+    assert_eq!((res.status().as_u16(), res.text()), (200, "ok".to_owned()));
+}
+
+#[tokio::test]
+async fn sign_rejects_tampering_staleness_and_a_wrong_key() {
+    let client = signed().await;
+    let sign = Sign::new(KEY);
+    let headers = sign.sign(&Method::POST, "/signed/orders?a=1&b=2", BODY.as_bytes());
+    let mismatch = invalid("the signature does not match");
+    // A tampered body.
+    assert_eq!(
+        post_signed(&client, "/signed/orders?a=1&b=2", r#"{"item":"car"}"#, &headers).await,
+        mismatch
+    );
+    // Query values moved between keys.
+    assert_eq!(post_signed(&client, "/signed/orders?a=2&b=1", BODY, &headers).await, mismatch);
+    // Another path, another method's signature.
+    assert_eq!(post_signed(&client, "/signed/orders", BODY, &headers).await, mismatch);
+    // A wrong key.
+    let forged = Sign::new("guessed").sign(&Method::POST, "/signed/orders", BODY.as_bytes());
+    assert_eq!(post_signed(&client, "/signed/orders", BODY, &forged).await, mismatch);
+    // A stale timestamp (replay), and one from the future.
+    for at in [now() - 301, now() + 301] {
+        let stale = sign.sign_at(&Method::POST, "/signed/orders", at, BODY.as_bytes());
+        assert_eq!(
+            post_signed(&client, "/signed/orders", BODY, &stale).await,
+            invalid("the x-timestamp is outside the allowed window of 300 s")
+        );
+    }
+    // Missing or malformed headers.
+    let res = client
+        .post("/signed/orders")
+        .header("content-type", "application/json")
+        .body(BODY)
+        .send()
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), res.json::<Value>()),
+        invalid("the x-timestamp header is missing")
+    );
+    let bad = SignedHeaders { timestamp: now().to_string(), signature: "zz".to_owned() };
+    assert_eq!(
+        post_signed(&client, "/signed/orders", BODY, &bad).await,
+        invalid("the x-signature header is not hex")
+    );
+    let bad =
+        SignedHeaders { timestamp: "yesterday".to_owned(), signature: headers.signature.clone() };
+    assert_eq!(
+        post_signed(&client, "/signed/orders", BODY, &bad).await,
+        invalid("the x-timestamp header is not a number of seconds")
+    );
+}
+
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+struct OrderDoc {
+    order: Order,
+}
+
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+struct Order {
+    #[serde(rename = "@id")]
+    id: String,
+    item: Vec<String>,
+}
+
+#[derive(Default)]
+struct XmlController;
+
+#[controller("/xml")]
+impl XmlController {
+    #[post("/orders")]
+    async fn create(&self, doc: Json<OrderDoc>) -> Json<OrderDoc> {
+        doc
+    }
+}
+
+#[module(controllers = [XmlController])]
+struct XmlModule;
+
+async fn xml_client() -> TestClient {
+    TestClient::new(LaurenFactory::create(XmlModule).global_interceptors(XmlParse::default())).await
+}
+
+#[tokio::test]
+async fn xml_parse_lets_json_handlers_read_xml_bodies() {
+    let client = xml_client().await;
+    let xml =
+        r#"<?xml version="1.0"?><order id="7"><item>book</item><item>pen &amp; ink</item></order>"#;
+    let res =
+        client.post("/xml/orders").header("content-type", "application/xml").body(xml).send().await;
+    assert_eq!(res.status(), 200, "{}", res.text());
+    assert_eq!(res.json::<Value>(), json!({"order": {"@id": "7", "item": ["book", "pen & ink"]}}));
+    // JSON still works; other types are still refused by the gate.
+    let json_body = r#"{"order": {"@id": "8", "item": ["cup"]}}"#;
+    let res = client
+        .post("/xml/orders")
+        .header("content-type", "application/json")
+        .body(json_body)
+        .send()
+        .await;
+    assert_eq!(res.status(), 200);
+    let res =
+        client.post("/xml/orders").header("content-type", "text/plain").body("x").send().await;
+    assert_eq!(res.status(), 415);
+}
+
+#[tokio::test]
+async fn xml_parse_rejects_malformed_and_hostile_xml() {
+    let client = xml_client().await;
+    for (xml, message) in [
+        ("<order><item>book</order>", "failed to extract 'body': malformed XML"),
+        (
+            r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>"#,
+            "failed to extract 'body': XML with a DOCTYPE is not accepted",
+        ),
+        ("<order>&xxe;</order>", "failed to extract 'body': XML entity &xxe; is not supported"),
+    ] {
+        let res =
+            client.post("/xml/orders").header("content-type", "text/xml").body(xml).send().await;
+        assert_eq!(res.status(), 422, "{xml}");
+        let body = res.json::<Value>();
+        assert_eq!(body["error"]["code"], "extractor_error", "{xml}");
+        assert!(body["error"]["message"].as_str().unwrap_or("").starts_with(message), "{body}");
+        assert_eq!(body["error"]["detail"]["source"], "xml");
+    }
+}
+
+/// Collects what every test of this binary logs (a global subscriber: tracing caches per
+/// call site whether anyone listens, so a thread-local one would miss events other threads
+/// saw first). Tests pick their own lines by route.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn global() -> &'static Captured {
+        static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+        CAPTURED.get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .with_max_level(tracing::Level::INFO)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber in the interceptor tests");
+            captured
+        })
+    }
+
+    fn lines(&self) -> Vec<String> {
+        let bytes = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect()
+    }
+}
+
+#[derive(Default)]
+struct LoggedController;
+
+#[controller("/logged")]
+impl LoggedController {
+    #[get("/me")]
+    async fn me(&self, who: Principal) -> String {
+        who.subject
+    }
+}
+
+#[module(controllers = [LoggedController])]
+struct LoggedModule;
+
+#[tokio::test]
+async fn logger_writes_one_event_per_request_with_status_route_latency_and_error() {
+    let captured = Captured::global();
+    let client = TestClient::new(
+        LaurenFactory::create(LoggedModule).global_interceptors((Auths::new(Tokens), Logger)),
+    )
+    .await;
+    client.get("/logged/me").header("authorization", "Bearer ada-token").send().await;
+    client.get("/logged/me").send().await;
+    let lines: Vec<String> = captured
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("lauren::request") && l.contains("/logged/me"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[0]
+            .contains(r#"request method=GET route="/logged/me" status=200 error="" latency_us="#),
+        "{}",
+        lines[0]
+    );
+    // Auths failed before Logger's own `before`: no latency, the error code.
+    assert!(
+        lines[1].contains(
+            r#"request failed method=GET route="/logged/me" status=401 error="unauthorized""#
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(!lines[1].contains("latency_us"), "{}", lines[1]);
+}

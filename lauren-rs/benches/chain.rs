@@ -1,5 +1,5 @@
-//! Cost of the interceptor chain (the same route with 0, 1 and 3 pass-through interceptors) and
-//! of request scope (a request-scoped controller; one sharing request-scoped state with its
+//! Cost of the interceptor chain (the same route with 0, 1 and 3 pass-through interceptors, one
+//! pre-interceptor, a lifecycle group of 3) and of request scope (a request-scoped controller; one sharing request-scoped state with its
 //! interceptor), called in-process through the app's `tower::Service` (the full pipeline minus sockets).
 //!
 //! `cargo bench -p lauren --bench chain`. Prints ns per request and heap allocations per
@@ -75,6 +75,36 @@ impl Interceptor for Decorate {
     }
 }
 
+/// A pre-interceptor that lets everything through: built per request (a unit struct: free).
+#[derive(Default)]
+struct Pass;
+
+impl PreInterceptor for Pass {
+    async fn intercept(&self, _: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        Ok(())
+    }
+}
+
+macro_rules! lifecycle {
+    ($($name:ident sort $sort:literal),*) => {$(
+        #[derive(Default)]
+        struct $name;
+
+        /// A `before` check, as Auths / Sign / Permission have; the other hooks are the defaults.
+        impl LifecycleInterceptor for $name {
+            fn sort(&self) -> i32 {
+                $sort
+            }
+            async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+                black_box(ctx.method());
+                Ok(())
+            }
+        }
+    )*};
+}
+
+lifecycle!(L1 sort 1, L2 sort 100, L3 sort 999);
+
 #[derive(Default)]
 struct Bench;
 
@@ -94,6 +124,18 @@ impl Bench {
     #[use_interceptors(A, B, C)]
     #[get("/three")]
     async fn three(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_pre_interceptors(Pass)]
+    #[get("/pre")]
+    async fn pre(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_interceptors(L1, L2, L3)]
+    #[get("/lifecycle")]
+    async fn lifecycle(&self) -> &'static str {
         "Hello, World!"
     }
 
@@ -193,11 +235,13 @@ fn main() {
         ("/one", 1),
         ("/three", 3),
         ("/headers", 1),
+        ("/pre", 1),
+        ("/lifecycle", 1),
         ("/scoped", 0),
         ("/shared", 1),
     ];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
-    let mut best = [(Duration::MAX, 0.0); 6];
+    let mut best = [(Duration::MAX, 0.0); 8];
     for _ in 0..7 {
         for (i, (path, _)) in routes.iter().enumerate() {
             let (time, allocs) = measure(&rt, &app, path);

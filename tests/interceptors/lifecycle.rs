@@ -1,7 +1,7 @@
 //! Lifecycle interceptors: one group per route at the position of the outermost one, `before`
 //! and the outcome hooks ascending by sort, `after` descending and always; on success, on a
 //! failing `before`, on a handler error, on a panic; in one chain with around interceptors and
-//! pre-interceptors.
+//! app- and module-level pre-interceptors.
 
 use lauren::prelude::*;
 use lauren::testing::TestClient;
@@ -62,6 +62,16 @@ lifecycle_taggers! {
 }
 
 #[derive(Default)]
+struct LifeAppPre;
+
+impl PreInterceptor for LifeAppPre {
+    async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record(ctx, "LifeAppPre");
+        Ok(())
+    }
+}
+
+#[derive(Default)]
 #[pre_interceptor]
 struct LifePre;
 
@@ -104,10 +114,14 @@ impl LifeController {
 struct LifeModule;
 
 async fn client() -> TestClient {
-    TestClient::new(LaurenFactory::create(LifeModule).global_interceptors(G1)).await
+    TestClient::new(
+        LaurenFactory::create(LifeModule).global_interceptors(G1).pre_interceptors(LifeAppPre),
+    )
+    .await
 }
 
-const BEFORE: [&str; 5] = ["LifePre", "G1:before", "L1:before", "L100:before", "L999:before"];
+const BEFORE: [&str; 6] =
+    ["LifeAppPre", "LifePre", "G1:before", "L1:before", "L100:before", "L999:before"];
 const AFTER: [&str; 3] = ["L999:after", "L100:after", "L1:after"];
 
 fn log(parts: &[&[&str]]) -> Vec<String> {
@@ -150,7 +164,7 @@ async fn a_failing_before_skips_the_rest_and_the_handler_but_not_on_exception_an
     assert_eq!(
         take("life-before"),
         log(&[
-            &["LifePre", "G1:before", "L1:before", "L100:before"],
+            &["LifeAppPre", "LifePre", "G1:before", "L1:before", "L100:before"],
             &["L1:exception(unauthorized)", "L100:exception(unauthorized)"],
             &["L999:exception(unauthorized)"],
             &AFTER,

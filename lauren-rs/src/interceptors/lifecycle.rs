@@ -65,7 +65,7 @@ pub trait LifecycleInterceptor: Send + Sync + 'static {
         ctx: &mut ExecutionContext<'_>,
     ) -> impl Future<Output = Result<(), HttpError>> + Send {
         let _ = ctx;
-        async { Ok(()) }
+        Noop::new()
     }
 
     /// After a successful handler, with its reply (still typed: `reply.downcast_ref::<T>()`).
@@ -75,7 +75,7 @@ pub trait LifecycleInterceptor: Send + Sync + 'static {
         reply: &mut Reply,
     ) -> impl Future<Output = ()> + Send {
         let _ = (ctx, reply);
-        async {}
+        Noop::new()
     }
 
     /// After a failure (a `before`, the handler, or a panic as a 500): the error to go on with.
@@ -91,12 +91,44 @@ pub trait LifecycleInterceptor: Send + Sync + 'static {
     /// Last, whatever happened, like `finally`.
     fn after(&self, ctx: &mut ExecutionContext<'_>) -> impl Future<Output = ()> + Send {
         let _ = ctx;
-        async {}
+        Noop::new()
     }
 }
 
-/// The hooks behind a pointer. A hook left at its default returns a future that captures
-/// nothing, so boxing it allocates nothing.
+/// A hook left at its default: a zero-sized future (an `async {}` block is not: it keeps its
+/// state), so the group boxing it allocates nothing.
+struct Noop<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Noop<T> {
+    fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+/// What a default hook answers.
+trait NoopOutput {
+    fn value() -> Self;
+}
+
+impl NoopOutput for () {
+    fn value() -> Self {}
+}
+
+impl NoopOutput for Result<(), HttpError> {
+    fn value() -> Self {
+        Ok(())
+    }
+}
+
+impl<T: NoopOutput> Future for Noop<T> {
+    type Output = T;
+
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<T> {
+        std::task::Poll::Ready(T::value())
+    }
+}
+
+/// The hooks behind a pointer.
 pub(crate) trait DynLifecycle: Send + Sync + 'static {
     fn before_dyn<'a>(
         &'a self,

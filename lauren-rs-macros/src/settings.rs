@@ -78,6 +78,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     if !item.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(&item.generics, "settings types cannot be generic"));
     }
+    // A settings type is often named only by `LAUREN_SETTINGS`, never constructed.
+    let mut item = item;
+    item.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let name = ident.to_string();

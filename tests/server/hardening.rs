@@ -304,3 +304,17 @@ impl Write for Capture {
         Ok(())
     }
 }
+
+#[tokio::test]
+async fn a_bind_failure_names_the_address_in_a_sentence() {
+    let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let addr = taken.local_addr().expect("bound");
+    let Err(err) = app().bind(addr).await else {
+        panic!("binding a taken port must fail");
+    };
+    let expected = format!("address {addr} is already in use");
+    assert_eq!(err.to_string(), expected);
+    // What `fn main() -> Result<(), ServeError>` prints is the same sentence.
+    assert_eq!(format!("{err:?}"), expected);
+    assert!(std::error::Error::source(&err).is_some());
+}

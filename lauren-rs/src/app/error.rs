@@ -150,21 +150,42 @@ impl fmt::Display for StartupError {
 impl std::error::Error for StartupError {}
 
 /// Why `listen` returned with an error.
-#[derive(Debug)]
+///
+/// Its `Debug` is its `Display`, so `fn main() -> Result<(), ServeError>` prints a sentence
+/// (`Error: address 127.0.0.1:3000 is already in use`), not a structure.
 #[non_exhaustive]
 pub enum ServeError {
     /// The app could not be built.
     Startup(StartupError),
     /// The address could not be bound (or another socket error happened before serving).
-    Bind(std::io::Error),
+    Bind {
+        /// The address that failed; `None` when the name did not resolve.
+        addr: Option<std::net::SocketAddr>,
+        /// The socket error.
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for ServeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Startup(err) => write!(f, "startup failed: {err}"),
-            Self::Bind(err) => write!(f, "could not bind: {err}"),
+            Self::Bind { addr: Some(addr), source }
+                if source.kind() == std::io::ErrorKind::AddrInUse =>
+            {
+                write!(f, "address {addr} is already in use")
+            }
+            Self::Bind { addr: Some(addr), source } => write!(f, "could not bind {addr}: {source}"),
+            Self::Bind { addr: None, source } => {
+                write!(f, "could not resolve the address to bind: {source}")
+            }
         }
+    }
+}
+
+impl fmt::Debug for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -172,7 +193,7 @@ impl std::error::Error for ServeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Startup(err) => Some(err),
-            Self::Bind(err) => Some(err),
+            Self::Bind { source, .. } => Some(source),
         }
     }
 }

@@ -485,9 +485,29 @@ impl App {
     }
 
     /// Binds `addr`; call [`Server::run`] or [`Server::run_until`] to serve.
+    ///
+    /// A failure names the address: `address 127.0.0.1:3000 is already in use`.
     pub async fn bind(self, addr: impl ToSocketAddrs) -> Result<Server, ServeError> {
-        let listener = TcpListener::bind(addr).await.map_err(ServeError::Bind)?;
-        Server::new(self, listener).map_err(ServeError::Bind)
+        let addrs = tokio::net::lookup_host(addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr: None, source })?;
+        let mut last = None;
+        for addr in addrs {
+            match TcpListener::bind(addr).await {
+                Ok(listener) => {
+                    return Server::new(self, listener)
+                        .map_err(|source| ServeError::Bind { addr: Some(addr), source });
+                }
+                Err(source) => last = Some(ServeError::Bind { addr: Some(addr), source }),
+            }
+        }
+        Err(last.unwrap_or_else(|| ServeError::Bind {
+            addr: None,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the address resolved to nothing",
+            ),
+        }))
     }
 }
 

@@ -427,3 +427,7 @@ struct DependencyInjectionGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/pipeline.md")]
 struct PipelineGuideDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/interceptor-models.md")]
+struct InterceptorModelsGuideDoctests;

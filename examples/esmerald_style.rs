@@ -41,7 +41,9 @@ struct LegacyPaths;
 impl PreInterceptor for LegacyPaths {
     async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
         if let Some(rest) = ctx.uri().path().strip_prefix("/v1/") {
-            let uri = format!("/api/{rest}")
+            // Keep the query: `/v1/orders/7?expand=1` -> `/api/orders/7?expand=1`.
+            let query = ctx.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+            let uri = format!("/api/{rest}{query}")
                 .parse()
                 .map_err(|_| HttpError::bad_request("the path cannot be rewritten"))?;
             ctx.request_mut().uri = uri;

@@ -85,10 +85,11 @@ pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
-    IntoInterceptors, LifecycleInterceptor, registered_interceptors,
+    IntoInterceptors, LifecycleInterceptor, RouteSetup, registered_interceptors,
 };
 pub use crate::pipeline::{
-    ErrorFormat, ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, Request,
+    ErrorFormat, ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, OriginalUri,
+    Request,
 };
 pub use crate::pre_interceptors::{
     IntoPreInterceptors, PreInterceptor, PreInterceptorDescriptor, PreInterceptorInstance,

@@ -6,7 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use lauren::Method;
 use lauren::builtin::sign::SignedHeaders;
-use lauren::builtin::{Auths, Builtins, Logger, Principal, Sign, TokenVerifier, XmlParse};
+use lauren::builtin::{
+    Auths, Builtins, Logger, Permission, Principal, Sign, TokenVerifier, XmlParse,
+};
 use lauren::prelude::*;
 use lauren::testing::{TestClient, TestRequest};
 use serde_json::{Value, json};
@@ -36,8 +38,11 @@ impl ShopController {
 
     #[set_metadata("login_required", false)]
     #[get("/public")]
-    async fn public(&self) -> &'static str {
-        "open"
+    async fn public(&self, who: Option<Principal>) -> String {
+        match who {
+            None => "open".to_owned(),
+            Some(who) => format!("open, {}", who.subject),
+        }
     }
 
     #[set_metadata("roles", ["admin", "auditor"])]
@@ -92,9 +97,66 @@ async fn auths_requires_a_bearer_token_the_verifier_accepts() {
     let res = shop.get("/shop/me").header("authorization", "Bearer ada-token").send().await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text(), "ada");
-    // `login_required = false` skips it.
+    // `login_required = false`: anonymous is fine, a token is still verified.
     let res = shop.get("/shop/public").send().await;
     assert_eq!((res.status().as_u16(), res.text()), (200, "open".to_owned()));
+    let res = shop.get("/shop/public").header("authorization", "Bearer ada-token").send().await;
+    assert_eq!((res.status().as_u16(), res.text()), (200, "open, ada".to_owned()));
+    let res = shop.get("/shop/public").header("authorization", "Bearer forged").send().await;
+    assert_eq!(res.status(), 401);
+    // Two Authorization headers: which one counts would be a guess.
+    let res = shop
+        .get("/shop/me")
+        .header("authorization", "Bearer bob-token")
+        .header("authorization", "Bearer ada-token")
+        .send()
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>()["error"]["message"],
+        "send one Authorization header, not several"
+    );
+    // A header holding two tokens is no bearer token.
+    let res = shop
+        .get("/shop/me")
+        .header("authorization", "Bearer ada-token, Bearer bob-token")
+        .send()
+        .await;
+    assert_eq!(res.status(), 401);
+}
+
+#[derive(Default)]
+struct BadRolesController;
+
+#[controller("/bad")]
+impl BadRolesController {
+    #[set_metadata("roles", [1, 2])]
+    #[get("/numbers")]
+    async fn numbers(&self) {}
+
+    #[set_metadata("roles", [])]
+    #[get("/empty")]
+    async fn empty(&self) {}
+}
+
+#[module(controllers = [BadRolesController])]
+struct BadRolesModule;
+
+#[tokio::test]
+async fn roles_that_are_not_role_names_fail_at_startup() {
+    let Err(err) =
+        LaurenFactory::create(BadRolesModule).global_interceptors(Permission).build().await
+    else {
+        panic!("roles of the wrong shape must not start");
+    };
+    let text = err.to_string();
+    assert_eq!(err.problems().len(), 2, "{text}");
+    assert!(
+        text.contains("BadRolesController::numbers: metadata `roles` must be a role name or a non-empty array of role names (for Permission), got [1,2]"),
+        "{text}"
+    );
+    assert!(text.contains("BadRolesController::empty: metadata `roles`"), "{text}");
+    assert!(err.problems().iter().all(|p| p.code().as_str() == "invalid_metadata"));
 }
 
 #[tokio::test]
@@ -141,8 +203,28 @@ struct SignedModule;
 
 const KEY: &str = "shared secret";
 
+/// Serves the old `/v0/..` paths from `/signed/..`.
+#[derive(Default)]
+struct V0;
+
+impl PreInterceptor for V0 {
+    async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        if let Some(rest) = ctx.uri().path().strip_prefix("/v0/") {
+            ctx.request_mut().uri = format!("/signed/{rest}")
+                .parse()
+                .map_err(|_| HttpError::bad_request("bad path"))?;
+        }
+        Ok(())
+    }
+}
+
 async fn signed() -> TestClient {
-    TestClient::new(LaurenFactory::create(SignedModule).global_interceptors(Sign::new(KEY))).await
+    TestClient::new(
+        LaurenFactory::create(SignedModule)
+            .global_interceptors(Sign::new(KEY))
+            .pre_interceptors(V0),
+    )
+    .await
 }
 
 fn with_signature(request: TestRequest, headers: &SignedHeaders) -> TestRequest {
@@ -178,8 +260,14 @@ async fn sign_accepts_a_correct_signature() {
         post_signed(&client, "/signed/orders?b=2&a=1", BODY, &headers).await,
         (200, json!({"item": "book"}))
     );
-    // The canonical query is sorted: the same pairs in another order sign the same.
+    // The canonical query is sorted: the same parts in another order sign the same.
     assert_eq!(post_signed(&client, "/signed/orders?a=1&b=2", BODY, &headers).await.0, 200);
+    // Signed as sent, before an app-level rewrite (`OriginalUri`).
+    let headers = Sign::new(KEY).sign(&Method::POST, "/v0/orders", BODY.as_bytes());
+    assert_eq!(
+        post_signed(&client, "/v0/orders", BODY, &headers).await,
+        (200, json!({"item": "book"}))
+    );
     // `ignore_sign = true` skips it.
     let res = client.get("/signed/health").send().await;
     assert_eq!((res.status().as_u16(), res.text()), (200, "ok".to_owned()));
@@ -198,6 +286,10 @@ async fn sign_rejects_tampering_staleness_and_a_wrong_key() {
     );
     // Query values moved between keys.
     assert_eq!(post_signed(&client, "/signed/orders?a=2&b=1", BODY, &headers).await, mismatch);
+    // Other bytes behind a percent sign (both would decode to U+FFFD).
+    let ff = sign.sign(&Method::POST, "/signed/orders?a=%FF", BODY.as_bytes());
+    assert_eq!(post_signed(&client, "/signed/orders?a=%FF", BODY, &ff).await.0, 200);
+    assert_eq!(post_signed(&client, "/signed/orders?a=%FE", BODY, &ff).await, mismatch);
     // Another path, another method's signature.
     assert_eq!(post_signed(&client, "/signed/orders", BODY, &headers).await, mismatch);
     // A wrong key.
@@ -222,13 +314,24 @@ async fn sign_rejects_tampering_staleness_and_a_wrong_key() {
         (res.status().as_u16(), res.json::<Value>()),
         invalid("the x-timestamp header is missing")
     );
-    let bad = SignedHeaders { timestamp: now().to_string(), signature: "zz".to_owned() };
+    let not_hex = invalid("the x-signature header is not 64 lowercase hex digits");
+    let good = sign.sign(&Method::POST, "/signed/orders", BODY.as_bytes());
+    for signature in
+        ["zz".to_owned(), good.signature.to_uppercase(), format!("+{}", &good.signature[1..])]
+    {
+        let bad = SignedHeaders { timestamp: good.timestamp.clone(), signature };
+        assert_eq!(post_signed(&client, "/signed/orders", BODY, &bad).await, not_hex);
+    }
+    // A header sent twice.
+    let request =
+        client.post("/signed/orders").header("content-type", "application/json").body(BODY);
+    let res = with_signature(request, &good).header("x-signature", &good.signature).send().await;
     assert_eq!(
-        post_signed(&client, "/signed/orders", BODY, &bad).await,
-        invalid("the x-signature header is not hex")
+        (res.status().as_u16(), res.json::<Value>()),
+        invalid("the x-signature header is sent more than once")
     );
     let bad =
-        SignedHeaders { timestamp: "yesterday".to_owned(), signature: headers.signature.clone() };
+        SignedHeaders { timestamp: "+1796000000".to_owned(), signature: headers.signature.clone() };
     assert_eq!(
         post_signed(&client, "/signed/orders", BODY, &bad).await,
         invalid("the x-timestamp header is not a number of seconds")
@@ -255,6 +358,16 @@ impl XmlController {
     #[post("/orders")]
     async fn create(&self, doc: Json<OrderDoc>) -> Json<OrderDoc> {
         doc
+    }
+
+    #[post("/raw")]
+    async fn raw(&self, body: Bytes) -> Bytes {
+        body
+    }
+
+    #[get("/orders")]
+    async fn list(&self) -> &'static str {
+        "[]"
     }
 }
 
@@ -286,6 +399,21 @@ async fn xml_parse_lets_json_handlers_read_xml_bodies() {
     let res =
         client.post("/xml/orders").header("content-type", "text/plain").body("x").send().await;
     assert_eq!(res.status(), 415);
+    // A raw-body handler gets the XML as sent; a route that reads no body never parses it.
+    let res = client
+        .post("/xml/raw")
+        .header("content-type", "application/xml")
+        .body("<a><b>1</b></a>")
+        .send()
+        .await;
+    assert_eq!((res.status().as_u16(), res.text()), (200, "<a><b>1</b></a>".to_owned()));
+    let res = client
+        .get("/xml/orders")
+        .header("content-type", "application/xml")
+        .body("<oops")
+        .send()
+        .await;
+    assert_eq!((res.status().as_u16(), res.text()), (200, "[]".to_owned()));
 }
 
 #[tokio::test]

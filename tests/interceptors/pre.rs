@@ -345,3 +345,41 @@ fn lauren_settings_selects_a_registered_settings_type() {
         "{stdout}"
     );
 }
+
+/// One controller served by two modules under two prefixes: each route keeps its own module's
+/// list (Esmerald 3.9 merges the lists of two Gateways sharing a handler).
+#[derive(Default)]
+struct SharedController;
+
+#[controller("/shared")]
+impl SharedController {
+    #[get]
+    async fn root(&self, ctx: &ExecutionContext<'_>) -> &'static str {
+        record(ctx, "handler");
+        "shared"
+    }
+}
+
+#[module(controllers = [SharedController], prefix = "/a", pre_interceptors = [ModulePre])]
+struct SharedA;
+
+#[module(controllers = [SharedController], prefix = "/b", pre_interceptors = [SiblingPre])]
+struct SharedB;
+
+#[module(imports = [SharedA, SharedB])]
+struct SharedRoot;
+
+#[tokio::test]
+async fn a_handler_served_twice_keeps_each_routes_own_list() {
+    let client = TestClient::new(LaurenFactory::create(SharedRoot)).await;
+    for (path, id, expected) in [
+        ("/a/shared", "shared-a", ["ModulePre", "handler"]),
+        ("/b/shared", "shared-b", ["SiblingPre", "handler"]),
+    ] {
+        for _ in 0..3 {
+            let res = client.get(path).header("x-test-id", id).send().await;
+            assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(take(id), expected, "{path}");
+        }
+    }
+}

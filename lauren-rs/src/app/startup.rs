@@ -8,7 +8,9 @@ use crate::di::Provider;
 use crate::di::graph::{self, Extras, Graph};
 use crate::exceptions::{ExceptionHandlerInstance, HandlerEntry};
 use crate::guards::{GuardEntry, GuardInstance};
-use crate::interceptors::{ChainEntry, InterceptorDescriptor, InterceptorInstance, LifecycleGroup};
+use crate::interceptors::{
+    ChainEntry, InterceptorDescriptor, InterceptorInstance, LifecycleGroup, RouteSetup,
+};
 use crate::middleware::MiddlewareInstance;
 use crate::pipeline::{ControllerRef, Injected, Route, RouteMetadata};
 use crate::pre_interceptors::settings::{self, SETTINGS_ENV};
@@ -219,7 +221,14 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .chain(controller_handlers.iter().cloned())
                     .chain(plan.global_exception_handlers.iter().cloned().map(Attached::Shared))
                     .collect();
-                let (chain, xml_body) = group_lifecycle(chain);
+                let setup = RouteSetup { template: &template, metadata: &metadata };
+                let (chain, xml_body) = group_lifecycle(chain, &setup, |why| {
+                    problems.push(Problem::new(
+                        ProblemCode::InvalidMetadata,
+                        format!("{culprit}: {why}"),
+                        culprit.clone(),
+                    ));
+                });
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
                 let injected: Box<[Injected]> = descriptor
@@ -366,7 +375,11 @@ impl Chains<'_> {
 /// Replaces a chain's (singleton) lifecycle interceptors with one group at the position of the
 /// outermost of them. The flag says whether `XmlParse` is in the group (its route then accepts
 /// XML bodies where it reads JSON).
-fn group_lifecycle(chain: Box<[ChainEntry]>) -> (Box<[ChainEntry]>, bool) {
+fn group_lifecycle(
+    chain: Box<[ChainEntry]>,
+    setup: &RouteSetup<'_>,
+    mut problem: impl FnMut(String),
+) -> (Box<[ChainEntry]>, bool) {
     let members: Vec<_> = chain
         .iter()
         .filter_map(|entry| match entry {
@@ -378,6 +391,7 @@ fn group_lifecycle(chain: Box<[ChainEntry]>) -> (Box<[ChainEntry]>, bool) {
         return (chain, false);
     }
     let group = LifecycleGroup::new(members);
+    group.check(setup).into_iter().for_each(&mut problem);
     let xml_body = group.accepts_xml();
     let mut group = Some(InterceptorInstance::group(group));
     let chain = chain

@@ -49,6 +49,16 @@ impl FromRequest for Principal {
     }
 }
 
+/// The principal if there is one: for routes with `login_required = false`.
+impl FromRequest for Option<Principal> {
+    async fn from_request(
+        ctx: &mut ExecutionContext<'_>,
+        _: &'static Field,
+    ) -> Result<Self, HttpError> {
+        Ok(ctx.extensions().get::<Principal>().cloned())
+    }
+}
+
 /// Checks a bearer token: `Ok(principal)`, or the error to answer (a 401, usually).
 pub trait TokenVerifier: Send + Sync + 'static {
     /// Verifies `token` (the text after `Bearer `).
@@ -56,10 +66,15 @@ pub trait TokenVerifier: Send + Sync + 'static {
 }
 
 /// Sort 1: requires `Authorization: Bearer <token>` and asks the verifier; the principal goes
-/// into the context. Skipped on routes with `#[set_metadata("login_required", false)]`.
+/// into the context (a `Principal` or `Option<Principal>` handler parameter reads it).
+///
+/// On routes with `#[set_metadata("login_required", false)]` the login is optional: a request
+/// without a token goes on anonymously, one with a token still has it verified (so handlers
+/// see who it is).
 ///
 /// A missing or malformed header answers 401 `unauthorized` `login required` with
-/// `WWW-Authenticate: Bearer`; a rejected token answers what the verifier returned.
+/// `WWW-Authenticate: Bearer`; several `Authorization` headers answer 400 `bad_request` (which
+/// one counts would be a guess); a rejected token answers what the verifier returned.
 pub struct Auths<V> {
     verifier: V,
 }
@@ -83,27 +98,32 @@ impl<V: TokenVerifier> LifecycleInterceptor for Auths<V> {
     }
 
     async fn before(&self, ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
-        if ctx.metadata::<bool>("login_required") == Some(false) {
-            return Ok(());
-        }
-        let token = ctx
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(bearer_token)
-            .ok_or_else(login_required)?
-            .to_owned();
+        let optional = ctx.metadata::<bool>("login_required") == Some(false);
+        let mut headers = ctx.headers().get_all(AUTHORIZATION).iter();
+        let token = match (headers.next(), headers.next()) {
+            (Some(_), Some(_)) => {
+                return Err(HttpError::bad_request("send one Authorization header, not several"));
+            }
+            (None, _) if optional => return Ok(()),
+            (None, _) => return Err(login_required()),
+            (Some(value), None) => {
+                value.to_str().ok().and_then(bearer_token).ok_or_else(login_required)?.to_owned()
+            }
+        };
         let principal = self.verifier.verify(&token).await?;
         ctx.extensions_mut().insert(principal);
         Ok(())
     }
 }
 
-/// The token of `Bearer <token>` (scheme in any case), if that is what the header holds.
+/// The token of `Bearer <token>` (scheme in any case), if that is what the header holds: one
+/// token of RFC 6750 `b64token` characters, nothing after it.
 fn bearer_token(header: &str) -> Option<&str> {
-    let (scheme, token) = header.trim().split_once(' ')?;
+    let (scheme, token) = header.trim().split_once([' ', '\t'])?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    let b64token = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.chars().all(b64token))
+        .then_some(token)
 }
 
 pub(crate) fn login_required() -> HttpError {
@@ -122,5 +142,8 @@ mod tests {
         assert_eq!(bearer_token("Basic abc"), None);
         assert_eq!(bearer_token("Bearer"), None);
         assert_eq!(bearer_token("Bearer   "), None);
+        assert_eq!(bearer_token("Bearer\tabc"), Some("abc"));
+        assert_eq!(bearer_token("Bearer ada, Bearer bob"), None);
+        assert_eq!(bearer_token("Bearer a.b-c_d~e+f/g=="), Some("a.b-c_d~e+f/g=="));
     }
 }

@@ -1,22 +1,30 @@
-//! `Sign`: HMAC-SHA256 request signatures with a timestamp window against replay.
+//! `Sign`: HMAC-SHA256 request signatures with a timestamp window.
 //!
-//! The client sends two headers:
+//! The client sends two headers, once each:
 //!
-//! - `x-timestamp`: the signing time, in seconds since the Unix epoch;
-//! - `x-signature`: the lowercase hex HMAC-SHA256, under the shared key, of the canonical
-//!   string below.
+//! - `x-timestamp`: the signing time, in seconds since the Unix epoch, decimal digits only;
+//! - `x-signature`: the HMAC-SHA256, under the shared key, of the canonical string below, as 64
+//!   lowercase hex digits.
 //!
 //! The canonical string is five lines joined by `\n` (no trailing newline):
 //!
 //! ```text
-//! METHOD                 the method, upper case:            POST
-//! PATH                   the path as sent, still encoded:   /orders/42
-//! QUERY                  the query, pairs decoded, sorted by name then value, re-encoded as
-//!                        application/x-www-form-urlencoded; empty without a query:
-//!                                                           a=1&b=x+y
-//! TIMESTAMP              the x-timestamp value:             1767225600
-//! BODY HASH              lowercase hex SHA-256 of the body (of nothing when empty)
+//! METHOD       the method, upper case                                POST
+//! PATH         the path exactly as sent (still percent-encoded)      /orders/42
+//! QUERY        the query exactly as sent, its `&`-separated parts    a=1&b=x%20y
+//!              sorted bytewise (empty parts dropped); empty without a query
+//! TIMESTAMP    the x-timestamp header, as sent                       1767225600
+//! BODY HASH    lowercase hex SHA-256 of the body (of nothing when empty)
 //! ```
+//!
+//! Nothing is decoded or re-encoded: the bytes the client sent are the bytes signed, so `%FF` and
+//! `%FE` never sign alike, and the client needs no URL-encoding rules of ours. Sorting the parts
+//! lets a client library put parameters in any order. When an app-level pre-interceptor
+//! rewrote the request target, the target as sent ([`OriginalUri`](crate::OriginalUri)) is
+//! checked. The body is the one the route reads (after any pre-interceptor's `set_body`).
+//!
+//! A signature stays valid for the whole window (300 s either way by default): within it, the
+//! same request can be sent again. Reject repeats with a nonce of your own where that matters.
 //!
 //! [`Sign::sign`] produces both headers for a client or a test.
 
@@ -28,7 +36,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::HttpError;
 use crate::interceptors::LifecycleInterceptor;
-use crate::pipeline::ExecutionContext;
+use crate::pipeline::{ExecutionContext, OriginalUri};
 
 /// The header holding the signature.
 pub const SIGNATURE_HEADER: &str = "x-signature";
@@ -37,11 +45,11 @@ pub const TIMESTAMP_HEADER: &str = "x-timestamp";
 
 /// Sort 100: checks the request signature (see the [module docs](self) for the canonical
 /// string) with a constant-time comparison; a timestamp further than the window (default 300 s)
-/// from now is refused, so a captured request cannot be replayed later. Skipped on routes with
-/// `#[set_metadata("ignore_sign", true)]`.
+/// from now is refused, so a captured request stops working once the window has passed.
+/// Skipped on routes with `#[set_metadata("ignore_sign", true)]`.
 ///
-/// Failures answer 401 `invalid_signature` saying what is wrong: a missing or malformed header,
-/// a stale timestamp, or a signature that does not match.
+/// Failures answer 401 `invalid_signature` saying what is wrong: a missing, repeated or
+/// malformed header, a timestamp outside the window, or a signature that does not match.
 ///
 /// ```
 /// use lauren::builtin::Sign;
@@ -101,13 +109,11 @@ impl Sign {
         body: &[u8],
     ) -> SignedHeaders {
         let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-        let canonical = canonical_string(method, path, query, timestamp, body);
+        let timestamp = timestamp.to_string();
+        let canonical = canonical_string(method, path, query, &timestamp, body);
         let mut mac = self.mac();
         mac.update(canonical.as_bytes());
-        SignedHeaders {
-            timestamp: timestamp.to_string(),
-            signature: hex(&mac.finalize().into_bytes()),
-        }
+        SignedHeaders { timestamp, signature: hex(&mac.finalize().into_bytes()) }
     }
 
     fn mac(&self) -> Hmac<Sha256> {
@@ -126,23 +132,28 @@ impl LifecycleInterceptor for Sign {
         if ctx.metadata::<bool>("ignore_sign") == Some(true) {
             return Ok(());
         }
-        let timestamp = header(ctx, TIMESTAMP_HEADER)?
-            .parse::<u64>()
-            .map_err(|_| invalid("the x-timestamp header is not a number of seconds"))?;
-        if unix_now().abs_diff(timestamp) > self.window.as_secs() {
+        let timestamp = header(ctx, TIMESTAMP_HEADER)?.to_owned();
+        if timestamp.is_empty() || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("the x-timestamp header is not a number of seconds"));
+        }
+        // More digits than a u64 holds is outside any window.
+        let seconds = timestamp.parse::<u64>().unwrap_or(u64::MAX);
+        if unix_now().abs_diff(seconds) > self.window.as_secs() {
             return Err(invalid(format!(
                 "the x-timestamp is outside the allowed window of {} s",
                 self.window.as_secs()
             )));
         }
         let signature = unhex(header(ctx, SIGNATURE_HEADER)?)
-            .ok_or_else(|| invalid("the x-signature header is not hex"))?;
+            .ok_or_else(|| invalid("the x-signature header is not 64 lowercase hex digits"))?;
         let body = ctx.body_bytes("body").await?;
+        // The client signed what it sent, before any app-level rewrite.
+        let target = ctx.extensions().get::<OriginalUri>().map_or(ctx.uri(), |o| &o.0);
         let canonical = canonical_string(
             ctx.method(),
-            ctx.uri().path(),
-            ctx.uri().query().unwrap_or(""),
-            timestamp,
+            target.path(),
+            target.query().unwrap_or(""),
+            &timestamp,
             &body,
         );
         let mut mac = self.mac();
@@ -152,26 +163,30 @@ impl LifecycleInterceptor for Sign {
     }
 }
 
-/// The five-line canonical string (see the module docs).
+/// The five-line canonical string (see the module docs): what both sides sign.
 pub fn canonical_string(
     method: &Method,
     path: &str,
     query: &str,
-    timestamp: u64,
+    timestamp: &str,
     body: &[u8],
 ) -> String {
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    pairs.sort();
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let mut parts: Vec<&str> = query.split('&').filter(|part| !part.is_empty()).collect();
+    parts.sort_unstable();
+    let query = parts.join("&");
     format!("{method}\n{path}\n{query}\n{timestamp}\n{}", hex(&Sha256::digest(body)))
 }
 
+/// A header sent exactly once.
 fn header<'a>(ctx: &'a ExecutionContext<'_>, name: &str) -> Result<&'a str, HttpError> {
-    let value =
-        ctx.headers().get(name).ok_or_else(|| invalid(format!("the {name} header is missing")))?;
-    value.to_str().map(str::trim).map_err(|_| invalid(format!("the {name} header is not ASCII")))
+    let mut values = ctx.headers().get_all(name).iter();
+    match (values.next(), values.next()) {
+        (None, _) => Err(invalid(format!("the {name} header is missing"))),
+        (Some(_), Some(_)) => Err(invalid(format!("the {name} header is sent more than once"))),
+        (Some(value), None) => {
+            value.to_str().map_err(|_| invalid(format!("the {name} header is not ASCII")))
+        }
+    }
 }
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> HttpError {
@@ -190,14 +205,19 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// A SHA-256 sized MAC as 64 lowercase hex digits: one spelling only.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    fn digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    if text.len() != 64 {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
-        .collect()
+    text.as_bytes().chunks(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
 }
 
 #[cfg(test)]
@@ -205,20 +225,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_canonical_string_sorts_the_query_and_hashes_the_body() {
-        let canonical = canonical_string(&Method::POST, "/orders/42", "b=x%20y&a=2&a=1", 7, b"");
+    fn the_canonical_string_sorts_the_raw_query_parts_and_hashes_the_body() {
+        let canonical =
+            canonical_string(&Method::POST, "/orders/42", "b=x%20y&a=2&&a=1", "0007", b"");
         assert_eq!(
             canonical,
-            "POST\n/orders/42\na=1&a=2&b=x+y\n7\n\
+            "POST\n/orders/42\na=1&a=2&b=x%20y\n0007\n\
              e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        // Bytes are never decoded: two encodings of different bytes never sign alike.
+        assert_ne!(
+            canonical_string(&Method::GET, "/", "a=%FF", "1", b""),
+            canonical_string(&Method::GET, "/", "a=%FE", "1", b"")
         );
     }
 
     #[test]
-    fn hex_round_trips_and_rejects_what_is_not_hex() {
-        assert_eq!(hex(&[0, 15, 255]), "000fff");
-        assert_eq!(unhex("000fff"), Some(vec![0, 15, 255]));
-        assert_eq!(unhex("0g"), None);
+    fn hex_has_one_spelling() {
+        let mac = [0xab_u8; 32];
+        assert_eq!(unhex(&hex(&mac)), Some(mac.to_vec()));
+        assert_eq!(unhex(&hex(&mac).to_uppercase()), None);
+        assert_eq!(unhex(&format!("+f{}", &hex(&mac)[2..])), None);
         assert_eq!(unhex("abc"), None);
     }
 }

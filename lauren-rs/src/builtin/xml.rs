@@ -10,14 +10,16 @@ use crate::error::HttpError;
 use crate::interceptors::LifecycleInterceptor;
 use crate::pipeline::ExecutionContext;
 
-/// Sort 999: an `application/xml` or `text/xml` body becomes JSON (the low-code platform's
-/// XML-to-dict), so a handler reads it with `Json<T>`; on routes that have it, the content-type
-/// gate lets XML through where it expects JSON. Other bodies pass untouched.
+/// Sort 999: on routes whose handler reads `Json<T>`, an `application/xml` or `text/xml` body
+/// becomes JSON (the low-code platform's XML-to-dict), and the content-type gate lets XML
+/// through there. Other bodies, and routes that read a raw body or none, are left untouched.
 ///
 /// The mapping: the document is an object with the root element's name as its one key; an
 /// element with only text is that text (a string: XML has no numbers); attributes are `@name`
 /// members; text beside child elements is `#text`; repeated child elements become an array;
-/// an empty element is `null`.
+/// an empty element is `null`. Text is trimmed, and the text pieces around child elements are
+/// joined as they are (`x<b/>y` gives `"#text": "xy"`); namespace prefixes stay part of the
+/// names (`x:item`, `@xmlns:x`). The document must be UTF-8.
 ///
 /// ```xml
 /// <order id="7"><item>book</item><item>pen</item><note/></order>
@@ -55,7 +57,11 @@ impl LifecycleInterceptor for XmlParse {
     }
 
     async fn before(&self, ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
-        if !crate::pipeline::is_xml_request(ctx.request()) {
+        // Only where the handler reads JSON: a raw-body handler keeps the XML it was sent,
+        // and a route that reads no body never has it parsed.
+        if ctx.route().descriptor.body != Some(crate::extract::BodyKind::Json)
+            || !crate::pipeline::is_xml_request(ctx.request())
+        {
             return Ok(());
         }
         let body = ctx.body_bytes("body").await?;
@@ -142,6 +148,9 @@ pub(crate) fn to_json(xml: &[u8], max_depth: usize) -> Result<Value, String> {
             Event::Empty(start) => {
                 if root.is_some() {
                     return Err("malformed XML: more than one root element".to_owned());
+                }
+                if stack.len() >= max_depth {
+                    return Err(format!("XML nested deeper than {max_depth} elements"));
                 }
                 let element = open(&start)?;
                 close(&mut stack, &mut root, element);

@@ -54,6 +54,14 @@ pub trait LifecycleInterceptor: Send + Sync + 'static {
     #[doc(hidden)]
     const ACCEPTS_XML: bool = false;
 
+    /// Checks, at startup, a route this interceptor applies to (its metadata, typically):
+    /// `Err(why)` is a `StartupError` (`invalid_metadata`) naming the route. `Permission`
+    /// refuses `roles` that are not role names this way, rather than at the first request.
+    fn check_route(&self, route: &RouteSetup<'_>) -> Result<(), String> {
+        let _ = route;
+        Ok(())
+    }
+
     /// The group's order: `before` and the outcome hooks ascending, `after` descending.
     fn sort(&self) -> i32 {
         0
@@ -128,8 +136,34 @@ impl<T: NoopOutput> Future for Noop<T> {
     }
 }
 
+/// A route as [`LifecycleInterceptor::check_route`] sees it at startup.
+#[derive(Clone, Copy)]
+pub struct RouteSetup<'a> {
+    pub(crate) template: &'a str,
+    pub(crate) metadata: &'a crate::pipeline::RouteMetadata,
+}
+
+impl RouteSetup<'_> {
+    /// The route's template, prefixes joined (`/orders/{id}`).
+    pub fn template(&self) -> &str {
+        self.template
+    }
+
+    /// The route's metadata (route over controller), as `ctx.metadata` reads it.
+    pub fn metadata_value(&self, key: &str) -> Option<&crate::MetaValue> {
+        self.metadata.get(key)
+    }
+}
+
+impl std::fmt::Debug for RouteSetup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouteSetup").field("template", &self.template).finish_non_exhaustive()
+    }
+}
+
 /// The hooks behind a pointer.
 pub(crate) trait DynLifecycle: Send + Sync + 'static {
+    fn check_route_dyn(&self, route: &RouteSetup<'_>) -> Result<(), String>;
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
@@ -148,6 +182,9 @@ pub(crate) trait DynLifecycle: Send + Sync + 'static {
 }
 
 impl<T: LifecycleInterceptor> DynLifecycle for T {
+    fn check_route_dyn(&self, route: &RouteSetup<'_>) -> Result<(), String> {
+        self.check_route(route)
+    }
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
@@ -216,6 +253,11 @@ impl LifecycleGroup {
     pub(crate) fn new(mut members: Vec<LifecycleMember>) -> Self {
         members.sort_by_key(|m| m.sort);
         Self { members: members.into_boxed_slice() }
+    }
+
+    /// What the members find wrong with the route they were attached to.
+    pub(crate) fn check(&self, route: &RouteSetup<'_>) -> Vec<String> {
+        self.members.iter().filter_map(|m| m.hooks.check_route_dyn(route).err()).collect()
     }
 
     /// True when a member turns XML bodies into JSON (`XmlParse`).

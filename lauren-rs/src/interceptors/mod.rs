@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 pub use self::chain::CallHandler;
 pub(crate) use self::lifecycle::LifecycleGroup;
-pub use self::lifecycle::{LifecycleInterceptor, LifecycleMember};
+pub use self::lifecycle::{LifecycleInterceptor, LifecycleMember, RouteSetup};
 pub use self::list::IntoInterceptors;
 use crate::descriptor::{BoxFuture, Instance};
 use crate::di::Inject;

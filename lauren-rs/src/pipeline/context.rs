@@ -74,6 +74,12 @@ enum ReadFailure {
     TimedOut(std::time::Duration),
 }
 
+/// The request target as the client sent it, when an app-level pre-interceptor rewrote it
+/// (found in the request's extensions: `ctx.extensions().get::<OriginalUri>()`). `Sign` checks
+/// signatures against it, since the client signed what it sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalUri(pub Uri);
+
 /// Path parameters set before routing, by app-level pre-interceptors.
 #[derive(Clone, Default)]
 struct EarlyParams(Vec<(Box<str>, Box<str>)>);

@@ -13,7 +13,7 @@ use futures_util::FutureExt as _;
 use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
 use http::{Method, StatusCode};
 
-pub use self::context::{ExecutionContext, Request};
+pub use self::context::{ExecutionContext, OriginalUri, Request};
 pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
@@ -183,6 +183,8 @@ async fn serve_after_pre_interceptors(
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
     let (head, body) = request.into_parts();
+    // A `Uri` clone shares its bytes: kept to tell a rewrite (`OriginalUri`).
+    let received = head.uri.clone();
     let early = &app.before_routing;
     let mut ctx = ExecutionContext::new(
         early,
@@ -206,7 +208,10 @@ async fn serve_after_pre_interceptors(
         tear_down(app, &mut ctx);
         return response.unwrap_or_else(HttpError::into_response);
     }
-    let carried = ctx.into_carried();
+    let mut carried = ctx.into_carried();
+    if carried.head.uri != received {
+        carried.head.extensions.insert(OriginalUri(received));
+    }
     let raw_path = carried.head.uri.path();
     match app.router.at(&carried.head.method, normalize_request_path(raw_path)) {
         Lookup::Found { route, params } => {

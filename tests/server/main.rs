@@ -5,6 +5,7 @@ mod app;
 mod hardening;
 mod hostile;
 mod layers;
+mod limits;
 mod protocol;
 mod shutdown;
 mod support;

@@ -55,7 +55,7 @@ async fn a_handler_running_longer_than_the_timeout_still_answers() {
 
 #[tokio::test]
 async fn keep_alive_connections_live_while_used_and_close_when_idle() {
-    let server = serve(app().header_read_timeout(TIMEOUT)).await;
+    let server = serve(app().header_read_timeout(TIMEOUT).keep_alive_timeout(TIMEOUT)).await;
     let mut conn = Conn::open(server.addr).await;
     // Requests every half timeout keep the connection for four timeouts.
     for _ in 0..8 {
@@ -82,7 +82,7 @@ async fn without_a_timeout_idle_connections_stay_open() {
 
 #[tokio::test]
 async fn idle_http2_connections_are_closed_too() {
-    let server = serve(app().header_read_timeout(TIMEOUT)).await;
+    let server = serve(app().header_read_timeout(TIMEOUT).keep_alive_timeout(TIMEOUT)).await;
     let (mut sender, driver) = crate::support::http2(server.addr).await;
     let request = http::Request::get(format!("http://{}/w/hello", server.addr))
         .body(http_body_util::Full::<bytes::Bytes>::default())

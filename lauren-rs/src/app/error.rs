@@ -42,6 +42,8 @@ pub enum ProblemCode {
     /// Settings name a pre-interceptor (or `LAUREN_SETTINGS` a settings type) that is not
     /// registered.
     UnknownName,
+    /// A builder option out of its range (e.g. `max_header_bytes` below 8192).
+    InvalidOption,
 }
 
 impl ProblemCode {
@@ -64,6 +66,7 @@ impl ProblemCode {
             Self::TransientTeardown => "transient_teardown",
             Self::ProviderFailed => "provider_failed",
             Self::UnknownName => "unknown_name",
+            Self::InvalidOption => "invalid_option",
         }
     }
 }

@@ -148,13 +148,15 @@ impl AppBuilder {
         self
     }
 
-    /// How long a connection may go without progress (default 30 s): the slowloris defence.
+    /// How long a connection may go without progress once a request head has started to
+    /// arrive (default 30 s): the slowloris defence.
     ///
     /// A connection is closed when, for a whole timeout, no request head was completed, no
     /// handler was running and no response byte was written: a client trickling a head byte by
-    /// byte, a keep-alive connection left idle, and a client that stopped reading its response
-    /// are all cut off between one and one and a quarter timeouts after their last progress. A
-    /// handler that runs longer than the timeout is not. Applies to HTTP/1.1 and HTTP/2.
+    /// byte and a client that stopped reading its response are cut off between one and one and
+    /// a quarter timeouts after their last progress. A handler that runs longer than the
+    /// timeout is not. Applies to HTTP/1.1 and HTTP/2. An idle keep-alive connection (no byte
+    /// of a next request yet) has its own bound, [`AppBuilder::keep_alive_timeout`].
     ///
     /// `None` turns it off, e.g. behind a proxy that enforces its own. The check is a sweep of
     /// the accept loop over all connections, four times per timeout; on the request path it
@@ -170,6 +172,58 @@ impl AppBuilder {
     /// ```
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.options.header_read_timeout = timeout.into();
+        self
+    }
+
+    /// How long a keep-alive connection may stay idle between requests, with no byte of a next
+    /// request sent (default 75 s, above the 60 s idle timeout of common load balancers, so
+    /// they close first). `None` keeps idle connections open until the client closes them.
+    pub fn keep_alive_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.options.keep_alive_timeout = timeout.into();
+        self
+    }
+
+    /// The most connections served at once (default 10 000). A connection accepted beyond it
+    /// is closed at once, before reading anything (the client sees the connection reset or
+    /// closed and may retry); the ones already open are not disturbed. `None`: no bound but the
+    /// process's file descriptors.
+    pub fn max_connections(mut self, max: impl Into<Option<usize>>) -> Self {
+        self.options.max_connections = max.into();
+        self
+    }
+
+    /// The largest request head (request line and headers) in bytes; hyper's default (about
+    /// 400 KB) when not set. A larger head answers 431 and closes the connection. At least
+    /// 8192 (a smaller value is a startup error): it is also HTTP/1's read buffer. For HTTP/2 it
+    /// bounds the header list.
+    pub fn max_header_bytes(mut self, bytes: usize) -> Self {
+        self.options.max_header_bytes = Some(bytes);
+        self
+    }
+
+    /// The most headers an HTTP/1 request may carry (hyper's default: 100). More answers 431.
+    /// Setting it moves hyper's header parsing buffer to the heap (about 5% slower, hyper
+    /// says), so leave it unset unless you need another bound.
+    pub fn max_headers(mut self, count: usize) -> Self {
+        self.options.max_headers = Some(count);
+        self
+    }
+
+    /// How long a route may take, from its pre-interceptors and guards to its reply (default:
+    /// no bound); a route overrides it with `#[set_metadata("request_timeout_ms", 500)]`. When it
+    /// passes, the handler's future is dropped (it stops at its next `.await`) and the client
+    /// gets 503 `request_timeout`; route middleware and exception handlers still see that
+    /// error. Routes without a timeout pay nothing for the feature.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use std::time::Duration;
+    ///
+    /// let app = LaurenFactory::create(AppModule).request_timeout(Duration::from_secs(10));
+    /// ```
+    pub fn request_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.options.request_timeout = timeout.into();
         self
     }
 

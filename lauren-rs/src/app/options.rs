@@ -36,7 +36,12 @@ pub enum ContentTypePolicy {
 pub(crate) struct Options {
     pub(crate) body: BodyLimits,
     pub(crate) header_read_timeout: Option<Duration>,
+    pub(crate) keep_alive_timeout: Option<Duration>,
     pub(crate) shutdown_timeout: Duration,
+    pub(crate) max_connections: Option<usize>,
+    pub(crate) max_header_bytes: Option<usize>,
+    pub(crate) max_headers: Option<usize>,
+    pub(crate) request_timeout: Option<Duration>,
     pub(crate) content_type: ContentTypePolicy,
     pub(crate) error_format: crate::pipeline::ErrorFormat,
 }
@@ -46,7 +51,12 @@ impl Default for Options {
         Self {
             body: BodyLimits { max_bytes: 1024 * 1024, timeout: Some(Duration::from_secs(30)) },
             header_read_timeout: Some(Duration::from_secs(30)),
+            keep_alive_timeout: Some(Duration::from_secs(75)),
             shutdown_timeout: Duration::from_secs(10),
+            max_connections: Some(10_000),
+            max_header_bytes: None,
+            max_headers: None,
+            request_timeout: None,
             content_type: ContentTypePolicy::Strict,
             error_format: crate::pipeline::ErrorFormat::Lauren,
         }

@@ -43,6 +43,13 @@ pub(crate) enum GlobalInterceptor {
 /// Builds the frozen app from the root module.
 pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
     let mut problems = Vec::new();
+    if let Some(bytes) = plan.options.max_header_bytes.filter(|&bytes| bytes < 8192) {
+        problems.push(Problem::new(
+            ProblemCode::InvalidOption,
+            format!("max_header_bytes({bytes}) is below 8192, the smallest HTTP/1 read buffer"),
+            "max_header_bytes",
+        ));
+    }
     let types: Vec<&'static InterceptorDescriptor> = plan
         .global_interceptors
         .iter()
@@ -221,6 +228,23 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     .chain(controller_handlers.iter().cloned())
                     .chain(plan.global_exception_handlers.iter().cloned().map(Attached::Shared))
                     .collect();
+                let timeout = match metadata.get("request_timeout_ms") {
+                    None => plan.options.request_timeout,
+                    Some(crate::MetaValue::Int(ms)) if *ms > 0 => {
+                        Some(std::time::Duration::from_millis(ms.unsigned_abs()))
+                    }
+                    Some(other) => {
+                        problems.push(Problem::new(
+                            ProblemCode::InvalidMetadata,
+                            format!(
+                                "{culprit}: metadata `request_timeout_ms` must be a positive number of milliseconds, got {}",
+                                other.to_json()
+                            ),
+                            culprit.clone(),
+                        ));
+                        None
+                    }
+                };
                 let setup = RouteSetup { template: &template, metadata: &metadata };
                 let (chain, xml_body) = group_lifecycle(chain, &setup, |why| {
                     problems.push(Problem::new(
@@ -276,7 +300,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     injected,
                     // Exception handlers must see every error, the gate's 415 included.
                     full_pipeline,
-                    direct: !full_pipeline && middleware.is_empty(),
+                    direct: !full_pipeline && middleware.is_empty() && timeout.is_none(),
+                    timeout,
                     guards,
                     pre_interceptors,
                     exception_handlers,

@@ -226,6 +226,16 @@ impl HttpError {
         Self::internal("panic")
     }
 
+    /// 503 `request_timeout`: the route did not answer within its `request_timeout`.
+    pub(crate) fn route_timed_out(limit: std::time::Duration) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "request_timeout",
+            format!("the request did not complete within {} ms", limit.as_millis()),
+        )
+        .with_source(kinds::RequestTimeout)
+    }
+
     /// A missing scalar (path, query, header, cookie): 422 `extractor_field_error` with
     /// `detail.field` naming it.
     pub fn field(message: impl Into<Cow<'static, str>>, field: &str) -> Self {

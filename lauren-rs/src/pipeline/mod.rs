@@ -337,10 +337,22 @@ async fn run_route(
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<http::Response<Body>, HttpError> {
     let route = ctx.route();
-    let outcome = if route.full_pipeline {
-        AssertUnwindSafe(run_full(app, &mut *ctx)).catch_unwind().await
-    } else {
-        AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut *ctx)).catch_unwind().await
+    let work = async {
+        if route.full_pipeline {
+            AssertUnwindSafe(run_full(app, &mut *ctx)).catch_unwind().await
+        } else {
+            AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut *ctx))
+                .catch_unwind()
+                .await
+        }
+    };
+    let outcome = match route.timeout {
+        None => work.await,
+        // The work's future is dropped when the time is up; the context outlives it, so the
+        // request scope is still torn down below.
+        Some(limit) => tokio::time::timeout(limit, work)
+            .await
+            .unwrap_or_else(|_| Ok(Err(HttpError::route_timed_out(limit)))),
     };
     let outcome = match outcome {
         Ok(Err(err)) => Ok(recover(err, &mut *ctx).await),

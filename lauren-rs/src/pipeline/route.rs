@@ -69,8 +69,11 @@ pub(crate) struct Route {
     pub(crate) scoped_interceptors: bool,
     /// Guards or per-request interceptors: the request takes `run_full`, not the direct call.
     pub(crate) full_pipeline: bool,
-    /// No middleware and no full pipeline: the server's future calls the handler's directly.
+    /// No middleware, no full pipeline, no timeout: the server's future calls the handler's
+    /// directly.
     pub(crate) direct: bool,
+    /// How long the route may take (pre-interceptors to reply); `None`: no bound.
+    pub(crate) timeout: Option<std::time::Duration>,
     /// Module -> controller -> route middleware, outermost first (singletons).
     pub(crate) middleware: Box<[crate::middleware::MiddlewareInstance]>,
     /// Route -> controller -> global exception handlers, in the order they are asked.
@@ -124,6 +127,7 @@ pub(crate) fn before_routing(
         scoped_interceptors: false,
         full_pipeline: false,
         direct: true,
+        timeout: None,
         guards: Box::new([]),
         pre_interceptors,
         xml_body: false,

@@ -24,6 +24,9 @@ pub(crate) struct Activity {
     in_flight: AtomicUsize,
     /// Set on every completed request head and every response write; cleared by each sweep.
     progressed: AtomicBool,
+    /// Bytes arrived since the last response was produced: the connection is reading a head
+    /// (the head timeout applies), not idle (the keep-alive timeout does).
+    reading: AtomicBool,
     /// Set once at shutdown: finish the request in flight, then close.
     closing: AtomicBool,
     /// The connection task, to wake when `closing` is set.
@@ -37,6 +40,7 @@ impl Activity {
         Arc::new(Self {
             in_flight: AtomicUsize::new(0),
             progressed: AtomicBool::new(true),
+            reading: AtomicBool::new(false),
             closing: AtomicBool::new(false),
             task: AtomicWaker::new(),
         })
@@ -57,6 +61,12 @@ impl Activity {
     /// Takes and clears the progress mark (the sweep's reading).
     pub(crate) fn take_progress(&self) -> bool {
         self.progressed.swap(false, Ordering::Relaxed)
+    }
+
+    /// True when part of a request head has arrived (the head timeout applies), false when the
+    /// connection is idle between requests (the keep-alive timeout applies).
+    pub(crate) fn is_reading(&self) -> bool {
+        self.reading.load(Ordering::Relaxed)
     }
 
     pub(crate) fn has_requests_in_flight(&self) -> bool {
@@ -82,6 +92,8 @@ pub(crate) struct InFlight(Arc<Activity>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
+        // The response is out: until a byte of the next head arrives, the connection is idle.
+        self.0.reading.store(false, Ordering::Relaxed);
         self.0.progressed.store(true, Ordering::Relaxed);
         self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
@@ -108,12 +120,20 @@ impl<S> Tracked<S> {
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Tracked<S> {
+    #[inline]
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let read = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            // A read while a handler runs is a body or a pipelined head: the sweep does not
+            // judge connections with a request in flight, and the response's end clears it.
+            self.activity.reading.store(true, Ordering::Relaxed);
+        }
+        read
     }
 }
 

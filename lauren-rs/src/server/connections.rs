@@ -8,6 +8,7 @@
 use std::future::poll_fn;
 use std::pin::pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use hyper_util::server::graceful::GracefulConnection;
@@ -27,7 +28,13 @@ const MIN_PRUNE_AT: usize = 64;
 pub(crate) struct Connections {
     live: Vec<Live>,
     sweep: Option<Interval>,
+    /// Quiet sweeps after which a connection reading a request head is closed; `None`: never.
+    head_sweeps: Option<u32>,
+    /// Quiet sweeps after which an idle keep-alive connection is closed; `None`: never.
+    idle_sweeps: Option<u32>,
     prune_at: usize,
+    /// Connections whose task has not ended yet (the table may still hold finished ones).
+    open: Arc<AtomicUsize>,
 }
 
 #[derive(Debug)]
@@ -40,24 +47,50 @@ struct Live {
 
 impl Connections {
     /// `timeout`: the slowloris timeout, `None` for no sweeps.
-    pub(crate) fn new(timeout: Option<Duration>) -> Self {
-        let sweep = timeout.map(|timeout| {
-            let period = (timeout / SWEEPS_PER_TIMEOUT).max(Duration::from_millis(1));
+    /// A table sweeping often enough for both bounds: a stalled request head after
+    /// `head_timeout`, an idle keep-alive connection after `idle_timeout`.
+    pub(crate) fn new(head_timeout: Option<Duration>, idle_timeout: Option<Duration>) -> Self {
+        let shortest = match (head_timeout, idle_timeout) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let period =
+            shortest.map(|timeout| (timeout / SWEEPS_PER_TIMEOUT).max(Duration::from_millis(1)));
+        let sweep = period.map(|period| {
             let mut sweep = tokio::time::interval_at(Instant::now() + period, period);
             sweep.set_missed_tick_behavior(MissedTickBehavior::Delay);
             sweep
         });
-        Self { live: Vec::new(), sweep, prune_at: MIN_PRUNE_AT }
+        // How many quiet sweeps make a timeout (rounded up: never early).
+        let sweeps = |timeout: Option<Duration>| {
+            let period = period?;
+            let ticks = timeout?.as_nanos().div_ceil(period.as_nanos().max(1));
+            Some(u32::try_from(ticks).unwrap_or(u32::MAX).max(1))
+        };
+        Self {
+            live: Vec::new(),
+            sweep,
+            head_sweeps: sweeps(head_timeout),
+            idle_sweeps: sweeps(idle_timeout),
+            prune_at: MIN_PRUNE_AT,
+            open: Arc::new(AtomicUsize::new(0)),
+        }
     }
 
-    /// Serves `conn` on its own task until it ends, is closed by a sweep, or finishes
-    /// gracefully after [`drain`](Self::drain) asked it to.
+    /// Connections being served now.
+    pub(crate) fn open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn spawn<C>(&mut self, conn: C, activity: Arc<Activity>)
     where
         C: GracefulConnection<Error: std::fmt::Display> + Send + 'static,
     {
         let watched = Arc::clone(&activity);
+        self.open.fetch_add(1, Ordering::Relaxed);
+        let open = OpenGuard(Arc::clone(&self.open));
         let task = tokio::spawn(async move {
+            let _open = open;
             if let Err(err) = serve(conn, &watched).await {
                 tracing::debug!(error = %err, "connection ended with an error");
             }
@@ -90,7 +123,9 @@ impl Connections {
                 return true;
             }
             live.quiet += 1;
-            if live.quiet < SWEEPS_PER_TIMEOUT {
+            let limit =
+                if live.activity.is_reading() { self.head_sweeps } else { self.idle_sweeps };
+            if limit.is_none_or(|limit| live.quiet < limit) {
                 return true;
             }
             tracing::debug!("closing a connection that made no progress within the timeout");
@@ -123,6 +158,16 @@ impl Connections {
 
 /// Polls the connection; once the accept loop asks it to close, tells hyper to finish the
 /// request in flight and stop.
+/// Counts a connection as open until its task ends (or is aborted).
+#[derive(Debug)]
+struct OpenGuard(Arc<AtomicUsize>);
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 async fn serve<C: GracefulConnection>(conn: C, activity: &Activity) -> C::Output {
     let mut conn = pin!(conn);
     let mut closing = false;

@@ -48,7 +48,16 @@ impl Server {
         let local_addr = listener.local_addr()?;
         // No hyper timer: the connection table's sweep replaces hyper's per-request header read
         // timeout.
-        let builder = auto::Builder::new(TokioExecutor::new());
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        let options = &app.inner.options;
+        if let Some(bytes) = options.max_header_bytes {
+            // Checked at build: hyper panics below 8192.
+            builder.http1().max_buf_size(bytes);
+            builder.http2().max_header_list_size(u32::try_from(bytes).unwrap_or(u32::MAX));
+        }
+        if let Some(count) = options.max_headers {
+            builder.http1().max_headers(count);
+        }
         Ok(Self { app, listener, local_addr, builder })
     }
 
@@ -66,7 +75,10 @@ impl Server {
     /// (up to the builder's `shutdown_timeout`).
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send) {
         let Self { app, listener, builder, .. } = self;
-        let mut connections = Connections::new(app.inner.options.header_read_timeout);
+        let options = &app.inner.options;
+        let mut connections =
+            Connections::new(options.header_read_timeout, options.keep_alive_timeout);
+        let max_connections = options.max_connections.unwrap_or(usize::MAX);
         let mut signal = std::pin::pin!(signal);
         loop {
             tokio::select! {
@@ -80,6 +92,12 @@ impl Server {
                             continue;
                         }
                     };
+                    if connections.open() >= max_connections {
+                        // Closed before reading anything: the ones already open keep their share.
+                        tracing::debug!(max_connections, "connection refused: at max_connections");
+                        drop(stream);
+                        continue;
+                    }
                     if let Err(err) = stream.set_nodelay(true) {
                         tracing::debug!(error = %err, "could not set TCP_NODELAY");
                     }

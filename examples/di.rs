@@ -117,6 +117,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
+    lauren_examples::init_logging();
     let server = LaurenFactory::create(AppModule).bind(lauren_examples::addr().as_str()).await?;
     println!("lauren di example listening on http://{}", server.local_addr());
     server.run().await;

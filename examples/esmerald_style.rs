@@ -122,6 +122,7 @@ struct StrictSettings;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
+    lauren_examples::init_logging();
     let addr = lauren_examples::addr();
     let builder = LaurenFactory::create(AppModule);
     // `LAUREN_SETTINGS` names a settings type; without it, `AppSettings`.

@@ -138,6 +138,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
+    lauren_examples::init_logging();
     let addr = lauren_examples::addr();
     let server =
         LaurenFactory::create(AppModule).layer(CorsLayer::permissive()).bind(addr.as_str()).await?;

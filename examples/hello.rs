@@ -50,6 +50,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
+    lauren_examples::init_logging();
     let server = LaurenFactory::create(AppModule).bind(lauren_examples::addr().as_str()).await?;
     println!("lauren hello listening on http://{}", server.local_addr());
     server.run().await;

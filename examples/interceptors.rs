@@ -158,6 +158,7 @@ struct AppModule;
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
+    lauren_examples::init_logging();
     let server = LaurenFactory::create(AppModule)
         .global_interceptors([Logging])
         .bind(lauren_examples::addr().as_str())

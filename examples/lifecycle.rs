@@ -125,12 +125,7 @@ const SIGNING_KEY: &str = "demo signing key";
 
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    lauren_examples::init_logging();
     let addr = lauren_examples::addr();
     let builtins = Builtins::new()
         .auths(Auths::new(DemoTokens))

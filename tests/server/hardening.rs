@@ -276,7 +276,9 @@ impl Logs {
             let subscriber = tracing_subscriber::fmt()
                 .with_writer(move || writer.clone())
                 .with_ansi(false)
-                .with_max_level(tracing::Level::INFO)
+                .with_env_filter(tracing_subscriber::EnvFilter::new(
+                    "info,lauren::request=debug,lauren::startup=debug",
+                ))
                 .finish();
             tracing::subscriber::set_global_default(subscriber)
                 .expect("no other global subscriber in the server tests");
@@ -317,4 +319,34 @@ async fn a_bind_failure_names_the_address_in_a_sentence() {
     // What `fn main() -> Result<(), ServeError>` prints is the same sentence.
     assert_eq!(format!("{err:?}"), expected);
     assert!(std::error::Error::source(&err).is_some());
+}
+
+#[tokio::test]
+async fn requests_have_a_span_and_startup_and_shutdown_are_logged() {
+    let logs = Logs::capture();
+    let server = serve(app()).await;
+    let addr = server.addr;
+    let request =
+        b"GET /w/echo/span-check HTTP/1.1\r\nhost: t\r\nx-request-id: req-span-42\r\n\r\n";
+    assert_eq!(once(addr, request).await.text(), "span-check");
+    server.shutdown().await;
+    let text = logs.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("req-span-42") && l.contains("response"))
+        .unwrap_or_else(|| panic!("no response event for the request:\n{text}"));
+    for part in [
+        "request{method=GET path=/w/echo/span-check request_id=\"req-span-42\"}",
+        "lauren::request: response route=\"/w/echo/{word}\" status=200 latency_us=",
+    ] {
+        assert!(line.contains(part), "{part} not in {line}");
+    }
+    assert!(
+        text.contains(
+            "lauren::startup: route method=GET path=/w/echo/{word} handler=WireController::echo"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&format!("lauren::server: listening addr={addr}")), "{text}");
+    assert!(text.contains("lauren::server: shut down"), "{text}");
 }

@@ -331,6 +331,9 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
         .collect();
     let router = Router::build(&specs);
     drop(specs);
+    if problems.is_empty() {
+        log_routes(&routes);
+    }
     match router {
         Ok(router) if problems.is_empty() => Ok(AppInner {
             router,
@@ -353,6 +356,26 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             Err(StartupError::new(problems))
         }
     }
+}
+
+/// The route table at startup: one `DEBUG` event per route with what runs on it, one `INFO`
+/// summary.
+fn log_routes(routes: &[Route]) {
+    for route in routes {
+        tracing::debug!(
+            target: "lauren::startup",
+            method = %route.descriptor.method,
+            path = %route.template,
+            handler = format_args!("{}::{}", route.controller.type_name, route.descriptor.handler_name),
+            pre_interceptors = route.pre_interceptors.len(),
+            guards = route.guards.len(),
+            interceptors = route.chain.len(),
+            middleware = route.middleware.len(),
+            exception_handlers = route.exception_handlers.len(),
+            "route"
+        );
+    }
+    tracing::info!(target: "lauren::startup", routes = routes.len(), "app built");
 }
 
 /// Turns interceptor references into chain entries: singletons become shared instances,

@@ -79,6 +79,7 @@ impl Server {
         let mut connections =
             Connections::new(options.header_read_timeout, options.keep_alive_timeout);
         let max_connections = options.max_connections.unwrap_or(usize::MAX);
+        tracing::info!(target: "lauren::server", addr = %self.local_addr, "listening");
         let mut signal = std::pin::pin!(signal);
         loop {
             tokio::select! {
@@ -112,8 +113,14 @@ impl Server {
             }
         }
         drop(listener);
+        tracing::info!(
+            target: "lauren::server",
+            open_connections = connections.open(),
+            "shutting down: draining connections"
+        );
         connections.drain(app.inner.options.shutdown_timeout).await;
         app.shutdown().await;
+        tracing::info!(target: "lauren::server", "shut down");
     }
 }
 
@@ -125,6 +132,7 @@ impl std::fmt::Debug for Server {
 
 /// Why an HTTP/1.1 request's `Host` must be answered 400 (RFC 9112 section 3.2): missing, sent
 /// twice, or not a host name with an optional port.
+#[inline(always)]
 fn host_problem<B>(request: &http::Request<B>) -> Option<&'static str> {
     if request.version() != Version::HTTP_11 {
         return None;
@@ -193,26 +201,83 @@ fn service(
         let app = app.clone();
         let in_flight = activity.request();
         async move {
-            let response = if let Some(problem) = host_problem(&request) {
-                // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
-                // not invent a Host.
-                HttpError::bad_request(problem).into_response()
+            // Nearly free when nobody listens at DEBUG for `lauren::request` (a level check);
+            // the span is built only on the traced path.
+            let response = if tracing::enabled!(target: "lauren::request", tracing::Level::DEBUG) {
+                Box::pin(traced(&app, request)).await
             } else {
-                let request = request.map(RequestBody::incoming);
-                match &app.layered {
-                    Some(layered) => crate::app::call_layered(layered, request).await,
-                    // Without HEAD or global middleware to wrap it, the request is served in
-                    // this future: one level less on the hot path.
-                    None if crate::pipeline::is_plain(&app.inner, &request) => {
-                        crate::pipeline::serve_in_place!(&app.inner, request)
-                    }
-                    None => crate::pipeline::dispatch(&app.inner, request).await,
-                }
+                respond!(&app, request)
             };
             drop(in_flight);
             Ok(response)
         }
     })
+}
+
+/// The response to one request off the wire: the `Host` check, then the layered app or the
+/// pipeline. A macro so that the server's future expands it in place (see `serve_in_place!`).
+macro_rules! respond {
+    ($app:expr, $request:expr) => {{
+        let app: &App = $app;
+        let request: http::Request<Incoming> = $request;
+        if let Some(problem) = host_problem(&request) {
+            // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
+            // not invent a Host.
+            HttpError::bad_request(problem).into_response()
+        } else {
+            let request = request.map(RequestBody::incoming);
+            match &app.layered {
+                Some(layered) => crate::app::call_layered(layered, request).await,
+                // Without HEAD or global middleware to wrap it, the request is served in this
+                // future: one level less on the hot path.
+                None if crate::pipeline::is_plain(&app.inner, &request) => {
+                    crate::pipeline::serve_in_place!(&app.inner, request)
+                }
+                None => crate::pipeline::dispatch(&app.inner, request).await,
+            }
+        }
+    }};
+}
+use respond;
+
+/// A request served inside its `lauren::request` span, with one `DEBUG` event when it is
+/// answered: the route template, the status and the latency. The request id is the client's
+/// `x-request-id`, or a number unique to this process.
+async fn traced(app: &App, request: http::Request<Incoming>) -> http::Response<ResponseBody> {
+    let span = tracing::debug_span!(
+        target: "lauren::request",
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = tracing::field::Empty,
+    );
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let started = std::time::Instant::now();
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok());
+    match id {
+        Some(id) => span.record("request_id", id),
+        None => {
+            span.record("request_id", NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        }
+    };
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response =
+        tracing::Instrument::instrument(async { respond!(app, request) }, span.clone()).await;
+    let route = match app.inner.router.at(&method, crate::router::normalize_request_path(&path)) {
+        crate::router::Lookup::Found { route, .. } => app.inner.routes[route].template.as_ref(),
+        _ => "",
+    };
+    span.in_scope(|| {
+        tracing::debug!(
+            target: "lauren::request",
+            route,
+            status = response.status().as_u16(),
+            latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "response"
+        );
+    });
+    response
 }
 
 /// Ctrl-C, or SIGTERM on Unix (what Docker, Kubernetes and systemd send to stop a service). A

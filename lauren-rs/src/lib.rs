@@ -87,9 +87,11 @@ pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
     IntoInterceptors, LifecycleInterceptor, RouteSetup, registered_interceptors,
 };
+#[allow(deprecated)]
+pub use crate::pipeline::Request;
 pub use crate::pipeline::{
     ErrorFormat, ExecutionContext, FromMetadata, MetaEntry, MetaLiteral, MetaValue, OriginalUri,
-    Request,
+    RequestHead,
 };
 pub use crate::pre_interceptors::{
     IntoPreInterceptors, PreInterceptor, PreInterceptorDescriptor, PreInterceptorInstance,
@@ -105,14 +107,16 @@ pub type Result<T, E = HttpError> = std::result::Result<T, E>;
 
 /// Everything a controller file usually needs.
 pub mod prelude {
+    #[allow(deprecated)]
+    pub use crate::Request;
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
     pub use crate::{
         Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
         Interceptor, IntoReply, LaurenFactory, LifecycleInterceptor, PreInterceptor, Reply,
-        Request, Response, Scope, StatusCode, apply, bundle, controller, delete, exception_handler,
-        get, head, injectable, interceptor, module, options, patch, post, pre_interceptor, put,
-        set_metadata, settings, use_exception_handlers, use_guards, use_interceptors,
-        use_middleware, use_pre_interceptors,
+        RequestHead, Response, Scope, StatusCode, apply, bundle, controller, delete,
+        exception_handler, get, head, injectable, interceptor, module, options, patch, post,
+        pre_interceptor, put, set_metadata, settings, use_exception_handlers, use_guards,
+        use_interceptors, use_middleware, use_pre_interceptors,
     };
 }
 
@@ -152,7 +156,7 @@ pub mod __private {
         SettingsDescriptor, SettingsEntry, SettingsRegistration,
     };
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
-    pub use crate::{Body, ExecutionContext, HttpError, Method, Request};
+    pub use crate::{Body, ExecutionContext, HttpError, Method, RequestHead};
 
     use std::any::Any;
     use std::marker::PhantomData;

@@ -4,7 +4,7 @@
 use lauren::extract::{Field, FromRequest};
 use lauren::prelude::*;
 use lauren::testing::TestClient;
-use lauren::{HeaderMap, Method, Request, Uri};
+use lauren::{HeaderMap, Method, RequestHead, Uri};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -117,7 +117,7 @@ impl ExtractController {
     #[get("/head")]
     async fn head(
         &self,
-        request: &Request,
+        request: &RequestHead,
         headers: HeaderMap,
         method: Method,
         uri: Uri,

@@ -4,7 +4,7 @@
 //! type's traits, never by how the type is spelled (aliases and newtypes work):
 //! - named like a `{placeholder}` of the route: that path parameter, parsed with `FromStr`;
 //! - a reference `&T`: borrowed from the context through [`FromContext`]
-//!   (`&ExecutionContext<'_>`, `&Request`);
+//!   (`&ExecutionContext<'_>`, `&RequestHead`);
 //! - anything else through [`FromRequest`]: a [`FromParam`] scalar (`String`, numbers, `bool`,
 //!   `char`, your own `FromStr` type with `impl FromParam`) is the query parameter of the same
 //!   name, `Option<T>` of one is optional, `Vec<T>` takes every repeated value; [`Json`],

@@ -8,7 +8,7 @@ use super::scalar::{NOT_UTF8, invalid, missing, parse};
 use super::urlencoded::NotUtf8;
 use super::{Field, FromRequest};
 use crate::error::HttpError;
-use crate::pipeline::{ExecutionContext, Request};
+use crate::pipeline::{ExecutionContext, RequestHead};
 
 /// A scalar a bare handler parameter reads from the query parameter of its own name, parsed
 /// with `FromStr`.
@@ -132,11 +132,11 @@ impl<T: FromParam> FromRequest for Vec<T> {
 /// What a handler may borrow from the request's context: a parameter `&T` is
 /// `T::from_context(ctx)`.
 ///
-/// Implemented for [`ExecutionContext`] (the route and request) and [`Request`] (the head).
+/// Implemented for [`ExecutionContext`] (the route and request) and [`RequestHead`] (the head).
 #[diagnostic::on_unimplemented(
     message = "a handler parameter cannot borrow `{Self}`",
     label = "not borrowable from the request",
-    note = "a handler may borrow only `&ExecutionContext<'_>` or `&Request`: take other parameters by value"
+    note = "a handler may borrow only `&ExecutionContext<'_>` or `&RequestHead`: take other parameters by value"
 )]
 pub trait FromContext<'r> {
     /// The borrowed value.
@@ -149,7 +149,7 @@ impl<'r> FromContext<'r> for ExecutionContext<'r> {
     }
 }
 
-impl<'r> FromContext<'r> for Request {
+impl<'r> FromContext<'r> for RequestHead {
     fn from_context<'a>(ctx: &'a ExecutionContext<'r>) -> &'a Self {
         ctx.request()
     }

@@ -3,7 +3,7 @@
 use http::StatusCode;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 
-use super::Request;
+use super::RequestHead;
 use crate::error::HttpError;
 use crate::extract::BodyKind;
 
@@ -12,7 +12,7 @@ const FORM: [&str; 1] = ["application/x-www-form-urlencoded"];
 
 /// `Err(415)` unless the request's body, if it announces one, has the media type `kind` reads.
 /// Raw bodies (`Bytes`, `RawBody`) take any content type.
-pub(crate) fn require(kind: BodyKind, head: &Request, template: &str) -> Result<(), HttpError> {
+pub(crate) fn require(kind: BodyKind, head: &RequestHead, template: &str) -> Result<(), HttpError> {
     let (noun, supported, accepts): (&str, &[&str], fn(&str) -> bool) = match kind {
         BodyKind::Json => ("a JSON body", &JSON, is_json_media),
         BodyKind::Form => ("a form body", &FORM, is_form_media),
@@ -36,7 +36,7 @@ pub(crate) fn require(kind: BodyKind, head: &Request, template: &str) -> Result<
 ///
 /// A missing content-type is only a problem when a body is announced; an empty body then fails
 /// in the extractor instead (e.g. "missing JSON body").
-fn problem(head: &Request, accepts: fn(&str) -> bool) -> Option<String> {
+fn problem(head: &RequestHead, accepts: fn(&str) -> bool) -> Option<String> {
     let raw = head.headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap_or("(not ASCII)").trim());
     let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
         let announced = head.headers.contains_key(TRANSFER_ENCODING)
@@ -66,7 +66,7 @@ fn problem(head: &Request, accepts: fn(&str) -> bool) -> Option<String> {
 }
 
 /// `application/xml` or `text/xml` (any parameters), for routes that turn XML into JSON.
-pub(crate) fn is_xml(head: &Request) -> bool {
+pub(crate) fn is_xml(head: &RequestHead) -> bool {
     let Some(raw) = head.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
@@ -94,7 +94,7 @@ fn is_json_media(media: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn head(headers: &[(&str, &str)]) -> Request {
+    fn head(headers: &[(&str, &str)]) -> RequestHead {
         let mut builder = http::Request::post("/x");
         for (name, value) in headers {
             builder = builder.header(*name, *value);
@@ -102,7 +102,7 @@ mod tests {
         builder.body(()).map(|r| r.into_parts().0).expect("valid test request")
     }
 
-    fn problem_json(head: &Request) -> Option<String> {
+    fn problem_json(head: &RequestHead) -> Option<String> {
         problem(head, is_json_media)
     }
 

@@ -24,7 +24,14 @@ use crate::interceptors::{ChainEntry, InterceptorInstance};
 /// The head of the request being served: method, URI, version, headers and extensions.
 ///
 /// The body is not part of it: body extractors (`Json`, `Form`, `Bytes`, `Body`) read it.
-pub type Request = http::request::Parts;
+pub type RequestHead = http::request::Parts;
+
+/// The old name of [`RequestHead`].
+#[deprecated(
+    since = "0.1.0",
+    note = "renamed `RequestHead`: it is the request's head, the body is read by extractors"
+)]
+pub type Request = RequestHead;
 
 /// Everything known about the request being served, and the route serving it.
 ///
@@ -50,7 +57,7 @@ pub struct ExecutionContext<'r> {
     container: &'r Container,
     /// Request-scoped instances; `None` (no allocation) for routes that build nothing per request.
     scope: Option<RequestScope>,
-    head: Request,
+    head: RequestHead,
     params: PathParams,
     body: BodyState,
     limits: BodyLimits,
@@ -92,7 +99,7 @@ impl EarlyParams {
 
 /// What a request carries from before routing into its route's context.
 pub(crate) struct Carried {
-    pub(crate) head: Request,
+    pub(crate) head: RequestHead,
     body: BodyState,
     overlay: Vec<(Cow<'static, str>, MetaValue)>,
     scope: Option<RequestScope>,
@@ -107,7 +114,7 @@ impl<'r> ExecutionContext<'r> {
     /// The request as route middleware takes it: the head, and the body unread or as a
     /// pre-interceptor left it. `Err(self)` when reading the body already failed (the caller
     /// answers that error). Metadata written so far does not cross middleware (extensions do).
-    pub(crate) fn into_request(self) -> Result<(Request, RequestBody), Box<Self>> {
+    pub(crate) fn into_request(self) -> Result<(RequestHead, RequestBody), Box<Self>> {
         match self.body {
             BodyState::Unread(body) => Ok((self.head, body)),
             BodyState::Buffered(bytes) => Ok((self.head, RequestBody::from(bytes))),
@@ -143,7 +150,7 @@ impl<'r> ExecutionContext<'r> {
     pub(crate) fn new(
         route: &'r Route,
         container: &'r Container,
-        head: Request,
+        head: RequestHead,
         params: PathParams,
         body: RequestBody,
         limits: BodyLimits,
@@ -193,12 +200,12 @@ impl<'r> ExecutionContext<'r> {
     }
 
     /// The request head.
-    pub fn request(&self) -> &Request {
+    pub fn request(&self) -> &RequestHead {
         &self.head
     }
 
     /// The request head, mutably: later extractors and the handler see the change.
-    pub fn request_mut(&mut self) -> &mut Request {
+    pub fn request_mut(&mut self) -> &mut RequestHead {
         // Path params point into the URI by offset; make them independent before it can change.
         self.params.detach(self.head.uri.path());
         &mut self.head

@@ -13,7 +13,9 @@ use futures_util::FutureExt as _;
 use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
 use http::{Method, StatusCode};
 
-pub use self::context::{ExecutionContext, OriginalUri, Request};
+#[allow(deprecated)]
+pub use self::context::Request;
+pub use self::context::{ExecutionContext, OriginalUri, RequestHead};
 pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
@@ -31,7 +33,7 @@ use crate::router::{Lookup, PathEntry, normalize_request_path};
 
 /// True when the request's body is XML (`application/xml`, `text/xml`).
 #[cfg(feature = "xml")]
-pub(crate) fn is_xml_request(head: &Request) -> bool {
+pub(crate) fn is_xml_request(head: &RequestHead) -> bool {
     content_type::is_xml(head)
 }
 
@@ -252,7 +254,7 @@ async fn serve_after_pre_interceptors(
 pub(crate) async fn serve_staged(
     app: &AppInner,
     route: &Route,
-    head: Request,
+    head: RequestHead,
     body: RequestBody,
     params: PathParams,
 ) -> http::Response<Body> {
@@ -415,7 +417,7 @@ pub(crate) fn tear_down(app: &AppInner, ctx: &mut ExecutionContext<'_>) {
 }
 
 /// The request head without its extensions (which cannot be cloned).
-fn head_copy(request: &http::Request<RequestBody>) -> Request {
+fn head_copy(request: &http::Request<RequestBody>) -> RequestHead {
     let mut copy = http::Request::new(());
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();
@@ -442,7 +444,7 @@ async fn recover(
 /// The content-type gate of a body route: `Err(415)` under the strict policy, a warning under
 /// `Warn`.
 #[inline(always)]
-pub(crate) fn gate(app: &AppInner, route: &Route, head: &Request) -> Result<(), HttpError> {
+pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<(), HttpError> {
     let Some(kind) = route.body_gate else { return Ok(()) };
     match content_type::require(kind, head, &route.template) {
         // Only on the error path: routes without `XmlParse` pay nothing for it.

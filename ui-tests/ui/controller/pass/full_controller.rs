@@ -33,7 +33,7 @@ impl Everything {
         sid: Option<Cookie<String>>,
         item: Json<Item>,
         ctx: &ExecutionContext<'_>,
-        request: &Request,
+        request: &RequestHead,
     ) -> lauren::Result<(StatusCode, Json<Item>)> {
         let _ = (tenant, id, q, paging.page, x_key.0, sid, ctx.route_template(), &request.method);
         Ok((StatusCode::CREATED, item))

@@ -1,4 +1,4 @@
-//! A handler may borrow only what the request context lends: `&ExecutionContext` or `&Request`.
+//! A handler may borrow only what the request context lends: `&ExecutionContext` or `&RequestHead`.
 use lauren::prelude::*;
 
 struct Config {

@@ -383,3 +383,39 @@ async fn a_handler_served_twice_keeps_each_routes_own_list() {
         }
     }
 }
+
+/// How many request-scoped pre-interceptors were torn down.
+static TORN_DOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A request-scoped app-level pre-interceptor with a teardown.
+#[derive(Default)]
+#[pre_interceptor]
+#[injectable(scope = Request, pre_destruct = done)]
+struct Scoped;
+
+impl Scoped {
+    fn done(&self) {
+        TORN_DOWN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl PreInterceptor for Scoped {
+    async fn intercept(&self, _: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        Ok(())
+    }
+}
+
+#[settings(pre_interceptors = [Scoped])]
+struct ScopedSettings;
+
+#[tokio::test]
+async fn the_request_scope_of_app_level_ones_is_torn_down_on_every_outcome() {
+    let client = TestClient::new(LaurenFactory::create(AppModule).settings(ScopedSettings)).await;
+    let before = TORN_DOWN.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(client.get("/plain").send().await.status(), 200);
+    assert_eq!(client.get("/nowhere").send().await.status(), 404);
+    assert_eq!(client.delete("/plain").send().await.status(), 405);
+    // Teardown runs off the request path; shutdown waits for it.
+    client.shutdown().await;
+    assert_eq!(TORN_DOWN.load(std::sync::atomic::Ordering::SeqCst) - before, 3);
+}

@@ -190,3 +190,14 @@ async fn a_request_timeout_that_is_no_number_fails_at_startup() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_connection_that_never_sends_a_byte_gets_the_head_timeout() {
+    // Idle keep-alive connections may stay; a new one that sends nothing owes a head.
+    let server = serve(app().header_read_timeout(SHORT).keep_alive_timeout(None)).await;
+    let mut silent = Conn::open(server.addr).await;
+    let since = Instant::now();
+    assert!(silent.is_closed().await, "the silent connection is closed");
+    assert!(since.elapsed() < Duration::from_secs(2), "{:?}", since.elapsed());
+    server.shutdown().await;
+}

@@ -152,11 +152,13 @@ impl AppBuilder {
     /// arrive (default 30 s): the slowloris defence.
     ///
     /// A connection is closed when, for a whole timeout, no request head was completed, no
-    /// handler was running and no response byte was written: a client trickling a head byte by
-    /// byte and a client that stopped reading its response are cut off between one and one and
-    /// a quarter timeouts after their last progress. A handler that runs longer than the
-    /// timeout is not. Applies to HTTP/1.1 and HTTP/2. An idle keep-alive connection (no byte
-    /// of a next request yet) has its own bound, [`AppBuilder::keep_alive_timeout`].
+    /// handler was running and no response byte was written, while a head was arriving (or
+    /// none had yet on a new connection): a client trickling a head byte by byte, or
+    /// connecting and sending nothing, is cut off between one and one and a quarter timeouts
+    /// after its last progress. A handler that runs longer than the timeout is not. Applies to
+    /// HTTP/1.1 and HTTP/2. Once a response is produced the connection counts as idle: an idle
+    /// keep-alive connection, and a client that stopped reading its response, are bounded by
+    /// [`AppBuilder::keep_alive_timeout`].
     ///
     /// `None` turns it off, e.g. behind a proxy that enforces its own. The check is a sweep of
     /// the accept loop over all connections, four times per timeout; on the request path it

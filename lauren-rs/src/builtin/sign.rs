@@ -82,7 +82,8 @@ pub struct SignedHeaders {
 }
 
 impl Sign {
-    /// Checks signatures made with `key`; a 300 s window.
+    /// Checks signatures made with `key` (32 random bytes or more; an empty key is a startup
+    /// error); a 300 s window.
     pub fn new(key: impl Into<Vec<u8>>) -> Self {
         Self { key: key.into(), window: Duration::from_secs(300) }
     }
@@ -126,6 +127,13 @@ impl Sign {
 impl LifecycleInterceptor for Sign {
     fn sort(&self) -> i32 {
         100
+    }
+
+    fn check_route(&self, _: &crate::RouteSetup<'_>) -> Result<(), String> {
+        if self.key.is_empty() {
+            return Err("Sign has an empty key: give it a secret (32 random bytes or more)".into());
+        }
+        Ok(())
     }
 
     async fn before(&self, ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {

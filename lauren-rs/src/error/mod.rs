@@ -234,6 +234,9 @@ impl HttpError {
             format!("the request did not complete within {} ms", limit.as_millis()),
         )
         .with_source(kinds::RequestTimeout)
+        // The body may not have been read to its end: the connection cannot carry another
+        // request.
+        .with_header(http::header::CONNECTION, http::HeaderValue::from_static("close"))
     }
 
     /// A missing scalar (path, query, header, cookie): 422 `extractor_field_error` with

@@ -21,7 +21,8 @@ use crate::reply::Reply;
 /// - then `on_success` (with the typed reply, before it is rendered) or `on_exception` (which
 ///   returns the error to go on with; it may replace it), ascending by sort;
 /// - then `after`, descending by sort, always: also when a `before` failed or the handler
-///   panicked.
+///   panicked (not when the request itself is cancelled: a request timeout or a client gone
+///   drops the whole chain).
 ///
 /// Equal sorts keep declaration order. Every hook is optional. Attach them like any interceptor
 /// (`#[use_interceptors(..)]`, `interceptors = [..]`, `.global_interceptors(..)`).
@@ -251,6 +252,15 @@ pub(crate) struct LifecycleGroup {
 impl LifecycleGroup {
     /// Sorts `members` by `sort`, declaration order among equals.
     pub(crate) fn new(mut members: Vec<LifecycleMember>) -> Self {
+        // One instance attached at two levels (a singleton type, or one value given twice) runs
+        // once: its first, outermost, attachment counts.
+        let mut seen: Vec<*const ()> = Vec::with_capacity(members.len());
+        members.retain(|m| {
+            let ptr = Arc::as_ptr(&m.hooks).cast::<()>();
+            let first = !seen.contains(&ptr);
+            seen.push(ptr);
+            first
+        });
         members.sort_by_key(|m| m.sort);
         Self { members: members.into_boxed_slice() }
     }

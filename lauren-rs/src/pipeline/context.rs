@@ -105,6 +105,13 @@ pub(crate) struct Carried {
     scope: Option<RequestScope>,
 }
 
+impl Carried {
+    /// The request scope, for a request no route takes over (404, 405).
+    pub(crate) fn into_scope(self) -> Option<RequestScope> {
+        self.scope
+    }
+}
+
 impl<'r> ExecutionContext<'r> {
     /// Ends a before-routing context, keeping what its pre-interceptors did to the request.
     pub(crate) fn into_carried(self) -> Carried {
@@ -399,8 +406,10 @@ impl<'r> ExecutionContext<'r> {
         source: &'static str,
     ) -> Result<Bytes, HttpError> {
         if let BodyState::Unread(_) = self.body {
+            // If this read is cancelled (a request timeout), the body stays a failure, never
+            // an empty body someone could mistake for the request's.
             let BodyState::Unread(body) =
-                std::mem::replace(&mut self.body, BodyState::Buffered(Bytes::new()))
+                std::mem::replace(&mut self.body, BodyState::Failed(ReadFailure::Transport))
             else {
                 unreachable!("checked just above");
             };

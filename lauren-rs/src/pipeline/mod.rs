@@ -222,7 +222,9 @@ async fn serve_after_pre_interceptors(
             let mut ctx =
                 ExecutionContext::resume(route, &app.container, carried, params, app.options.body);
             if !route.middleware.is_empty() {
-                // Middleware takes the request as hyper would hand it over.
+                // Middleware takes the request as hyper would hand it over; the route behind
+                // it gets a request scope of its own, so this one ends here.
+                tear_down(app, &mut ctx);
                 return match ctx.into_request() {
                     Ok((head, body)) => {
                         let request = http::Request::from_parts(head, body);
@@ -242,11 +244,23 @@ async fn serve_after_pre_interceptors(
             run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response)
         }
         Lookup::MethodNotAllowed(entry) => {
-            method_not_allowed(&carried.head.method, raw_path, entry)
+            let response = method_not_allowed(&carried.head.method, raw_path, entry);
+            end_scope(app, carried);
+            response
         }
         Lookup::NotFound => {
-            HttpError::route_not_found(&carried.head.method, raw_path).into_response()
+            let response =
+                HttpError::route_not_found(&carried.head.method, raw_path).into_response();
+            end_scope(app, carried);
+            response
         }
+    }
+}
+
+/// Tears down the request scope app-level pre-interceptors used, when no route takes it over.
+fn end_scope(app: &AppInner, carried: context::Carried) {
+    if let Some(scope) = carried.into_scope().filter(|scope| scope.has_teardown()) {
+        app.teardowns.spawn(scope.tear_down());
     }
 }
 
@@ -448,7 +462,13 @@ pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<
     let Some(kind) = route.body_gate else { return Ok(()) };
     match content_type::require(kind, head, &route.template) {
         // Only on the error path: routes without `XmlParse` pay nothing for it.
-        Err(_) if route.xml_body && content_type::is_xml(head) => Ok(()),
+        Err(_)
+            if kind == crate::extract::BodyKind::Json
+                && route.xml_body
+                && content_type::is_xml(head) =>
+        {
+            Ok(())
+        }
         Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
             tracing::warn!(route = %route.template, "{}", err.message());
             Ok(())

@@ -47,9 +47,16 @@ inventory::collect!(SettingsRegistration);
 pub(crate) fn settings_named(name: &str) -> Result<&'static SettingsDescriptor, String> {
     let all: Vec<&'static SettingsDescriptor> =
         inventory::iter::<SettingsRegistration>.into_iter().map(|r| r.0).collect();
-    all.iter().copied().find(|s| s.type_name == name).ok_or_else(|| {
-        unknown("settings type", name, all.iter().map(|s| s.type_name), "#[settings]")
-    })
+    let mut matches = all.iter().copied().filter(|s| s.type_name == name);
+    match (matches.next(), matches.next()) {
+        (Some(settings), None) => Ok(settings),
+        (Some(_), Some(_)) => Err(format!(
+            "several settings types are registered as \"{name}\" (types of that name in different modules): choose one with `.settings(..)`"
+        )),
+        (None, _) => {
+            Err(unknown("settings type", name, all.iter().map(|s| s.type_name), "#[settings]"))
+        }
+    }
 }
 
 /// The pre-interceptors a settings type lists, names looked up in the registry; every unknown
@@ -63,9 +70,14 @@ pub(crate) fn resolve(
         match entry {
             SettingsEntry::Type(get) => found.push(get()),
             SettingsEntry::Name(name) => {
-                match registered_pre_interceptors().find(|d| d.type_name() == *name) {
-                    Some(descriptor) => found.push(descriptor),
-                    None => unknown_names.push(format!(
+                let mut matches = registered_pre_interceptors().filter(|d| d.type_name() == *name);
+                match (matches.next(), matches.next()) {
+                    (Some(descriptor), None) => found.push(descriptor),
+                    (Some(_), Some(_)) => unknown_names.push(format!(
+                        "settings {}: several pre-interceptors are registered as \"{name}\" (types of that name in different modules): name it by type instead",
+                        settings.type_name
+                    )),
+                    (None, _) => unknown_names.push(format!(
                         "settings {}: {}",
                         settings.type_name,
                         unknown(

@@ -40,7 +40,9 @@ impl Activity {
         Arc::new(Self {
             in_flight: AtomicUsize::new(0),
             progressed: AtomicBool::new(true),
-            reading: AtomicBool::new(false),
+            // A new connection owes a head: until its first request the head timeout applies
+            // (a socket that sends nothing is not an idle keep-alive connection).
+            reading: AtomicBool::new(true),
             closing: AtomicBool::new(false),
             task: AtomicWaker::new(),
         })

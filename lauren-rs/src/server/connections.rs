@@ -46,7 +46,6 @@ struct Live {
 }
 
 impl Connections {
-    /// `timeout`: the slowloris timeout, `None` for no sweeps.
     /// A table sweeping often enough for both bounds: a stalled request head after
     /// `head_timeout`, an idle keep-alive connection after `idle_timeout`.
     pub(crate) fn new(head_timeout: Option<Duration>, idle_timeout: Option<Duration>) -> Self {
@@ -156,8 +155,6 @@ impl Connections {
     }
 }
 
-/// Polls the connection; once the accept loop asks it to close, tells hyper to finish the
-/// request in flight and stop.
 /// Counts a connection as open until its task ends (or is aborted).
 #[derive(Debug)]
 struct OpenGuard(Arc<AtomicUsize>);
@@ -168,6 +165,8 @@ impl Drop for OpenGuard {
     }
 }
 
+/// Polls the connection; once the accept loop asks it to close, tells hyper to finish the
+/// request in flight and stop.
 async fn serve<C: GracefulConnection>(conn: C, activity: &Activity) -> C::Output {
     let mut conn = pin!(conn);
     let mut closing = false;

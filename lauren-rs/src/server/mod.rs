@@ -253,7 +253,12 @@ async fn traced(app: &App, request: http::Request<Incoming>) -> http::Response<R
     );
     static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let started = std::time::Instant::now();
-    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok());
+    // The client's id when it is a short token; never an unbounded client value in every event.
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).filter(|id| {
+        !id.is_empty()
+            && id.len() <= 128
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b))
+    });
     match id {
         Some(id) => span.record("request_id", id),
         None => {

@@ -51,6 +51,11 @@ impl ShopController {
         format!("admin {}", who.subject)
     }
 
+    #[post("/notes")]
+    async fn note(&self, note: Json<Value>) -> Json<Value> {
+        note
+    }
+
     #[set_metadata("login_required", false)]
     #[set_metadata("roles", "admin")]
     #[get("/roles-without-login")]
@@ -157,6 +162,20 @@ async fn roles_that_are_not_role_names_fail_at_startup() {
     );
     assert!(text.contains("BadRolesController::empty: metadata `roles`"), "{text}");
     assert!(err.problems().iter().all(|p| p.code().as_str() == "invalid_metadata"));
+}
+
+#[tokio::test]
+async fn only_a_group_with_xml_parse_lets_xml_through_the_gate() {
+    // Builtins without XmlParse: a JSON route still refuses XML with 415.
+    let shop = shop().await;
+    let res = shop
+        .post("/shop/notes")
+        .header("authorization", "Bearer ada-token")
+        .header("content-type", "application/xml")
+        .body("<note>hi</note>")
+        .send()
+        .await;
+    assert_eq!(res.status(), 415);
 }
 
 #[tokio::test]

@@ -293,3 +293,94 @@ async fn a_request_scoped_one_runs_as_a_group_of_its_own_at_its_position() {
         ]
     );
 }
+
+/// A lifecycle interceptor of the app's own that checks its routes at startup by template, and
+/// keeps the default sort (0).
+#[derive(Default)]
+struct AdminOnlyPaths;
+
+impl LifecycleInterceptor for AdminOnlyPaths {
+    fn check_route(&self, route: &lauren::RouteSetup<'_>) -> Result<(), String> {
+        assert!(format!("{route:?}").contains(route.template()));
+        if route.template().starts_with("/admin") {
+            Ok(())
+        } else {
+            Err(format!("AdminOnlyPaths is attached to {}, outside /admin", route.template()))
+        }
+    }
+
+    async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record(ctx, "AdminOnlyPaths:before");
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct MisplacedController;
+
+#[controller("/reports")]
+impl MisplacedController {
+    #[use_interceptors(AdminOnlyPaths)]
+    #[get("/{id}")]
+    async fn show(&self, id: u64) -> String {
+        id.to_string()
+    }
+}
+
+#[module(controllers = [MisplacedController])]
+struct MisplacedModule;
+
+#[tokio::test]
+async fn check_route_refuses_a_route_at_startup_naming_it() {
+    let Err(err) = LaurenFactory::create(MisplacedModule).build().await else {
+        panic!("check_route refused the route");
+    };
+    assert_eq!(err.problems().len(), 1);
+    assert_eq!(err.problems()[0].code().as_str(), "invalid_metadata");
+    assert_eq!(
+        err.problems()[0].message(),
+        "MisplacedController::show: AdminOnlyPaths is attached to /reports/{id}, outside /admin"
+    );
+}
+
+#[derive(Default)]
+struct AdminController;
+
+#[controller("/admin")]
+impl AdminController {
+    // Declared L1 (sort 1), AdminOnlyPaths (default sort), Early (-1).
+    #[use_interceptors(L1, AdminOnlyPaths, Early)]
+    #[get]
+    async fn root(&self, ctx: &ExecutionContext<'_>) -> &'static str {
+        record(ctx, "handler");
+        "admin"
+    }
+}
+
+/// Sort -1: just before the default sort (declared after it, so only the sorts order them).
+#[derive(Default)]
+struct Early;
+
+impl LifecycleInterceptor for Early {
+    fn sort(&self) -> i32 {
+        -1
+    }
+
+    async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record(ctx, "Early:before");
+        Ok(())
+    }
+}
+
+#[module(controllers = [AdminController])]
+struct AdminModule;
+
+#[tokio::test]
+async fn the_default_sort_is_zero() {
+    let client = TestClient::new(LaurenFactory::create(AdminModule)).await;
+    let res = client.get("/admin").header("x-test-id", "life-default-sort").send().await;
+    assert_eq!(res.status(), 200);
+    let befores: Vec<String> =
+        take("life-default-sort").into_iter().filter(|e| e.ends_with(":before")).collect();
+    assert_eq!(befores, ["Early:before", "AdminOnlyPaths:before", "L1:before"]);
+}

@@ -184,3 +184,23 @@ pub(crate) async fn run(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct RequireTenant;
+
+    impl PreInterceptor for RequireTenant {
+        async fn intercept(&self, _: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_instance_is_named_by_its_type() {
+        let instance = PreInterceptorInstance::new(RequireTenant);
+        assert_eq!(instance.type_name(), "RequireTenant");
+        assert_eq!(format!("{instance:?}"), "RequireTenant");
+    }
+}

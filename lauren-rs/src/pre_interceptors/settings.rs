@@ -150,7 +150,14 @@ mod tests {
             message,
             "no pre-interceptor is registered as \"Zebra\" (declare it with `#[pre_interceptor]`)"
         );
+        // Long names allow more edits (a third of the length): three typos in fifteen letters.
+        let known = ["RequireTenantId"];
+        let message =
+            unknown("pre-interceptor", "RekuireTenntIdd", known.into_iter(), "#[pre_interceptor]");
+        assert!(message.contains("did you mean \"RequireTenantId\""), "{message}");
+        assert_eq!(distance("rekuiretenntidd", "requiretenantid"), 3);
         assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("abc", ""), 3);
         assert_eq!(distance("", "abc"), 3);
     }
 }

@@ -10,19 +10,38 @@ use syn::{Attribute, ItemStruct, Token, Type};
 use crate::errors::Errors;
 use crate::stacked::strip_marker;
 
-pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+/// The struct a marker attribute (`#[interceptor]`, `#[pre_interceptor]`) goes on: no arguments,
+/// a struct, not generic; each mistake reported at the user's tokens with `usage`.
+fn marker_struct(
+    attr: &str,
+    args: TokenStream,
+    item: TokenStream,
+    usage: &str,
+    plural: &str,
+) -> syn::Result<ItemStruct> {
     if !args.is_empty() {
-        return Err(syn::Error::new_spanned(args, "`#[interceptor]` takes no arguments"));
+        return Err(syn::Error::new_spanned(args, format!("`#[{attr}]` takes no arguments")));
     }
     let item: ItemStruct = syn::parse2(item.clone()).map_err(|_| {
         syn::Error::new_spanned(
             item.clone().into_iter().take(3).collect::<TokenStream>(),
-            "`#[interceptor]` goes on a struct: `#[interceptor] struct Logging;` then `impl Interceptor for Logging { .. }`",
+            format!("`#[{attr}]` goes on a struct: {usage}"),
         )
     })?;
     if !item.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(&item.generics, "interceptors cannot be generic"));
+        return Err(syn::Error::new_spanned(&item.generics, format!("{plural} cannot be generic")));
     }
+    Ok(item)
+}
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let item = marker_struct(
+        "interceptor",
+        args,
+        item,
+        "`#[interceptor] struct Logging;` then `impl Interceptor for Logging { .. }`",
+        "interceptors",
+    )?;
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let name = ident.to_string();
@@ -202,18 +221,13 @@ pub(crate) fn pre_interceptor_descriptor(ty: &Type) -> TokenStream {
 
 /// `#[pre_interceptor]` on a struct: registered under its name, so settings may name it.
 pub(crate) fn expand_pre(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    if !args.is_empty() {
-        return Err(syn::Error::new_spanned(args, "`#[pre_interceptor]` takes no arguments"));
-    }
-    let item: ItemStruct = syn::parse2(item.clone()).map_err(|_| {
-        syn::Error::new_spanned(
-            item.clone().into_iter().take(3).collect::<TokenStream>(),
-            "`#[pre_interceptor]` goes on a struct: `#[pre_interceptor] struct RequireTenant;` then `impl PreInterceptor for RequireTenant { .. }`",
-        )
-    })?;
-    if !item.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(&item.generics, "pre-interceptors cannot be generic"));
-    }
+    let item = marker_struct(
+        "pre_interceptor",
+        args,
+        item,
+        "`#[pre_interceptor] struct RequireTenant;` then `impl PreInterceptor for RequireTenant { .. }`",
+        "pre-interceptors",
+    )?;
     let private = quote!(::lauren::__private);
     let ident = &item.ident;
     let descriptor = pre_interceptor_descriptor(&syn::parse_quote!(#ident));

@@ -60,7 +60,7 @@ impl LifecycleInterceptor for XmlParse {
         // Only where the handler reads JSON: a raw-body handler keeps the XML it was sent,
         // and a route that reads no body never has it parsed.
         if ctx.route().descriptor.body != Some(crate::extract::BodyKind::Json)
-            || !crate::pipeline::is_xml_request(ctx.request())
+            || !crate::pipeline::is_xml(ctx.request())
         {
             return Ok(());
         }

@@ -13,6 +13,8 @@ use futures_util::FutureExt as _;
 use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
 use http::{Method, StatusCode};
 
+#[cfg(feature = "xml")]
+pub(crate) use self::content_type::is_xml;
 #[allow(deprecated)]
 pub use self::context::Request;
 pub use self::context::{ExecutionContext, OriginalUri, RequestHead};
@@ -30,12 +32,6 @@ use crate::error::HttpError;
 use crate::interceptors::CallHandler;
 use crate::middleware::{MiddlewareRequest, MiddlewareResponse, Next};
 use crate::router::{Lookup, PathEntry, normalize_request_path};
-
-/// True when the request's body is XML (`application/xml`, `text/xml`).
-#[cfg(feature = "xml")]
-pub(crate) fn is_xml_request(head: &RequestHead) -> bool {
-    content_type::is_xml(head)
-}
 
 /// True when a request needs none of `dispatch`'s wrapping (no HEAD, no global middleware), so
 /// the server may call [`serve`] directly and save a level of futures on the hot path.

@@ -47,16 +47,14 @@ inventory::collect!(SettingsRegistration);
 pub(crate) fn settings_named(name: &str) -> Result<&'static SettingsDescriptor, String> {
     let all: Vec<&'static SettingsDescriptor> =
         inventory::iter::<SettingsRegistration>.into_iter().map(|r| r.0).collect();
-    let mut matches = all.iter().copied().filter(|s| s.type_name == name);
-    match (matches.next(), matches.next()) {
-        (Some(settings), None) => Ok(settings),
-        (Some(_), Some(_)) => Err(format!(
-            "several settings types are registered as \"{name}\" (types of that name in different modules): choose one with `.settings(..)`"
-        )),
-        (None, _) => {
-            Err(unknown("settings type", name, all.iter().map(|s| s.type_name), "#[settings]"))
-        }
-    }
+    find_one(
+        &all,
+        |s| s.type_name,
+        name,
+        "settings type",
+        "#[settings]",
+        "choose one with `.settings(..)`",
+    )
 }
 
 /// The pre-interceptors a settings type lists, names looked up in the registry; every unknown
@@ -64,34 +62,47 @@ pub(crate) fn settings_named(name: &str) -> Result<&'static SettingsDescriptor, 
 pub(crate) fn resolve(
     settings: &SettingsDescriptor,
 ) -> Result<Vec<&'static PreInterceptorDescriptor>, Vec<String>> {
+    let registered: Vec<&'static PreInterceptorDescriptor> =
+        registered_pre_interceptors().collect();
     let mut found = Vec::new();
     let mut unknown_names = Vec::new();
     for entry in settings.pre_interceptors {
         match entry {
             SettingsEntry::Type(get) => found.push(get()),
-            SettingsEntry::Name(name) => {
-                let mut matches = registered_pre_interceptors().filter(|d| d.type_name() == *name);
-                match (matches.next(), matches.next()) {
-                    (Some(descriptor), None) => found.push(descriptor),
-                    (Some(_), Some(_)) => unknown_names.push(format!(
-                        "settings {}: several pre-interceptors are registered as \"{name}\" (types of that name in different modules): name it by type instead",
-                        settings.type_name
-                    )),
-                    (None, _) => unknown_names.push(format!(
-                        "settings {}: {}",
-                        settings.type_name,
-                        unknown(
-                            "pre-interceptor",
-                            name,
-                            registered_pre_interceptors().map(|d| d.type_name()),
-                            "#[pre_interceptor]"
-                        )
-                    )),
-                }
-            }
+            SettingsEntry::Name(name) => match find_one(
+                &registered,
+                |d| d.type_name(),
+                name,
+                "pre-interceptor",
+                "#[pre_interceptor]",
+                "name it by type instead",
+            ) {
+                Ok(descriptor) => found.push(descriptor),
+                Err(why) => unknown_names.push(format!("settings {}: {why}", settings.type_name)),
+            },
         }
     }
     if unknown_names.is_empty() { Ok(found) } else { Err(unknown_names) }
+}
+
+/// The one registered item called `name`, or why not: none (with the near matches), or several
+/// (types of that name in different modules, and how to choose).
+fn find_one<T: Copy>(
+    all: &[T],
+    name_of: fn(&T) -> &'static str,
+    name: &str,
+    what: &str,
+    attribute: &str,
+    choose: &str,
+) -> Result<T, String> {
+    let mut matches = all.iter().filter(|item| name_of(item) == name);
+    match (matches.next(), matches.next()) {
+        (Some(item), None) => Ok(*item),
+        (Some(_), Some(_)) => Err(format!(
+            "several {what}s are registered as \"{name}\" (types of that name in different modules): {choose}"
+        )),
+        (None, _) => Err(unknown(what, name, all.iter().map(name_of), attribute)),
+    }
 }
 
 /// `no pre-interceptor is registered as "Audt" (did you mean "Audit"?)`.

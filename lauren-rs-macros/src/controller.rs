@@ -145,7 +145,11 @@ fn strip_verbs(item: &ItemImpl) -> ItemImpl {
     for it in &mut item.items {
         if let ImplItem::Fn(func) = it {
             let routed = func.attrs.iter().any(|attr| verb_of(attr).is_some());
-            func.attrs.retain(|attr| verb_of(attr).is_none() && !is_stacking(attr));
+            func.attrs.retain(|attr| {
+                verb_of(attr).is_none()
+                    && !is_stacking(attr)
+                    && (!routed || !crate::openapi::is_openapi_attr(attr))
+            });
             if !routed {
                 continue;
             }
@@ -187,6 +191,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let middleware = crate::interceptor::expand_refs(&handler.middleware, Kind::Middleware);
         let bundles = crate::bundle::expand_refs(&handler.bundles);
         let metadata = crate::metadata::expand(&handler.metadata);
+        let openapi = crate::openapi::expand_operation(handler);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
             let path = &verb.path.value;
@@ -207,6 +212,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     metadata: #metadata,
                     dependencies: #dependencies,
                     patterns: #patterns,
+                    openapi: #openapi,
                 }
             });
         }
@@ -221,9 +227,10 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
     let middleware = crate::interceptor::expand_refs(&model.middleware, Kind::Middleware);
     let bundles = crate::bundle::expand_refs(&model.bundles);
     let metadata = crate::metadata::expand(&model.metadata);
+    let doc = crate::openapi::expand_tag(&model.item.attrs);
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, non_snake_case, clippy::all, clippy::pedantic)]
+        #[allow(non_upper_case_globals, non_snake_case, deprecated, clippy::all, clippy::pedantic)]
         const _: () = {
             #(#entries)*
 
@@ -246,6 +253,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                 middleware: #middleware,
                 bundles: #bundles,
                 metadata: #metadata,
+                doc: #doc,
             };
 
             #[automatically_derived]

@@ -63,6 +63,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 type_id: #private::type_id_of::<#ident>,
                 provider: __lauren_provider,
                 adapt: #private::adapt_registered::<#ident>,
+                security: #private::no_security,
             };
 
             #[automatically_derived]
@@ -161,6 +162,10 @@ pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
     }
     let refs = types.iter().map(|ty| {
         let name = type_name(ty);
+        let security = match kind {
+            Kind::Guard => quote!(#private::security_of::<#ty>),
+            _ => quote!(#private::no_security),
+        };
         quote_spanned! {ty.span()=> {
             fn __lauren_provider() -> &'static #private::ProviderDescriptor {
                 #[allow(unused_imports)]
@@ -173,6 +178,7 @@ pub(crate) fn expand_refs(types: &[Type], kind: Kind) -> TokenStream {
                     type_id: #private::type_id_of::<#ty>,
                     provider: __lauren_provider,
                     adapt: #private::#adapt::<#ty>,
+                    security: #security,
                 };
             fn __lauren_interceptor() -> &'static #private::#descriptor {
                 &__LAUREN_ATTACHED
@@ -209,6 +215,7 @@ pub(crate) fn pre_interceptor_descriptor(ty: &Type) -> TokenStream {
                 type_id: #private::type_id_of::<#ty>,
                 provider: __lauren_provider,
                 adapt: __lauren_adapt,
+                security: #private::no_security,
             },
             fresh: __lauren_fresh,
         };

@@ -13,6 +13,7 @@ mod injectable;
 mod interceptor;
 mod metadata;
 mod module;
+mod openapi;
 mod route;
 mod settings;
 mod stacked;

@@ -63,6 +63,8 @@ pub(crate) struct Handler<'a> {
     pub(crate) bundles: Vec<Type>,
     /// `#[set_metadata]` of the method.
     pub(crate) metadata: Vec<crate::metadata::Entry>,
+    /// `#[openapi(..)]` of the method.
+    pub(crate) openapi: crate::openapi::Overrides,
 }
 
 /// The verb name of an attribute (`get`, `lauren::post`), if it is one.
@@ -194,6 +196,7 @@ pub(crate) fn parse<'a>(
     let middleware = crate::interceptor::collect(&func.attrs, Kind::Middleware, errors);
     let bundles = crate::bundle::collect(&func.attrs, errors);
     let metadata = crate::metadata::collect(&func.attrs, errors);
+    let openapi = crate::openapi::collect(&func.attrs, errors);
     Some(Handler {
         func,
         verbs,
@@ -208,6 +211,7 @@ pub(crate) fn parse<'a>(
         middleware,
         bundles,
         metadata,
+        openapi,
     })
 }
 

@@ -29,6 +29,17 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type HandlerFn =
     for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> BoxFuture<'a, Result<Reply, HttpError>>;
 
+/// How a route documents itself in the OpenAPI document (feature `openapi`): generated from the
+/// handler's signature, doc comment and `#[openapi(..)]` attributes. Without the feature it is
+/// never set and names no schema type.
+#[cfg(feature = "openapi")]
+pub type DocumentFn = fn(&mut crate::openapi::OperationBuilder<'_>);
+
+/// How a route documents itself in the OpenAPI document: never set without the `openapi`
+/// feature.
+#[cfg(not(feature = "openapi"))]
+pub type DocumentFn = fn(std::convert::Infallible);
+
 /// An interceptor type named in an attribute: its descriptor, by fn pointer.
 pub type InterceptorRef = fn() -> &'static InterceptorDescriptor;
 
@@ -114,6 +125,9 @@ pub struct RouteDescriptor {
     pub dependencies: &'static [Option<crate::di::Dependency>],
     /// The `pattern = ".."` bounds of the handler's parameters, compiled at startup.
     pub patterns: &'static [&'static crate::extract::validate::Pattern],
+    /// Its OpenAPI operation: `Some` only with the `openapi` feature, `None` for a route marked
+    /// `#[openapi(skip)]`.
+    pub openapi: Option<DocumentFn>,
 }
 
 /// A controller: its prefix, routes and how to build it.
@@ -141,6 +155,9 @@ pub struct ControllerDescriptor {
     pub exception_handlers: &'static [ExceptionHandlerRef],
     /// `#[set_metadata]` of the impl block, one entry per key.
     pub metadata: &'static [MetaEntry],
+    /// The impl block's doc comment, the description of its OpenAPI tag (only with the `openapi`
+    /// feature).
+    pub doc: Option<&'static str>,
 }
 
 /// A type attached by name in an attribute or on the builder (an interceptor, a guard): how the
@@ -154,6 +171,11 @@ pub struct ComponentDescriptor<A: 'static> {
     pub provider: fn() -> &'static ProviderDescriptor,
     /// Views a built instance as `A`.
     pub adapt: fn(&Instance) -> Option<A>,
+    /// The security scheme it enforces, for the OpenAPI document ([`Guard::security`]; `None`
+    /// for everything but guards).
+    ///
+    /// [`Guard::security`]: crate::Guard::security
+    pub security: fn() -> Option<crate::guards::SecurityScheme>,
 }
 
 impl<A> std::fmt::Debug for ComponentDescriptor<A> {

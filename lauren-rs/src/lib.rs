@@ -51,6 +51,9 @@ pub mod extract;
 mod guards;
 mod interceptors;
 pub mod middleware;
+#[cfg(feature = "openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
+pub mod openapi;
 mod pipeline;
 mod pre_interceptors;
 mod reply;
@@ -82,7 +85,7 @@ pub use crate::exceptions::{
     Catches, ExceptionHandler, ExceptionHandlerDescriptor, ExceptionHandlerInstance,
 };
 pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
-pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards};
+pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards, SecurityScheme};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
     IntoInterceptors, LifecycleInterceptor, RouteSetup, registered_interceptors,
@@ -120,6 +123,43 @@ pub mod prelude {
     };
 }
 
+/// What a route's generated OpenAPI function becomes: `Some(fn)` with the `openapi` feature,
+/// `None` (and nothing of it compiled) without. Not public API.
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __lauren_openapi {
+    (text $text:literal) => {
+        ::core::option::Option::Some($text)
+    };
+    ($op:ident => $($body:tt)*) => {
+        ::core::option::Option::Some({
+            #[allow(unused_imports, unused_variables, deprecated)]
+            fn __lauren_document($op: &mut $crate::openapi::OperationBuilder<'_>) {
+                use $crate::openapi::{
+                    ViaParam as _, ViaPathSchema as _, ViaPathString as _, ViaReply as _,
+                    ViaUndocumentedParam as _, ViaUndocumentedReply as _,
+                };
+                $($body)*
+            }
+            __lauren_document as $crate::__private::DocumentFn
+        })
+    };
+}
+
+/// Without the `openapi` feature, routes document nothing. Not public API.
+#[cfg(not(feature = "openapi"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __lauren_openapi {
+    (text $text:literal) => {
+        ::core::option::Option::None
+    };
+    ($op:ident => $($body:tt)*) => {
+        ::core::option::Option::None
+    };
+}
+
 // Not public API: what generated code refers to. Changes here are not breaking changes.
 #[doc(hidden)]
 pub mod __private {
@@ -127,6 +167,7 @@ pub mod __private {
     pub use inventory;
 
     pub use crate::body::BoxError;
+    pub use crate::descriptor::DocumentFn;
     pub use crate::descriptor::{
         BoxFuture, Bundle, BundleDescriptor, BundleRef, ComponentDescriptor, Controller,
         ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn,
@@ -144,7 +185,7 @@ pub mod __private {
         out_of_bounds,
     };
     pub use crate::extract::{BodyKind, Field, FromContext, FromRequest};
-    pub use crate::guards::GuardDescriptor;
+    pub use crate::guards::{GuardDescriptor, no_security, security_of};
     pub use crate::interceptors::{
         Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorRegistration,
         InterceptorType, LifecycleMember,
@@ -157,6 +198,7 @@ pub mod __private {
     };
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, RequestHead};
+    pub use serde_json;
 
     use std::any::Any;
     use std::marker::PhantomData;

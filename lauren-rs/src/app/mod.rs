@@ -75,6 +75,8 @@ impl LaurenFactory {
             pre_interceptors: Vec::new(),
             settings: None,
             on_shutdown: ShutdownHooks::default(),
+            #[cfg(feature = "openapi")]
+            openapi: None,
         }
     }
 }
@@ -96,6 +98,8 @@ pub struct AppBuilder {
     pre_interceptors: Vec<PreInterceptorInstance>,
     settings: Option<&'static SettingsDescriptor>,
     on_shutdown: ShutdownHooks,
+    #[cfg(feature = "openapi")]
+    openapi: Option<crate::openapi::OpenApi>,
 }
 
 impl AppBuilder {
@@ -263,6 +267,8 @@ impl AppBuilder {
             pre_interceptors: &self.pre_interceptors,
             settings: self.settings,
             options: self.options,
+            #[cfg(feature = "openapi")]
+            openapi: self.openapi.as_ref(),
         };
         let on_shutdown = self.on_shutdown;
         let middleware = self.middleware.into_boxed_slice();
@@ -274,6 +280,28 @@ impl AppBuilder {
             app.layered = layers.apply(&app);
             app
         })
+    }
+
+    /// Builds the OpenAPI 3.1 document at startup and serves it at `GET /openapi.json`, with a
+    /// Swagger UI page at `GET /docs` (feature `openapi`; paths set on [`OpenApi`]). The
+    /// document comes from the route tables, the handlers' doc comments and signatures; see
+    /// [`lauren::openapi`](crate::openapi). Those routes run no guards or interceptors; global
+    /// middleware, layers and app-level pre-interceptors still apply.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use lauren::openapi::OpenApi;
+    ///
+    /// let builder = LaurenFactory::create(AppModule)
+    ///     .openapi(OpenApi::new("Orders API", "1.0.0").docs_path("/api-docs"));
+    /// ```
+    ///
+    /// [`OpenApi`]: crate::openapi::OpenApi
+    #[cfg(feature = "openapi")]
+    pub fn openapi(mut self, openapi: crate::openapi::OpenApi) -> Self {
+        self.openapi = Some(openapi);
+        self
     }
 
     /// App-level pre-interceptors (Esmerald's model), given as values, in the order they run:
@@ -500,6 +528,9 @@ pub(crate) struct AppInner {
     pub(crate) middleware: Box<[MiddlewareInstance]>,
     /// Where errors of global middleware meet the global exception handlers.
     pub(crate) before_routing: crate::pipeline::Route,
+    /// The OpenAPI document, when `.openapi(..)` enabled it.
+    #[cfg(feature = "openapi")]
+    pub(crate) openapi: Option<Arc<serde_json::Value>>,
 }
 
 /// One served route, for reflection and diagnostics.
@@ -514,6 +545,13 @@ pub struct RouteInfo {
 }
 
 impl App {
+    /// The OpenAPI document built at startup (feature `openapi`), when the builder enabled it
+    /// with [`AppBuilder::openapi`]: for tests, or to write it to a file.
+    #[cfg(feature = "openapi")]
+    pub fn openapi_document(&self) -> Option<&serde_json::Value> {
+        self.inner.openapi.as_deref()
+    }
+
     /// Every route the app serves, in registration order.
     pub fn routes(&self) -> Vec<RouteInfo> {
         self.inner

@@ -31,6 +31,9 @@ pub(crate) struct Plan<'a> {
     pub(crate) pre_interceptors: &'a [PreInterceptorInstance],
     pub(crate) settings: Option<&'static SettingsDescriptor>,
     pub(crate) options: Options,
+    /// `.openapi(..)`: build the document and serve it.
+    #[cfg(feature = "openapi")]
+    pub(crate) openapi: Option<&'a crate::openapi::OpenApi>,
 }
 
 /// A global interceptor: a value given to the builder, or a type the container builds.
@@ -311,11 +314,27 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
                     metadata,
+                    #[cfg(feature = "openapi")]
+                    static_body: None,
+                    #[cfg(feature = "openapi")]
+                    security: crate::openapi::route_security(
+                        plan.global_guards,
+                        std::iter::once(module.descriptor.guards)
+                            .chain(controller.bundles.iter().map(|b| b().guards))
+                            .chain(std::iter::once(controller.guards))
+                            .chain(descriptor.bundles.iter().map(|b| b().guards))
+                            .chain(std::iter::once(descriptor.guards)),
+                    ),
                 });
             }
         }
     }
 
+    #[cfg(feature = "openapi")]
+    let openapi = plan.openapi.map(|config| {
+        let placeholder: crate::descriptor::Instance = std::sync::Arc::new(());
+        crate::openapi::serve(config, &mut routes, plan.options.error_format, &placeholder)
+    });
     let handler_names: Vec<String> = routes
         .iter()
         .map(|r| format!("{}::{}", r.controller.type_name, r.descriptor.handler_name))
@@ -344,6 +363,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             teardowns: Default::default(),
             on_shutdown: Default::default(),
             middleware: Box::new([]),
+            #[cfg(feature = "openapi")]
+            openapi,
             before_routing: crate::pipeline::before_routing(
                 plan.global_exception_handlers.iter().cloned().map(Attached::Shared).collect(),
                 app_pre,

@@ -2,11 +2,13 @@
 //! interceptors and the handler at all.
 
 mod list;
+mod security;
 
 use std::future::Future;
 use std::sync::Arc;
 
 pub use self::list::IntoGuards;
+pub use self::security::{SecurityScheme, no_security, security_of};
 use crate::descriptor::{Attached, BoxFuture, ComponentDescriptor, Instance};
 use crate::di::Inject;
 use crate::error::HttpError;
@@ -47,6 +49,16 @@ pub trait Guard: Send + Sync + 'static {
         &self,
         ctx: &mut ExecutionContext<'_>,
     ) -> impl Future<Output = Result<bool, HttpError>> + Send;
+
+    /// The security scheme this guard checks, for the OpenAPI document (feature `openapi`):
+    /// every route it guards lists it under `security`. `None` (the default): its routes only
+    /// document the 401 and 403 a guard can answer.
+    fn security() -> Option<SecurityScheme>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 pub(crate) trait DynGuard: Send + Sync + 'static {
@@ -70,6 +82,7 @@ impl<T: Guard> DynGuard for T {
 pub struct GuardInstance {
     inner: Arc<dyn DynGuard>,
     type_name: &'static str,
+    security: fn() -> Option<SecurityScheme>,
 }
 
 impl GuardInstance {
@@ -86,7 +99,16 @@ impl GuardInstance {
     }
 
     fn from_arc<T: Guard>(guard: Arc<T>) -> Self {
-        Self { inner: guard, type_name: crate::error::short_type_name::<T>() }
+        Self {
+            inner: guard,
+            type_name: crate::error::short_type_name::<T>(),
+            security: security_of::<T>,
+        }
+    }
+
+    /// The security scheme the guard checks ([`Guard::security`]).
+    pub fn security(&self) -> Option<SecurityScheme> {
+        (self.security)()
     }
 
     /// The guard type's name, as a denial names it.

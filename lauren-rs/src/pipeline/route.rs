@@ -88,6 +88,13 @@ pub(crate) struct Route {
     pub(crate) injected: Box<[Injected]>,
     /// Route metadata over controller metadata.
     pub(crate) metadata: RouteMetadata,
+    /// The whole answer of a route the framework serves itself (the OpenAPI document, the docs
+    /// page): its body and content type, built once at startup.
+    #[cfg(feature = "openapi")]
+    pub(crate) static_body: Option<(bytes::Bytes, http::HeaderValue)>,
+    /// The security schemes its guards check, for the OpenAPI document.
+    #[cfg(feature = "openapi")]
+    pub(crate) security: Box<[crate::guards::SecurityScheme]>,
 }
 
 impl Route {
@@ -116,27 +123,66 @@ pub(crate) fn before_routing(
         .iter()
         .any(|entry| matches!(entry, PreEntry::Attached(Attached::Scoped { .. })));
     Route {
-        descriptor: &BEFORE_ROUTING,
+        needs_scope,
+        pre_interceptors,
+        exception_handlers,
+        ..bare(&BEFORE_ROUTING, BEFORE_ROUTING.handler_name.into(), placeholder)
+    }
+}
+
+/// A route the framework answers itself with `body` (e.g. `GET /openapi.json`): no stages, no
+/// controller, one static reply.
+#[cfg(feature = "openapi")]
+pub(crate) fn fixed(
+    template: &str,
+    body: bytes::Bytes,
+    content_type: http::HeaderValue,
+    placeholder: Instance,
+) -> Route {
+    Route {
+        static_body: Some((body, content_type)),
+        controller: &SERVED_BY_LAUREN,
+        ..bare(&FIXED, template.into(), placeholder)
+    }
+}
+
+fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: Instance) -> Route {
+    Route {
+        descriptor,
         controller: &NO_CONTROLLER,
-        template: BEFORE_ROUTING.handler_name.into(),
+        template,
         param_names: Box::new([]),
         var_slots: Box::new([]),
         instance: ControllerRef::Singleton(placeholder),
         chain: Box::new([]),
-        needs_scope,
+        needs_scope: false,
         scoped_interceptors: false,
         full_pipeline: false,
         direct: true,
         timeout: None,
         guards: Box::new([]),
-        pre_interceptors,
+        pre_interceptors: Box::new([]),
         xml_body: false,
-        exception_handlers,
+        exception_handlers: Box::new([]),
         middleware: Box::new([]),
         injected: Box::new([]),
         body_gate: None,
         metadata: RouteMetadata::default(),
+        #[cfg(feature = "openapi")]
+        static_body: None,
+        #[cfg(feature = "openapi")]
+        security: Box::new([]),
     }
+}
+
+#[cfg(feature = "openapi")]
+fn static_reply<'a>(
+    ctx: &'a mut super::ExecutionContext<'_>,
+) -> crate::descriptor::BoxFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
+    let reply = ctx.route().static_body.clone().map(|(body, content_type)| {
+        crate::reply::Reply::new(crate::reply::with_content_type(body, content_type))
+    });
+    Box::pin(async move { reply.ok_or_else(|| crate::error::HttpError::internal("NoHandler")) })
 }
 
 fn no_handler<'a>(
@@ -165,7 +211,33 @@ static BEFORE_ROUTING: RouteDescriptor = RouteDescriptor {
     metadata: &[],
     dependencies: &[],
     patterns: &[],
+    openapi: None,
 };
+
+#[cfg(feature = "openapi")]
+static FIXED: RouteDescriptor = RouteDescriptor {
+    method: http::Method::GET,
+    path: "",
+    handler_name: "openapi",
+    handler: static_reply,
+    path_vars: &[],
+    body: None,
+    interceptors: &[],
+    guards: &[],
+    pre_interceptors: &[],
+    exception_handlers: &[],
+    middleware: &[],
+    bundles: &[],
+    metadata: &[],
+    dependencies: &[],
+    patterns: &[],
+    openapi: None,
+};
+
+/// The owner of the routes lauren serves itself, as logs and route conflicts name it.
+#[cfg(feature = "openapi")]
+static SERVED_BY_LAUREN: ControllerDescriptor =
+    ControllerDescriptor { type_name: "lauren", ..NO_CONTROLLER };
 
 static NO_CONTROLLER: ControllerDescriptor = ControllerDescriptor {
     type_name: "(before routing)",
@@ -179,4 +251,5 @@ static NO_CONTROLLER: ControllerDescriptor = ControllerDescriptor {
     middleware: &[],
     bundles: &[],
     metadata: &[],
+    doc: None,
 };

@@ -1,0 +1,237 @@
+//! What a route says about itself in the OpenAPI document: its doc comment, `#[deprecated]`,
+//! `#[openapi(..)]`, and a call per parameter and for the reply type. Emitted through the
+//! runtime's `__lauren_openapi!`, which keeps it only with the `openapi` feature, so without the
+//! feature no schema bound reaches a handler.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Attribute, Lit, LitInt, LitStr, Type};
+
+use crate::errors::Errors;
+use crate::route::{Handler, Source};
+
+const USAGE: &str = "expected `#[openapi(skip)]`, `#[openapi(status = 201)]` or `#[openapi(response(status = 404, description = \"..\", body = ErrorBody))]`";
+
+/// `#[openapi(..)]` of one handler.
+#[derive(Default)]
+pub(crate) struct Overrides {
+    skip: bool,
+    status: Option<LitInt>,
+    responses: Vec<Response>,
+}
+
+struct Response {
+    status: LitInt,
+    description: Option<LitStr>,
+    body: Option<Type>,
+}
+
+pub(crate) fn is_openapi_attr(attr: &Attribute) -> bool {
+    attr.path().is_ident("openapi")
+}
+
+pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Overrides {
+    let mut overrides = Overrides::default();
+    for attr in attrs.iter().filter(|a| is_openapi_attr(a)) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("skip") {
+                overrides.skip = true;
+            } else if meta.path.is_ident("status") {
+                overrides.status = Some(status(meta.value()?.parse()?)?);
+            } else if meta.path.is_ident("response") {
+                let mut response = (None, None, None);
+                meta.parse_nested_meta(|inner| {
+                    if inner.path.is_ident("status") {
+                        response.0 = Some(status(inner.value()?.parse()?)?);
+                    } else if inner.path.is_ident("description") {
+                        response.1 = Some(inner.value()?.parse()?);
+                    } else if inner.path.is_ident("body") {
+                        response.2 = Some(inner.value()?.parse()?);
+                    } else {
+                        return Err(inner.error(USAGE));
+                    }
+                    Ok(())
+                })?;
+                let Some(status) = response.0 else {
+                    return Err(meta.error("a `response(..)` needs its `status = ..`"));
+                };
+                overrides.responses.push(Response {
+                    status,
+                    description: response.1,
+                    body: response.2,
+                });
+            } else {
+                return Err(meta.error(USAGE));
+            }
+            Ok(())
+        });
+        if let Err(err) = parsed {
+            errors.push(err);
+        }
+    }
+    overrides
+}
+
+fn status(lit: LitInt) -> syn::Result<LitInt> {
+    match lit.base10_parse::<u16>() {
+        Ok(code) if (100..=599).contains(&code) => Ok(lit),
+        _ => Err(syn::Error::new_spanned(&lit, "an HTTP status is a number from 100 to 599")),
+    }
+}
+
+/// The text of `///` comments: `(summary, description)`, the first line and the rest.
+fn doc_text(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|line| line.strip_prefix(' ').unwrap_or(&line).trim_end().to_owned())
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The controller's tag description: its impl block's doc comment.
+pub(crate) fn expand_tag(attrs: &[Attribute]) -> TokenStream {
+    match doc_text(attrs) {
+        Some(text) => quote!(::lauren::__lauren_openapi!(text #text)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The route's `openapi:` field.
+pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
+    let overrides = &handler.openapi;
+    if overrides.skip {
+        return quote!(::core::option::Option::None);
+    }
+    let op = quote!(__op);
+    let mut body = Vec::new();
+    if let Some(text) = doc_text(&handler.func.attrs) {
+        let (summary, description) = match text.split_once('\n') {
+            Some((first, rest)) => (first.trim().to_owned(), rest.trim().to_owned()),
+            None => (text.clone(), String::new()),
+        };
+        body.push(quote!(#op.summary(#summary);));
+        if !description.is_empty() {
+            body.push(quote!(#op.description(#description);));
+        }
+    }
+    if handler.func.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
+        body.push(quote!(#op.deprecated();));
+    }
+    let private = quote!(::lauren::__private);
+    for (i, param) in handler.params.iter().enumerate() {
+        let ty = param.ty;
+        let name = &param.name;
+        let span = ty.span();
+        match param.source {
+            Source::PathVar(_) => body.push(quote_spanned! {span=>
+                (&&::lauren::openapi::DocProbe::<#ty>::new()).path_var(#op, #name);
+            }),
+            Source::Borrow => continue,
+            Source::Extractor => {
+                let header = name.replace('_', "-").to_ascii_lowercase();
+                body.push(quote_spanned! {span=>
+                    (&&::lauren::openapi::DocProbe::<#ty>::new())
+                        .param(#op, &#private::Field::at(#name, #header, #i));
+                });
+            }
+        }
+        let bounds = &param.bounds;
+        let keyword = |constraint: &str| match constraint {
+            "ge" => "minimum",
+            "le" => "maximum",
+            "gt" => "exclusiveMinimum",
+            _ => "exclusiveMaximum",
+        };
+        for (constraint, _, lit) in &bounds.compare {
+            let keyword = keyword(constraint);
+            body.push(quote!(#op.param_bound(#name, #keyword, #private::serde_json::json!(#lit));));
+        }
+        let lengths = [("minLength", &bounds.min_length), ("maxLength", &bounds.max_length)];
+        for (keyword, lit) in lengths {
+            if let Some(lit) = lit {
+                body.push(
+                    quote!(#op.param_bound(#name, #keyword, #private::serde_json::json!(#lit));),
+                );
+            }
+        }
+        if let Some(pattern) = &bounds.pattern {
+            body.push(
+                quote!(#op.param_bound(#name, "pattern", #private::serde_json::json!(#pattern));),
+            );
+        }
+        if let Some(default) = &bounds.default {
+            body.push(quote!(#op.param_default(#name, #private::serde_json::json!(#default));));
+        }
+    }
+    if let Some(status) = &overrides.status {
+        body.push(quote!(#op.success_status(#status);));
+    }
+    for response in &overrides.responses {
+        let status = &response.status;
+        let description = match &response.description {
+            Some(text) => text.to_token_stream(),
+            None => quote!("See the description of the operation."),
+        };
+        let schema = match &response.body {
+            Some(ty) => {
+                quote_spanned!(ty.span()=> ::core::option::Option::Some(#op.schema::<#ty>()))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        body.push(quote!({
+            let __schema = #schema;
+            #op.response_override(#status, #description, __schema);
+        }));
+    }
+    // After the overrides, which the reply's own responses then leave alone.
+    match &handler.func.sig.output {
+        syn::ReturnType::Default => {
+            body.push(quote!((&&::lauren::openapi::DocProbe::<()>::new()).reply(#op);));
+        }
+        syn::ReturnType::Type(_, ty) if names_impl_trait(ty) => {
+            body.push(quote!(#op.opaque_reply();));
+        }
+        syn::ReturnType::Type(_, ty) => body.push(quote_spanned! {ty.span()=>
+            (&&::lauren::openapi::DocProbe::<#ty>::new()).reply(#op);
+        }),
+    }
+    quote!(::lauren::__lauren_openapi!(#op => #(#body)*))
+}
+
+/// `impl Trait` cannot be named outside its function, wherever it appears in the type.
+fn names_impl_trait(ty: &Type) -> bool {
+    fn any_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+            proc_macro2::TokenTree::Group(group) => any_impl(group.stream()),
+            _ => false,
+        })
+    }
+    any_impl(ty.to_token_stream())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_text_keeps_lines_and_drops_the_leading_space() {
+        let attrs: Vec<Attribute> = vec![
+            syn::parse_quote!(#[doc = " Finds an order."]),
+            syn::parse_quote!(#[doc = ""]),
+            syn::parse_quote!(#[doc = " By id."]),
+        ];
+        assert_eq!(doc_text(&attrs).as_deref(), Some("Finds an order.\n\nBy id."));
+        assert_eq!(doc_text(&[]), None);
+    }
+}

@@ -1,0 +1,275 @@
+//! What the document says about each route, read from `App::openapi_document`.
+
+use lauren::openapi::OpenApi;
+use lauren::prelude::*;
+use serde_json::{Value, json};
+
+use crate::apps::OrdersModule;
+
+async fn document(builder: lauren::AppBuilder) -> Value {
+    let app = builder.build().await.expect("the app builds");
+    app.openapi_document().expect("OpenAPI is enabled").clone()
+}
+
+async fn orders() -> Value {
+    document(LaurenFactory::create(OrdersModule).openapi(OpenApi::new("Orders", "1.2.3"))).await
+}
+
+fn op<'a>(doc: &'a Value, path: &str, method: &str) -> &'a Value {
+    let op = &doc["paths"][path][method];
+    assert!(op.is_object(), "no {method} {path} in {:#}", doc["paths"]);
+    op
+}
+
+fn param<'a>(op: &'a Value, name: &str) -> &'a Value {
+    op["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+        .unwrap_or_else(|| panic!("no parameter {name} in {op:#}"))
+}
+
+#[tokio::test]
+async fn info_tags_and_operation_ids_come_from_the_code() {
+    let doc = orders().await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["info"], json!({ "title": "Orders", "version": "1.2.3" }));
+    assert_eq!(
+        doc["tags"],
+        json!([{
+            "name": "OrdersController",
+            "description": "Orders placed by customers.\n\nEvery order has an id."
+        }])
+    );
+    let find = op(&doc, "/orders/{id}", "get");
+    assert_eq!(find["operationId"], "OrdersController.find");
+    assert_eq!(find["tags"], json!(["OrdersController"]));
+    assert_eq!(find["summary"], "Finds an order.");
+    assert_eq!(find["description"], "By its id; `verbose` adds the quantity.");
+    // No doc comment: neither summary nor description.
+    let attach = op(&doc, "/orders/{id}/attachment", "post");
+    assert!(attach.get("summary").is_none() && attach.get("description").is_none());
+}
+
+#[tokio::test]
+async fn path_query_header_and_cookie_parameters_with_their_schemas() {
+    let doc = orders().await;
+    let find = op(&doc, "/orders/{id}", "get");
+    assert_eq!(
+        param(find, "id"),
+        &json!({
+            "name": "id", "in": "path", "required": true,
+            "schema": { "type": "integer", "format": "uint64", "minimum": 1 }
+        })
+    );
+    assert_eq!(
+        param(find, "verbose"),
+        &json!({ "name": "verbose", "in": "query", "required": false, "schema": { "type": "boolean" } })
+    );
+
+    let list = op(&doc, "/orders", "get");
+    assert_eq!(
+        param(list, "limit"),
+        &json!({
+            "name": "limit", "in": "query", "required": false,
+            "schema": { "type": "integer", "format": "uint32", "minimum": 1, "maximum": 50, "default": 10 }
+        })
+    );
+    assert_eq!(
+        param(list, "item")["schema"],
+        json!({ "type": "string", "pattern": "^[a-z]+$", "minLength": 2 })
+    );
+    assert_eq!(param(list, "item")["required"], false);
+    assert_eq!(
+        param(list, "tag"),
+        &json!({
+            "name": "tag", "in": "query", "required": false,
+            "schema": { "type": "array", "items": { "type": "string" } }
+        })
+    );
+    assert_eq!(
+        param(list, "tenant"),
+        &json!({ "name": "tenant", "in": "header", "required": true, "schema": { "type": "string" } })
+    );
+    assert_eq!(
+        param(list, "session"),
+        &json!({ "name": "session", "in": "cookie", "required": false, "schema": { "type": "string" } })
+    );
+
+    // `Query<T>` spreads the struct's fields.
+    let paged = op(&doc, "/orders/paged", "get");
+    assert_eq!(param(paged, "offset")["required"], true);
+    assert_eq!(param(paged, "limit")["required"], false);
+    assert_eq!(param(paged, "offset")["in"], "query");
+
+    // A catch-all is a path parameter like any other.
+    let file = op(&doc, "/orders/files/{rest}", "get");
+    assert_eq!(param(file, "rest")["in"], "path");
+    // A user extractor that documents itself.
+    let note = op(&doc, "/orders/notes", "post");
+    assert_eq!(
+        param(note, "x-tenant"),
+        &json!({ "name": "x-tenant", "in": "header", "required": true, "schema": { "type": "string" } })
+    );
+}
+
+#[tokio::test]
+async fn request_bodies_by_extractor() {
+    let doc = orders().await;
+    let body = |path: &str, method: &str| op(&doc, path, method)["requestBody"].clone();
+    assert_eq!(
+        body("/orders", "post"),
+        json!({
+            "required": true,
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewOrder" } } }
+        })
+    );
+    assert_eq!(
+        body("/orders/{id}", "put")["content"]["application/x-www-form-urlencoded"]["schema"],
+        json!({ "$ref": "#/components/schemas/NewOrder" })
+    );
+    assert!(
+        body("/orders/{id}/attachment", "post")["content"]["application/octet-stream"].is_object()
+    );
+    assert_eq!(
+        body("/orders/notes", "post")["content"]["text/plain"]["schema"],
+        json!({ "type": "string" })
+    );
+    assert!(body("/orders/{id}", "get").is_null(), "a GET without a body extractor has no body");
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["NewOrder"]["required"], json!(["item"]));
+    assert_eq!(schemas["Order"]["properties"]["item"]["description"], "What was ordered.");
+}
+
+#[tokio::test]
+async fn responses_from_the_return_type_and_overrides() {
+    let doc = orders().await;
+    let responses = |path: &str, method: &str| op(&doc, path, method)["responses"].clone();
+    let order = json!({ "$ref": "#/components/schemas/Order" });
+
+    let find = responses("/orders/{id}", "get");
+    assert_eq!(find["200"]["content"]["application/json"]["schema"], order);
+    assert_eq!(
+        find["404"],
+        json!({
+            "description": "No such order.",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NotFound" } } }
+        })
+    );
+    // `#[openapi(status = 201)]` names the status of a `(StatusCode, T)` reply...
+    let create = responses("/orders", "post");
+    assert_eq!(create["201"]["content"]["application/json"]["schema"], order);
+    assert!(create.get("200").is_none() && create.get("default").is_none());
+    // ...without it, the status is chosen at run time: `default`.
+    let replace = responses("/orders/{id}", "put");
+    assert_eq!(replace["default"]["content"]["application/json"]["schema"], order);
+    // `()` is 204 with no content; `String` is text; `Vec<u8>` is bytes.
+    let cancel = responses("/orders/{id}", "delete");
+    assert_eq!(cancel["204"], json!({ "description": "No content." }));
+    assert_eq!(
+        responses("/orders/by-id/{id}", "get")["200"]["content"]["text/plain"]["schema"],
+        json!({ "type": "string" })
+    );
+    assert!(
+        responses("/orders/{id}/attachment", "post")["200"]["content"]["application/octet-stream"]
+            .is_object()
+    );
+    // `impl IntoReply` cannot be named: an open `default` response.
+    assert_eq!(
+        responses("/orders/files/{rest}", "get")["default"],
+        json!({ "description": "The handler's reply." })
+    );
+}
+
+#[tokio::test]
+async fn error_responses_follow_what_the_route_can_fail_with() {
+    let doc = orders().await;
+    let error =
+        json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        let responses =
+            op(&doc, path, method)["responses"].as_object().cloned().unwrap_or_default();
+        responses.keys().cloned().collect()
+    };
+    // Extractors: 422; a JSON body: 413 and 415; always 500.
+    assert_eq!(statuses("/orders", "post"), ["201", "413", "415", "422", "500"]);
+    // Raw bytes: no content-type gate, so no 415.
+    assert_eq!(statuses("/orders/{id}/attachment", "post"), ["200", "413", "422", "500"]);
+    // Guards: 401 and 403.
+    assert_eq!(statuses("/orders/{id}", "delete"), ["204", "401", "403", "422", "500"]);
+    let find = &op(&doc, "/orders/{id}", "get")["responses"];
+    assert_eq!(find["422"]["content"], error);
+    assert_eq!(find["500"]["content"], error);
+    let envelope = &doc["components"]["schemas"]["Error"];
+    assert_eq!(envelope["required"], json!(["error"]));
+    assert_eq!(envelope["properties"]["error"]["required"], json!(["code", "message"]));
+}
+
+#[tokio::test]
+async fn rfc7807_apps_document_problem_details() {
+    let doc = document(
+        LaurenFactory::create(OrdersModule)
+            .error_format(lauren::ErrorFormat::Rfc7807)
+            .openapi(OpenApi::new("Orders", "1")),
+    )
+    .await;
+    let find = &op(&doc, "/orders/{id}", "get")["responses"]["422"];
+    assert_eq!(
+        find["content"],
+        json!({ "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDetails" } } })
+    );
+    let problem = &doc["components"]["schemas"]["ProblemDetails"];
+    assert_eq!(problem["required"], json!(["type", "title", "status"]));
+    assert!(doc["components"]["schemas"].get("Error").is_none());
+}
+
+#[tokio::test]
+async fn deprecated_skip_and_security() {
+    let doc = orders().await;
+    assert_eq!(op(&doc, "/orders/by-id/{id}", "get")["deprecated"], true);
+    assert!(op(&doc, "/orders/{id}", "get").get("deprecated").is_none());
+    assert!(doc["paths"].get("/orders/internal").is_none(), "#[openapi(skip)] hides the route");
+
+    let cancel = op(&doc, "/orders/{id}", "delete");
+    assert_eq!(cancel["security"], json!([{ "bearerJWT": [] }]));
+    assert_eq!(
+        doc["components"]["securitySchemes"],
+        json!({ "bearerJWT": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" } })
+    );
+    // A guard without a scheme documents its 401/403 but no security.
+    let file = op(&doc, "/orders/files/{rest}", "get");
+    assert!(file.get("security").is_none());
+    assert!(file["responses"]["403"].is_object());
+}
+
+#[tokio::test]
+async fn global_guards_add_their_scheme_to_every_route() {
+    let doc = document(
+        LaurenFactory::create(OrdersModule)
+            .global_guards(crate::apps::BearerGuard)
+            .openapi(OpenApi::new("Orders", "1")),
+    )
+    .await;
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            assert_eq!(op["security"], json!([{ "bearerJWT": [] }]), "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn types_without_a_schema_are_documented_open() {
+    let doc = orders().await;
+    let opaque = op(&doc, "/orders/opaque", "post");
+    // The body's type has no schema: the body is not documented, the reply is open.
+    assert!(opaque.get("requestBody").is_none(), "{opaque:#}");
+    assert_eq!(opaque["responses"]["default"], json!({ "description": "The handler's reply." }));
+}
+
+#[tokio::test]
+async fn without_openapi_there_is_no_document_and_no_route() {
+    let app = LaurenFactory::create(OrdersModule).build().await.expect("builds");
+    assert!(app.openapi_document().is_none());
+    let client = lauren::testing::TestClient::new(app).await;
+    assert_eq!(client.get("/openapi.json").send().await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(client.get("/docs").send().await.status(), StatusCode::NOT_FOUND);
+}

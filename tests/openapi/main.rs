@@ -1,0 +1,11 @@
+//! OpenAPI documents generated from the route tables: what each parameter kind, body, reply
+//! and attribute becomes, the document and docs page over real HTTP, and every example's
+//! document (snapshot-tested and checked by a real OpenAPI 3.1 validator).
+
+mod apps;
+mod document;
+mod examples;
+mod serving;
+#[allow(dead_code)]
+#[path = "../server/support.rs"]
+mod support;

@@ -15,7 +15,7 @@ use lauren::di::{Inject, provide};
 use lauren::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, schemars::JsonSchema)]
 struct Order {
     id: u64,
     item: String,
@@ -115,10 +115,15 @@ struct OrdersModule;
 #[module(imports = [OrdersModule])]
 struct AppModule;
 
+/// The app `main` serves (the OpenAPI snapshot tests build it too).
+pub(crate) fn app() -> lauren::AppBuilder {
+    LaurenFactory::create(AppModule).openapi(lauren::openapi::OpenApi::new("di", "0.1.0"))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
     lauren_examples::init_logging();
-    let server = LaurenFactory::create(AppModule).bind(lauren_examples::addr().as_str()).await?;
+    let server = app().bind(lauren_examples::addr().as_str()).await?;
     println!("lauren di example listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())

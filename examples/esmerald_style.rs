@@ -120,11 +120,17 @@ struct AppSettings;
 #[settings(pre_interceptors = [RequireTenant])]
 struct StrictSettings;
 
+/// The app `main` serves (the OpenAPI snapshot tests build it too).
+pub(crate) fn app() -> lauren::AppBuilder {
+    LaurenFactory::create(AppModule)
+        .openapi(lauren::openapi::OpenApi::new("esmerald_style", "0.1.0"))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
     lauren_examples::init_logging();
     let addr = lauren_examples::addr();
-    let builder = LaurenFactory::create(AppModule);
+    let builder = app();
     // `LAUREN_SETTINGS` names a settings type; without it, `AppSettings`.
     let builder = if std::env::var_os("LAUREN_SETTINGS").is_some() {
         builder

@@ -38,6 +38,11 @@ impl Guard for ApiKey {
         ctx.extensions_mut().insert(Caller { role });
         Ok(true)
     }
+
+    /// The OpenAPI document lists the key under `security` on every route this guard guards.
+    fn security() -> Option<lauren::SecurityScheme> {
+        Some(lauren::SecurityScheme::api_key_header("x-api-key"))
+    }
 }
 
 /// Lets a request through when the caller's role is in the route's `roles` metadata.
@@ -102,7 +107,7 @@ impl ExceptionHandler for ExplainForbidden {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Order {
     id: u64,
     item: &'static str,
@@ -136,12 +141,18 @@ impl OrdersController {
 #[module(controllers = [OrdersController])]
 struct AppModule;
 
+/// The app `main` serves (the OpenAPI snapshot tests build it too).
+pub(crate) fn app() -> lauren::AppBuilder {
+    LaurenFactory::create(AppModule)
+        .layer(CorsLayer::permissive())
+        .openapi(lauren::openapi::OpenApi::new("guards", "0.1.0"))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
     lauren_examples::init_logging();
     let addr = lauren_examples::addr();
-    let server =
-        LaurenFactory::create(AppModule).layer(CorsLayer::permissive()).bind(addr.as_str()).await?;
+    let server = app().bind(addr.as_str()).await?;
     println!("lauren guards example listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())

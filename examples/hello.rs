@@ -8,12 +8,12 @@
 use lauren::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct NewGreeting {
     name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Greeting {
     message: String,
 }
@@ -48,10 +48,15 @@ impl GreetingsController {
 #[module(controllers = [GreetingsController])]
 struct AppModule;
 
+/// The app `main` serves (the OpenAPI snapshot tests build it too).
+pub(crate) fn app() -> lauren::AppBuilder {
+    LaurenFactory::create(AppModule).openapi(lauren::openapi::OpenApi::new("hello", "0.1.0"))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
     lauren_examples::init_logging();
-    let server = LaurenFactory::create(AppModule).bind(lauren_examples::addr().as_str()).await?;
+    let server = app().bind(lauren_examples::addr().as_str()).await?;
     println!("lauren hello listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())

@@ -123,7 +123,7 @@ impl Interceptor for NotFoundFallback {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Order {
     id: u64,
     item: &'static str,
@@ -156,13 +156,17 @@ impl OrdersController {
 #[module(controllers = [OrdersController])]
 struct AppModule;
 
+/// The app `main` serves (the OpenAPI snapshot tests build it too).
+pub(crate) fn app() -> lauren::AppBuilder {
+    LaurenFactory::create(AppModule)
+        .global_interceptors([Logging])
+        .openapi(lauren::openapi::OpenApi::new("interceptors", "0.1.0"))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), lauren::ServeError> {
     lauren_examples::init_logging();
-    let server = LaurenFactory::create(AppModule)
-        .global_interceptors([Logging])
-        .bind(lauren_examples::addr().as_str())
-        .await?;
+    let server = app().bind(lauren_examples::addr().as_str()).await?;
     println!("lauren interceptors example listening on http://{}", server.local_addr());
     server.run().await;
     Ok(())

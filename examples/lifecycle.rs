@@ -59,12 +59,12 @@ impl LifecycleInterceptor for Audit {
     }
 }
 
-#[derive(serde::Deserialize, serde::Serialize)]
+#[derive(serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
 struct NewOrder {
     order: Item,
 }
 
-#[derive(serde::Deserialize, serde::Serialize)]
+#[derive(serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
 struct Item {
     item: String,
 }
@@ -123,16 +123,22 @@ struct AppModule;
 
 const SIGNING_KEY: &str = "demo signing key";
 
-#[tokio::main]
-async fn main() -> Result<(), lauren::ServeError> {
-    lauren_examples::init_logging();
-    let addr = lauren_examples::addr();
+/// The app `main` serves (the OpenAPI snapshot tests build it too).
+pub(crate) fn app() -> lauren::AppBuilder {
     let builtins = Builtins::new()
         .auths(Auths::new(DemoTokens))
         .sign(Sign::new(SIGNING_KEY))
         .xml(XmlParse::default());
-    let server =
-        LaurenFactory::create(AppModule).global_interceptors(builtins).bind(addr.as_str()).await?;
+    LaurenFactory::create(AppModule)
+        .global_interceptors(builtins)
+        .openapi(lauren::openapi::OpenApi::new("lifecycle", "0.1.0"))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), lauren::ServeError> {
+    lauren_examples::init_logging();
+    let addr = lauren_examples::addr();
+    let server = app().bind(addr.as_str()).await?;
     let local = server.local_addr();
     let body = r#"{"amount":5}"#;
     let signed = Sign::new(SIGNING_KEY).sign(&lauren::Method::POST, "/payments", body.as_bytes());

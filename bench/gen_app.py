@@ -1,5 +1,7 @@
 """Generates equivalent 50-controller / 200-route apps for lauren-rs and axum, for build-time
-comparisons: `python3 bench/gen_app.py OUT_DIR` writes OUT_DIR/lauren_app and OUT_DIR/axum_app."""
+comparisons: `python3 bench/gen_app.py OUT_DIR` writes OUT_DIR/lauren_app and OUT_DIR/axum_app.
+`LAUREN_FEATURES=openapi` builds lauren with that feature, its types deriving `JsonSchema`, and
+the app serving its document."""
 
 import os
 import sys
@@ -26,7 +28,7 @@ tokio = {{ version = "1", features = ["rt-multi-thread", "net", "macros"] }}
 LAUREN_CONTROLLER = """use lauren::prelude::*;
 use serde::{{Deserialize, Serialize}};
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize{schema})]
 pub struct Item{n} {{
     pub id: u64,
     pub name: String,
@@ -113,9 +115,16 @@ def main() -> None:
     numbers = range(CONTROLLERS)
 
     lauren = out / "lauren_app"
-    write(lauren / "Cargo.toml", CARGO.format(name="lauren_app", deps=f'lauren = {{ path = "{ROOT / "lauren-rs"}" }}'))
+    lauren_features = os.environ.get("LAUREN_FEATURES", "").split()
+    openapi = "openapi" in lauren_features
+    listed_features = ", ".join(f'"{feature}"' for feature in lauren_features)
+    lauren_dep = f'lauren = {{ path = "{ROOT / "lauren-rs"}", features = [{listed_features}] }}'
+    if openapi:
+        lauren_dep += '\nschemars = "1"'
+    write(lauren / "Cargo.toml", CARGO.format(name="lauren_app", deps=lauren_dep))
+    schema = ", schemars::JsonSchema" if openapi else ""
     for n in numbers:
-        write(lauren / f"src/controllers/c{n}.rs", LAUREN_CONTROLLER.format(n=n))
+        write(lauren / f"src/controllers/c{n}.rs", LAUREN_CONTROLLER.format(n=n, schema=schema))
     mods = "".join(f"pub mod c{n};\n" for n in numbers)
     write(lauren / "src/controllers/mod.rs", mods)
     listed = ", ".join(f"controllers::c{n}::Controller{n}" for n in numbers)
@@ -124,7 +133,13 @@ def main() -> None:
         "mod controllers;\n\nuse lauren::prelude::*;\n\n"
         f"#[module(controllers = [{listed}])]\nstruct AppModule;\n\n"
         "#[tokio::main]\nasync fn main() -> Result<(), lauren::ServeError> {\n"
-        '    LaurenFactory::create(AppModule).listen("127.0.0.1:3000").await\n}\n',
+        + (
+            '    LaurenFactory::create(AppModule)\n'
+            '        .openapi(lauren::openapi::OpenApi::new("bench", "1"))\n'
+            '        .listen("127.0.0.1:3000")\n        .await\n}\n'
+            if openapi
+            else '    LaurenFactory::create(AppModule).listen("127.0.0.1:3000").await\n}\n'
+        ),
     )
 
     axum = out / "axum_app"

@@ -478,3 +478,7 @@ struct PipelineGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/interceptor-models.md")]
 struct InterceptorModelsGuideDoctests;
+
+#[cfg(all(doctest, feature = "openapi"))]
+#[doc = include_str!("../../docs/openapi.md")]
+struct OpenApiGuideDoctests;

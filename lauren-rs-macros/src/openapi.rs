@@ -61,6 +61,10 @@ pub(crate) fn collect(attrs: &[Attribute], errors: &mut Errors) -> Overrides {
                     description: response.1,
                     body: response.2,
                 });
+            } else if meta.path.is_ident("summary") || meta.path.is_ident("description") {
+                return Err(meta.error(
+                    "the summary and description come from the handler's `///` comment: its first line, then the rest",
+                ));
             } else {
                 return Err(meta.error(USAGE));
             }

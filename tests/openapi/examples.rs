@@ -16,7 +16,7 @@ macro_rules! examples {
         $(
             #[allow(dead_code, clippy::all)]
             #[path = $file]
-            mod $name;
+            pub(crate) mod $name;
         )*
 
         /// `(name, document)` of every example.

@@ -3,6 +3,7 @@
 //! document (snapshot-tested and checked by a real OpenAPI 3.1 validator).
 
 mod apps;
+mod browser;
 mod document;
 mod examples;
 mod serving;

@@ -200,7 +200,7 @@ impl ErrorShape {
                         "type": "object",
                         "required": ["code", "message"],
                         "properties": {
-                            "code": { "type": "string", "examples": ["validation_error"] },
+                            "code": { "type": "string" },
                             "message": { "type": "string" },
                             "detail": { "type": "object" }
                         }

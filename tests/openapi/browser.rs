@@ -1,0 +1,80 @@
+//! The docs page in a real browser: Debian's Chromium, driven by playwright-core
+//! (`tests/browser/docs_page.mjs`), against the `openapi` example served on a real socket.
+//!
+//! Needs `/usr/bin/chromium` (`apt-get install chromium`; or `CHROMIUM=path`) and
+//! `npm ci --prefix tests/browser`. Without them the test is skipped with a notice, unless
+//! `LAUREN_REQUIRE_TOOLS=1` (as `.ci/run` sets) makes that a failure. The screenshot is kept at
+//! `target/tmp/docs-page.png`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::serve;
+
+fn missing_tool(what: &str) {
+    assert!(
+        std::env::var_os("LAUREN_REQUIRE_TOOLS").is_none(),
+        "{what} is missing (LAUREN_REQUIRE_TOOLS is set)"
+    );
+    eprintln!("skipped: {what} is missing; see tests/openapi/browser.rs to run it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_page_lists_every_operation_and_runs_one_in_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
+    if !Path::new(&chromium).exists() {
+        return missing_tool(&format!("Chromium ({chromium})"));
+    }
+    if !browser_dir.join("node_modules/playwright-core").exists() {
+        return missing_tool("playwright-core (npm ci --prefix tests/browser)");
+    }
+
+    let app = crate::examples::openapi::app().build().await.expect("the example builds");
+    let document = app.openapi_document().expect("the example enables OpenAPI").clone();
+    let mut expected = Vec::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+            expected.push(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+    assert!(expected.len() >= 5, "{expected:?}");
+    let running = serve(app).await;
+    let base = format!("http://{}", running.addr);
+    let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docs-page.png");
+
+    let script = browser_dir.join("docs_page.mjs");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .arg(&base)
+            .arg(&screenshot)
+            .args(&expected)
+            .arg("--")
+            .arg("GET /orders/{id}")
+            .arg("id=7")
+            .env("CHROMIUM", &chromium)
+            .output()
+    })
+    .await
+    .expect("the browser task does not panic")
+    .expect("node runs");
+    running.shutdown().await;
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the page check failed:\n{stdout}\n{stderr}");
+    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert_eq!(seen["missing"], serde_json::json!([]), "{seen:#}");
+    assert_eq!(seen["offsite"], serde_json::json!([]), "the page loads nothing from elsewhere");
+    assert_eq!(seen["executed"]["status"], "200", "{seen:#}");
+    let body: Value = serde_json::from_str(seen["executed"]["body"].as_str().unwrap_or_default())
+        .expect("the live response is JSON");
+    assert_eq!(body["id"], 7, "{seen:#}");
+    eprintln!(
+        "docs page screenshot: {}",
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docs-page.png").display()
+    );
+}

@@ -5,6 +5,7 @@ mod attach;
 mod builtins;
 mod context;
 mod errors;
+mod inspect;
 mod lifecycle;
 mod metadata;
 mod order;

@@ -183,6 +183,11 @@ async fn get_implies_head_without_a_body_but_not_options() {
         (405, Some("GET, HEAD, POST"))
     );
     assert_eq!(client.get("/p/h").await.header("allow"), Some("HEAD, OPTIONS, PATCH"));
+    // Every verb a route can declare is named in `Allow`.
+    let multi = client.post("/p/multi").await;
+    assert_eq!((multi.status().as_u16(), multi.header("allow")), (405, Some("GET, HEAD, PUT")));
+    let multi_too = client.get("/p/multi-too").await;
+    assert_eq!(multi_too.header("allow"), Some("DELETE"));
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         )
     })?;
     let mut errors = Errors::default();
+    crate::openapi::check_placement(&item, &mut errors);
     let model = parse(&item, prefix, &mut errors);
     check_duplicates(&model, &mut errors);
     let user_item = strip_verbs(&item);
@@ -141,14 +142,14 @@ fn check_duplicates(model: &Model<'_>, errors: &mut Errors) {
 /// The user's impl without the attributes `#[controller]` consumed.
 fn strip_verbs(item: &ItemImpl) -> ItemImpl {
     let mut item = item.clone();
-    item.attrs.retain(|attr| !is_stacking(attr));
+    item.attrs.retain(|attr| !is_stacking(attr) && !crate::openapi::is_openapi_attr(attr));
     for it in &mut item.items {
         if let ImplItem::Fn(func) = it {
             let routed = func.attrs.iter().any(|attr| verb_of(attr).is_some());
             func.attrs.retain(|attr| {
                 verb_of(attr).is_none()
                     && !is_stacking(attr)
-                    && (!routed || !crate::openapi::is_openapi_attr(attr))
+                    && !crate::openapi::is_openapi_attr(attr)
             });
             if !routed {
                 continue;
@@ -191,7 +192,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let middleware = crate::interceptor::expand_refs(&handler.middleware, Kind::Middleware);
         let bundles = crate::bundle::expand_refs(&handler.bundles);
         let metadata = crate::metadata::expand(&handler.metadata);
-        let openapi = crate::openapi::expand_operation(handler);
+        let openapi = crate::openapi::expand_operation(handler, self_ty);
         for verb in &handler.verbs {
             let method = format_ident!("{}", verb.method.to_ascii_uppercase());
             let path = &verb.path.value;

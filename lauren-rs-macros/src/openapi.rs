@@ -102,6 +102,54 @@ fn doc_text(attrs: &[Attribute]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// `(summary, description)` of a doc comment: its first paragraph on one line, and the rest.
+fn summary_and_description(text: &str) -> (String, String) {
+    let (first, rest) = text.split_once("\n\n").unwrap_or((text, ""));
+    let summary = first.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    (summary, rest.trim().to_owned())
+}
+
+/// `Self` in a type, as the controller's type: the document function is not inside the impl.
+fn replace_self(tokens: TokenStream, self_ty: &Type) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) if ident == "Self" => self_ty.to_token_stream(),
+            proc_macro2::TokenTree::Group(group) => {
+                let mut replaced = proc_macro2::Group::new(
+                    group.delimiter(),
+                    replace_self(group.stream(), self_ty),
+                );
+                replaced.set_span(group.span());
+                proc_macro2::TokenTree::Group(replaced).into()
+            }
+            other => other.into(),
+        })
+        .collect()
+}
+
+/// `#[openapi(..)]` where it means nothing: on the impl block, or on a method without a route.
+pub(crate) fn check_placement(item: &syn::ItemImpl, errors: &mut Errors) {
+    for attr in item.attrs.iter().filter(|a| is_openapi_attr(a)) {
+        errors.spanned(
+            attr,
+            "`#[openapi(..)]` describes one route: put it on a method with `#[get]`, `#[post]`, ..; the controller's description is the impl block's `///` comment",
+        );
+    }
+    for it in &item.items {
+        let syn::ImplItem::Fn(func) = it else { continue };
+        if func.attrs.iter().any(|a| crate::route::verb_of(a).is_some()) {
+            continue;
+        }
+        for attr in func.attrs.iter().filter(|a| is_openapi_attr(a)) {
+            errors.spanned(
+                attr,
+                format!("`#[openapi(..)]` describes a route, and `{}` has no `#[get]`, `#[post]`, .. attribute", func.sig.ident),
+            );
+        }
+    }
+}
+
 /// The controller's tag description: its impl block's doc comment.
 pub(crate) fn expand_tag(attrs: &[Attribute]) -> TokenStream {
     match doc_text(attrs) {
@@ -111,7 +159,7 @@ pub(crate) fn expand_tag(attrs: &[Attribute]) -> TokenStream {
 }
 
 /// The route's `openapi:` field.
-pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
+pub(crate) fn expand_operation(handler: &Handler<'_>, self_ty: &Type) -> TokenStream {
     let overrides = &handler.openapi;
     if overrides.skip {
         return quote!(::core::option::Option::None);
@@ -119,10 +167,7 @@ pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
     let op = quote!(__op);
     let mut body = Vec::new();
     if let Some(text) = doc_text(&handler.func.attrs) {
-        let (summary, description) = match text.split_once('\n') {
-            Some((first, rest)) => (first.trim().to_owned(), rest.trim().to_owned()),
-            None => (text.clone(), String::new()),
-        };
+        let (summary, description) = summary_and_description(&text);
         body.push(quote!(#op.summary(#summary);));
         if !description.is_empty() {
             body.push(quote!(#op.description(#description);));
@@ -133,9 +178,9 @@ pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
     }
     let private = quote!(::lauren::__private);
     for (i, param) in handler.params.iter().enumerate() {
-        let ty = param.ty;
+        let ty = replace_self(param.ty.to_token_stream(), self_ty);
         let name = &param.name;
-        let span = ty.span();
+        let span = param.ty.span();
         match param.source {
             Source::PathVar(_) => body.push(quote_spanned! {span=>
                 (&&::lauren::openapi::DocProbe::<#ty>::new()).path_var(#op, #name);
@@ -144,7 +189,7 @@ pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
             Source::Extractor => {
                 let header = name.replace('_', "-").to_ascii_lowercase();
                 body.push(quote_spanned! {span=>
-                    (&&::lauren::openapi::DocProbe::<#ty>::new())
+                    (&&&&::lauren::openapi::DocProbe::<#ty>::new())
                         .param(#op, &#private::Field::at(#name, #header, #i));
                 });
             }
@@ -169,9 +214,9 @@ pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
             }
         }
         if let Some(pattern) = &bounds.pattern {
-            body.push(
-                quote!(#op.param_bound(#name, "pattern", #private::serde_json::json!(#pattern));),
-            );
+            // The check matches the whole value; a JSON Schema pattern matches anywhere.
+            let anchored = format!("^(?:{})$", pattern.value());
+            body.push(quote!(#op.param_bound(#name, "pattern", #anchored.into());));
         }
         if let Some(default) = &bounds.default {
             body.push(quote!(#op.param_default(#name, #private::serde_json::json!(#default));));
@@ -188,7 +233,7 @@ pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
         };
         let schema = match &response.body {
             Some(ty) => {
-                quote_spanned!(ty.span()=> ::core::option::Option::Some(#op.schema::<#ty>()))
+                quote_spanned!(ty.span()=> ::core::option::Option::Some(#op.reply_schema::<#ty>()))
             }
             None => quote!(::core::option::Option::None),
         };
@@ -205,9 +250,13 @@ pub(crate) fn expand_operation(handler: &Handler<'_>) -> TokenStream {
         syn::ReturnType::Type(_, ty) if names_impl_trait(ty) => {
             body.push(quote!(#op.opaque_reply();));
         }
-        syn::ReturnType::Type(_, ty) => body.push(quote_spanned! {ty.span()=>
-            (&&::lauren::openapi::DocProbe::<#ty>::new()).reply(#op);
-        }),
+        syn::ReturnType::Type(_, ty) => {
+            let span = ty.span();
+            let ty = replace_self(ty.to_token_stream(), self_ty);
+            body.push(quote_spanned! {span=>
+                (&&::lauren::openapi::DocProbe::<#ty>::new()).reply(#op);
+            });
+        }
     }
     quote!(::lauren::__lauren_openapi!(#op => #(#body)*))
 }
@@ -237,5 +286,22 @@ mod tests {
         ];
         assert_eq!(doc_text(&attrs).as_deref(), Some("Finds an order.\n\nBy id."));
         assert_eq!(doc_text(&[]), None);
+    }
+
+    #[test]
+    fn the_summary_is_the_first_paragraph_on_one_line() {
+        let (summary, description) =
+            summary_and_description("Finds an order\nby its id.\n\nMore text.\n\nAnd more.");
+        assert_eq!(summary, "Finds an order by its id.");
+        assert_eq!(description, "More text.\n\nAnd more.");
+        assert_eq!(summary_and_description("One line."), ("One line.".to_owned(), String::new()));
+    }
+
+    #[test]
+    fn self_is_the_controller_type() {
+        let self_ty: Type = syn::parse_quote!(Orders);
+        let ty: Type = syn::parse_quote!(Result<Json<Vec<Self>>, (Self, u8)>);
+        let replaced = replace_self(ty.to_token_stream(), &self_ty).to_string();
+        assert_eq!(replaced.replace(' ', ""), "Result<Json<Vec<Orders>>,(Orders,u8)>");
     }
 }

@@ -137,8 +137,9 @@ macro_rules! __lauren_openapi {
             #[allow(unused_imports, unused_variables, deprecated)]
             fn __lauren_document($op: &mut $crate::openapi::OperationBuilder<'_>) {
                 use $crate::openapi::{
-                    ViaParam as _, ViaPathSchema as _, ViaPathString as _, ViaReply as _,
-                    ViaUndocumentedParam as _, ViaUndocumentedReply as _,
+                    ViaExtractor as _, ViaParam as _, ViaParamString as _, ViaPathSchema as _,
+                    ViaPathString as _, ViaReply as _, ViaUndocumentedParam as _,
+                    ViaUndocumentedReply as _,
                 };
                 $($body)*
             }

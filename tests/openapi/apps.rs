@@ -193,3 +193,88 @@ impl OrdersController {
 
 #[module(controllers = [OrdersController])]
 pub(crate) struct OrdersModule;
+
+/// A resource whose id the server sets: clients never send it.
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub(crate) struct Note {
+    #[serde(skip_deserializing)]
+    pub(crate) id: u64,
+    pub(crate) text: String,
+    #[serde(default)]
+    pub(crate) pinned: bool,
+}
+
+/// A second guard with a scheme of its own.
+#[derive(Default)]
+pub(crate) struct ApiKeyGuard;
+
+impl Guard for ApiKeyGuard {
+    async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        Ok(ctx.headers().contains_key("x-api-key"))
+    }
+
+    fn security() -> Option<SecurityScheme> {
+        Some(SecurityScheme::api_key_header("x-api-key"))
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct NotesController;
+
+#[controller("/notes")]
+impl NotesController {
+    /// Creates a note
+    /// (the summary wraps over two lines).
+    ///
+    /// The body has no id; the reply has one.
+    #[post]
+    #[openapi(status = 201)]
+    async fn create(&self, note: Json<Note>) -> (StatusCode, Json<Note>) {
+        (StatusCode::CREATED, note)
+    }
+
+    /// One handler, three routes.
+    #[get("/a")]
+    #[get("/b")]
+    #[get("/c")]
+    async fn many(&self) -> Json<Note> {
+        Json(Note { id: 1, text: "x".into(), pinned: false })
+    }
+
+    /// Two guards, both checked.
+    #[delete("/{id}")]
+    #[use_guards(BearerGuard, ApiKeyGuard)]
+    async fn remove(&self, id: u64) {
+        let _ = id;
+    }
+
+    /// Needs the bearer token `Auths` checks.
+    #[get("/mine")]
+    async fn mine(&self, who: lauren::builtin::Principal) -> String {
+        who.subject
+    }
+
+    /// A status that a `Json<T>` reply never answers.
+    #[get("/fixed")]
+    #[openapi(status = 201)]
+    async fn fixed(&self) -> Json<Note> {
+        Json(Note { id: 1, text: "x".into(), pinned: false })
+    }
+}
+
+/// A controller that is also a reply: `Self` in a signature is the controller type.
+#[derive(Default, Clone, Serialize, JsonSchema)]
+pub(crate) struct Settings {
+    pub(crate) theme: String,
+}
+
+#[controller("/settings")]
+impl Settings {
+    #[get]
+    async fn show(&self) -> Json<Self> {
+        Json(self.clone())
+    }
+}
+
+#[module(controllers = [NotesController, Settings])]
+pub(crate) struct NotesModule;

@@ -76,7 +76,7 @@ async fn path_query_header_and_cookie_parameters_with_their_schemas() {
     );
     assert_eq!(
         param(list, "item")["schema"],
-        json!({ "type": "string", "pattern": "^[a-z]+$", "minLength": 2 })
+        json!({ "type": "string", "pattern": "^(?:^[a-z]+$)$", "minLength": 2 })
     );
     assert_eq!(param(list, "item")["required"], false);
     assert_eq!(
@@ -184,7 +184,7 @@ async fn responses_from_the_return_type_and_overrides() {
 async fn error_responses_follow_what_the_route_can_fail_with() {
     let doc = orders().await;
     let error =
-        json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
+        json!({ "application/json": { "schema": { "$ref": "#/components/schemas/LaurenError" } } });
     let statuses = |path: &str, method: &str| -> Vec<String> {
         let responses =
             op(&doc, path, method)["responses"].as_object().cloned().unwrap_or_default();
@@ -199,7 +199,7 @@ async fn error_responses_follow_what_the_route_can_fail_with() {
     let find = &op(&doc, "/orders/{id}", "get")["responses"];
     assert_eq!(find["422"]["content"], error);
     assert_eq!(find["500"]["content"], error);
-    let envelope = &doc["components"]["schemas"]["Error"];
+    let envelope = &doc["components"]["schemas"]["LaurenError"];
     assert_eq!(envelope["required"], json!(["error"]));
     assert_eq!(envelope["properties"]["error"]["required"], json!(["code", "message"]));
 }
@@ -215,11 +215,11 @@ async fn rfc7807_apps_document_problem_details() {
     let find = &op(&doc, "/orders/{id}", "get")["responses"]["422"];
     assert_eq!(
         find["content"],
-        json!({ "application/problem+json": { "schema": { "$ref": "#/components/schemas/ProblemDetails" } } })
+        json!({ "application/problem+json": { "schema": { "$ref": "#/components/schemas/LaurenProblem" } } })
     );
-    let problem = &doc["components"]["schemas"]["ProblemDetails"];
+    let problem = &doc["components"]["schemas"]["LaurenProblem"];
     assert_eq!(problem["required"], json!(["type", "title", "status"]));
-    assert!(doc["components"]["schemas"].get("Error").is_none());
+    assert!(doc["components"]["schemas"].get("LaurenError").is_none());
 }
 
 #[tokio::test]
@@ -260,8 +260,12 @@ async fn global_guards_add_their_scheme_to_every_route() {
 async fn types_without_a_schema_are_documented_open() {
     let doc = orders().await;
     let opaque = op(&doc, "/orders/opaque", "post");
-    // The body's type has no schema: the body is not documented, the reply is open.
-    assert!(opaque.get("requestBody").is_none(), "{opaque:#}");
+    // The body's type has no schema: an open JSON body, still a 415 and 422; the reply is open.
+    assert_eq!(
+        opaque["requestBody"],
+        json!({ "required": true, "content": { "application/json": { "schema": {} } } })
+    );
+    assert!(opaque["responses"]["415"].is_object() && opaque["responses"]["422"].is_object());
     assert_eq!(opaque["responses"]["default"], json!({ "description": "The handler's reply." }));
 }
 
@@ -272,4 +276,78 @@ async fn without_openapi_there_is_no_document_and_no_route() {
     let client = lauren::testing::TestClient::new(app).await;
     assert_eq!(client.get("/openapi.json").send().await.status(), StatusCode::NOT_FOUND);
     assert_eq!(client.get("/docs").send().await.status(), StatusCode::NOT_FOUND);
+}
+
+async fn notes() -> Value {
+    document(LaurenFactory::create(crate::apps::NotesModule).openapi(OpenApi::new("Notes", "1")))
+        .await
+}
+
+#[tokio::test]
+async fn request_and_reply_schemas_follow_serde_each_way() {
+    let doc = notes().await;
+    let create = op(&doc, "/notes", "post");
+    assert_eq!(
+        create["requestBody"]["content"]["application/json"]["schema"],
+        json!({ "$ref": "#/components/schemas/Note" })
+    );
+    assert_eq!(
+        create["responses"]["201"]["content"]["application/json"]["schema"],
+        json!({ "$ref": "#/components/schemas/NoteResponse" })
+    );
+    let schemas = &doc["components"]["schemas"];
+    // Clients never send the id, and may leave `pinned` out...
+    assert!(schemas["Note"]["properties"].get("id").is_none(), "{:#}", schemas["Note"]);
+    assert_eq!(schemas["Note"]["required"], json!(["text"]));
+    // ...the server always answers both.
+    assert_eq!(schemas["NoteResponse"]["required"], json!(["id", "text", "pinned"]));
+    // A type the same both ways keeps one name.
+    assert!(schemas.get("SettingsResponse").is_none() && schemas.get("Settings").is_some());
+}
+
+#[tokio::test]
+async fn summaries_ids_security_and_authentication() {
+    let doc = notes().await;
+    assert_eq!(
+        op(&doc, "/notes", "post")["summary"],
+        "Creates a note (the summary wraps over two lines)."
+    );
+    assert_eq!(op(&doc, "/notes", "post")["description"], "The body has no id; the reply has one.");
+    // One handler on three paths: three distinct operation ids.
+    let ids: Vec<&Value> = ["/notes/a", "/notes/b", "/notes/c"]
+        .iter()
+        .map(|p| &op(&doc, p, "get")["operationId"])
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            &json!("NotesController.many"),
+            &json!("NotesController.many.get"),
+            &json!("NotesController.many.get3")
+        ]
+    );
+    // Every guard must pass: one requirement naming both schemes.
+    assert_eq!(
+        op(&doc, "/notes/{id}", "delete")["security"],
+        json!([{ "bearerJWT": [], "apiKeyHeader_x-api-key": [] }])
+    );
+    // A `Principal` parameter: a 401 and the bearer scheme of `Auths`.
+    let mine = op(&doc, "/notes/mine", "get");
+    assert_eq!(mine["security"], json!([{ "bearerAuth": [] }]));
+    assert!(mine["responses"]["401"].is_object() && mine["responses"].get("403").is_none());
+    // `Self` in a signature is the controller.
+    assert_eq!(
+        op(&doc, "/settings", "get")["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({ "$ref": "#/components/schemas/Settings" })
+    );
+    // `#[openapi(status)]` on a reply whose status is fixed: the real status is documented.
+    let fixed = &op(&doc, "/notes/fixed", "get")["responses"];
+    assert!(fixed["200"].is_object() && fixed.get("201").is_none(), "{fixed:#}");
+}
+
+#[tokio::test]
+async fn patterns_are_anchored_like_the_check() {
+    let doc = orders().await;
+    let list = op(&doc, "/orders", "get");
+    assert_eq!(param(list, "item")["schema"]["pattern"], "^(?:^[a-z]+$)$");
 }

@@ -66,16 +66,22 @@ impl SecurityScheme {
         Self::ApiKeyHeader { name }
     }
 
-    /// The scheme's key under `components.securitySchemes` (`bearerAuth`, `apiKey_x-api-key`).
+    /// The scheme's key under `components.securitySchemes` (`bearerAuth`, `bearerJWT`,
+    /// `apiKeyHeader_x-api-key`): only the characters OpenAPI allows in a component key.
     pub fn name(&self) -> String {
-        match self {
+        let name = match self {
             Self::Bearer { format: None } => "bearerAuth".to_owned(),
             Self::Bearer { format: Some(format) } => format!("bearer{format}"),
             Self::Basic => "basicAuth".to_owned(),
             Self::ApiKeyHeader { name } => format!("apiKeyHeader_{name}"),
             Self::ApiKeyQuery { name } => format!("apiKeyQuery_{name}"),
             Self::ApiKeyCookie { name } => format!("apiKeyCookie_{name}"),
-        }
+        };
+        name.chars()
+            .map(
+                |c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' },
+            )
+            .collect()
     }
 }
 

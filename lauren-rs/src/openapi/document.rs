@@ -17,12 +17,12 @@ pub(crate) struct Document {
 }
 
 pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> Document {
-    let mut generator = SchemaSettings::draft2020_12()
-        .with(|settings| {
-            settings.definitions_path = "/components/schemas".into();
-            settings.meta_schema = None;
-        })
-        .into_generator();
+    let settings = SchemaSettings::draft2020_12().with(|settings| {
+        settings.definitions_path = "/components/schemas".into();
+        settings.meta_schema = None;
+    });
+    let mut input = settings.clone().for_deserialize().into_generator();
+    let mut output = settings.for_serialize().into_generator();
     let error = ErrorShape::of(format);
     let mut paths = Map::new();
     let mut tags: Vec<Value> = Vec::new();
@@ -33,14 +33,20 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
     for route in routes {
         let Some(document) = route.descriptor.openapi else { continue };
         let controller = route.controller;
-        let mut op = OperationBuilder::new(&mut generator);
+        let mut op = OperationBuilder::new(&mut input, &mut output);
         document(&mut op);
 
-        // Every placeholder is a required path parameter, documented or not.
+        // Every placeholder is a required path parameter, documented or not; a catch-all says
+        // that it spans segments.
         for name in route.param_names.iter() {
             let documented = op.parameters.iter().any(|p| p["in"] == "path" && p["name"] == **name);
             if !documented {
                 op.parameter(ParamLocation::Path, name, true, json!({ "type": "string" }));
+            }
+            if route.template.contains(&format!("{{*{name}}}")) {
+                if let Some(p) = op.parameters.iter_mut().find(|p| p["name"] == **name) {
+                    p["description"] = "The rest of the path; it may contain `/`.".into();
+                }
             }
         }
         let reads_input = !op.parameters.is_empty() || op.request_body.is_some();
@@ -58,19 +64,39 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
                 error.content(),
             );
         }
-        if !route.guards.is_empty() {
+        if !route.guards.is_empty() || op.authenticates {
             op.response("401", "The request is not authenticated.", error.content());
+        }
+        if !route.guards.is_empty() {
             op.response("403", "A guard denied the request.", error.content());
         }
         op.response("500", "The server failed to handle the request.", error.content());
+        // `XmlParse` on the route: the same body may come as XML.
+        if route.xml_body {
+            if let Some(content) =
+                op.request_body.as_mut().and_then(|b| b["content"].as_object_mut())
+            {
+                if let Some(json) = content.get("application/json").cloned() {
+                    content.insert("application/xml".to_owned(), json);
+                }
+            }
+        }
 
         let context = format!("{}.{}", controller.type_name, route.descriptor.handler_name);
         undocumented.extend(op.undocumented.iter().map(|entry| format!("{context}: {entry}")));
 
+        // One handler may serve several methods and paths, two controllers may share a name:
+        // add the method, then a counter, until the id is unique.
+        let method = route.descriptor.method.as_str().to_ascii_lowercase();
         let mut operation_id = context.clone();
-        if operation_ids.contains(&operation_id) {
-            operation_id =
-                format!("{context}.{}", route.descriptor.method.as_str().to_ascii_lowercase());
+        let mut n = 1;
+        while operation_ids.contains(&operation_id) {
+            n += 1;
+            operation_id = if n == 2 {
+                format!("{context}.{method}")
+            } else {
+                format!("{context}.{method}{n}")
+            };
         }
         operation_ids.push(operation_id.clone());
 
@@ -94,16 +120,15 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
             operation["requestBody"] = body;
         }
         operation["responses"] = Value::Object(std::mem::take(&mut op.responses));
-        if !route.security.is_empty() {
-            let requirements: Vec<Value> = route
-                .security
-                .iter()
-                .map(|scheme| {
-                    schemes.insert(scheme.name(), scheme_object(scheme));
-                    json!({ scheme.name(): [] })
-                })
-                .collect();
-            operation["security"] = requirements.into();
+        // Every guard runs: one requirement naming all their schemes (a list of requirements
+        // would mean "any one of them").
+        let mut requirement = Map::new();
+        for scheme in route.security.iter().chain(&op.security) {
+            schemes.insert(scheme.name(), scheme_object(scheme));
+            requirement.insert(scheme.name(), json!([]));
+        }
+        if !requirement.is_empty() {
+            operation["security"] = json!([requirement]);
         }
         drop(op);
 
@@ -116,10 +141,11 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         }
         let path = openapi_path(&route.template);
         let item = paths.entry(path).or_insert_with(|| json!({}));
-        item[route.descriptor.method.as_str().to_ascii_lowercase()] = operation;
+        item[method] = operation;
     }
 
-    let mut schemas = generator.take_definitions(true);
+    let mut schemas =
+        merge_schemas(input.take_definitions(true), output.take_definitions(true), &mut paths);
     schemas.insert(error.name.to_owned(), error.schema());
     let mut info = json!({ "title": config.title, "version": config.version });
     if let Some(description) = &config.description {
@@ -141,6 +167,59 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         value["servers"] = servers.into();
     }
     Document { value, undocumented }
+}
+
+/// One set of component schemas from the request side and the reply side. A type whose two
+/// schemas differ (a `skip_deserializing` id, a `#[serde(default)]` field) keeps its request
+/// schema under its name; its reply schema becomes `<Name>Response`, and the replies' `$ref`s
+/// are rewritten to it.
+fn merge_schemas(
+    input: Map<String, Value>,
+    output: Map<String, Value>,
+    paths: &mut Map<String, Value>,
+) -> Map<String, Value> {
+    let mut merged = input;
+    let renamed: Vec<(String, String)> = output
+        .iter()
+        .filter(|(name, schema)| merged.get(*name).is_some_and(|input| input != *schema))
+        .map(|(name, _)| (name.clone(), format!("{name}Response")))
+        .collect();
+    for (name, mut schema) in output {
+        rewrite_refs(&mut schema, &renamed);
+        let name =
+            renamed.iter().find(|(from, _)| *from == name).map_or(name, |(_, to)| to.clone());
+        merged.entry(name).or_insert(schema);
+    }
+    if !renamed.is_empty() {
+        for operation in
+            paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut())
+        {
+            rewrite_refs(&mut operation["responses"], &renamed);
+        }
+    }
+    merged
+}
+
+fn rewrite_refs(value: &mut Value, renamed: &[(String, String)]) {
+    match value {
+        Value::Object(object) => {
+            for (key, inner) in object.iter_mut() {
+                if key == "$ref" {
+                    if let Some(target) =
+                        inner.as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    {
+                        if let Some((_, to)) = renamed.iter().find(|(from, _)| from == target) {
+                            *inner = format!("#/components/schemas/{to}").into();
+                        }
+                    }
+                } else {
+                    rewrite_refs(inner, renamed);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, renamed)),
+        _ => {}
+    }
 }
 
 /// `/files/{*rest}` (the router's catch-all) is `/files/{rest}` in OpenAPI; `""` is `/`.
@@ -178,9 +257,11 @@ struct ErrorShape {
 impl ErrorShape {
     fn of(format: ErrorFormat) -> Self {
         match format {
-            ErrorFormat::Lauren => Self { name: "Error", media_type: "application/json", format },
+            ErrorFormat::Lauren => {
+                Self { name: "LaurenError", media_type: "application/json", format }
+            }
             ErrorFormat::Rfc7807 => {
-                Self { name: "ProblemDetails", media_type: "application/problem+json", format }
+                Self { name: "LaurenProblem", media_type: "application/problem+json", format }
             }
         }
     }

@@ -61,8 +61,8 @@ pub use self::config::OpenApi;
 pub use self::operation::{OperationBuilder, ParamLocation};
 #[doc(hidden)]
 pub use self::probe::{
-    DocProbe, ViaParam, ViaPathSchema, ViaPathString, ViaReply, ViaUndocumentedParam,
-    ViaUndocumentedReply,
+    DocProbe, ViaExtractor, ViaParam, ViaParamString, ViaPathSchema, ViaPathString, ViaReply,
+    ViaUndocumentedParam, ViaUndocumentedReply,
 };
 use crate::extract::Field;
 use crate::guards::SecurityScheme;
@@ -111,15 +111,18 @@ pub(crate) fn serve(
             built.undocumented.join("; ")
         );
     }
+    // Served paths are normalised like route paths (`docs/` and `/docs` are `/docs`).
+    let json_path = crate::router::join_template(&[&config.json_path]);
     let json = bytes::Bytes::from(built.value.to_string());
     routes.push(crate::pipeline::fixed_route(
-        &config.json_path,
+        &json_path,
         json,
         http::HeaderValue::from_static("application/json"),
         Arc::clone(placeholder),
     ));
     if let Some(docs_path) = &config.docs_path {
-        for (path, body, content_type) in page::files(&config.title, docs_path, &config.json_path) {
+        let docs_path = crate::router::join_template(&[docs_path]);
+        for (path, body, content_type) in page::files(&config.title, &docs_path, &json_path) {
             routes.push(crate::pipeline::fixed_route(
                 &path,
                 body,

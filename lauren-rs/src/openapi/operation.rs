@@ -48,7 +48,13 @@ impl ParamLocation {
 /// }
 /// ```
 pub struct OperationBuilder<'a> {
-    generator: &'a mut SchemaGenerator,
+    /// Schemas of what the client sends (serde's deserialize view).
+    input: &'a mut SchemaGenerator,
+    /// Schemas of what the server answers (serde's serialize view): `skip_deserializing`
+    /// fields are there, `#[serde(default)]` ones are not optional.
+    output: &'a mut SchemaGenerator,
+    /// Documenting the reply: schemas come from `output`.
+    in_reply: bool,
     pub(crate) summary: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) deprecated: bool,
@@ -64,12 +70,19 @@ pub struct OperationBuilder<'a> {
     success_status: Option<u16>,
     /// Inside a `(StatusCode, T)` reply: the status is chosen at run time.
     status_at_run_time: bool,
+    /// Security schemes the route's parameters require (a `Principal`: the bearer token of
+    /// `Auths`), besides its guards'.
+    pub(crate) security: Vec<crate::guards::SecurityScheme>,
+    /// A parameter answers 401 when the request is not authenticated.
+    pub(crate) authenticates: bool,
 }
 
 impl<'a> OperationBuilder<'a> {
-    pub(crate) fn new(generator: &'a mut SchemaGenerator) -> Self {
+    pub(crate) fn new(input: &'a mut SchemaGenerator, output: &'a mut SchemaGenerator) -> Self {
         Self {
-            generator,
+            input,
+            output,
+            in_reply: false,
             summary: None,
             description: None,
             deprecated: false,
@@ -80,13 +93,33 @@ impl<'a> OperationBuilder<'a> {
             undocumented: Vec::new(),
             success_status: None,
             status_at_run_time: false,
+            security: Vec::new(),
+            authenticates: false,
         }
     }
 
     /// The JSON schema of `T`: a `$ref` into `components.schemas` for named types, inline for
-    /// the others.
+    /// the others. Inside [`OperationReply::document`](super::OperationReply::document) it is
+    /// the schema of `T` as serialized, elsewhere as deserialized.
     pub fn schema<T: JsonSchema + ?Sized>(&mut self) -> Value {
-        self.generator.subschema_for::<T>().to_value()
+        let generator = if self.in_reply { &mut *self.output } else { &mut *self.input };
+        generator.subschema_for::<T>().to_value()
+    }
+
+    /// Runs `document` with schemas taken as serialized (what the server answers).
+    pub fn documenting_reply(&mut self, document: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.in_reply, true);
+        document(self);
+        self.in_reply = outer;
+    }
+
+    /// The parameter needs an authenticated request: the route documents a 401, and `scheme`
+    /// (if any) under `security`.
+    pub fn requires_authentication(&mut self, scheme: Option<crate::guards::SecurityScheme>) {
+        self.authenticates = true;
+        if let Some(scheme) = scheme.filter(|s| !self.security.contains(s)) {
+            self.security.push(scheme);
+        }
     }
 
     /// The properties of `T`'s object schema with whether each is required, for extractors
@@ -99,7 +132,8 @@ impl<'a> OperationBuilder<'a> {
         let object = match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
                 let name = reference.rsplit('/').next().unwrap_or_default();
-                self.generator.definitions().get(name)?.clone()
+                let generator = if self.in_reply { &*self.output } else { &*self.input };
+                generator.definitions().get(name)?.clone()
             }
             None => schema,
         };
@@ -162,11 +196,24 @@ impl<'a> OperationBuilder<'a> {
     /// reply without one (its status is chosen at run time).
     pub fn success(&mut self, natural: u16, description: &str, content: Option<(&str, Value)>) {
         let status = match (self.success_status, self.status_at_run_time) {
-            (Some(status), _) => status.to_string(),
+            (Some(status), true) => status.to_string(),
             (None, true) => "default".to_owned(),
-            (None, false) => natural.to_string(),
+            (forced, false) => {
+                if forced.is_some_and(|forced| forced != natural) {
+                    self.undocumented(
+                        "#[openapi(status = ..)]",
+                        &format!("this reply always answers {natural}; the attribute names the status of a `(StatusCode, T)` reply, remove it here"),
+                    );
+                }
+                natural.to_string()
+            }
         };
         self.response(&status, description, content);
+    }
+
+    /// Whether the reply being documented has its status chosen at run time.
+    pub fn status_at_run_time(&self) -> bool {
+        self.status_at_run_time
     }
 
     /// Documents `inner` as the body of a reply whose status is chosen at run time
@@ -225,6 +272,12 @@ impl<'a> OperationBuilder<'a> {
     }
 
     /// `#[openapi(response(status = 404, description = "..", body = T))]`.
+    /// The schema of an `#[openapi(response(body = T))]`: as serialized.
+    #[doc(hidden)]
+    pub fn reply_schema<T: JsonSchema + ?Sized>(&mut self) -> Value {
+        self.output.subschema_for::<T>().to_value()
+    }
+
     #[doc(hidden)]
     pub fn response_override(&mut self, status: u16, description: &str, body: Option<Value>) {
         let status = status.to_string();

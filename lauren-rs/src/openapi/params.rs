@@ -121,8 +121,14 @@ impl<T: ?Sized + Send + Sync + 'static> OperationParam for Option<Inject<T>> {}
 impl OperationParam for http::HeaderMap {}
 impl OperationParam for http::Method {}
 impl OperationParam for http::Uri {}
-/// Documented by the `Auths` interceptor's bearer scheme, not as a parameter.
-impl OperationParam for crate::builtin::Principal {}
+/// The bearer token `Auths` checks: a 401 without it, and the bearer scheme under `security`.
+impl OperationParam for crate::builtin::Principal {
+    fn document(op: &mut OperationBuilder<'_>, _: &Field) {
+        op.requires_authentication(Some(crate::guards::SecurityScheme::bearer()));
+    }
+}
+
+/// Login is optional: nothing to require.
 impl OperationParam for Option<crate::builtin::Principal> {}
 
 fn spread<T: JsonSchema>(op: &mut OperationBuilder<'_>, field: &Field, location: ParamLocation) {

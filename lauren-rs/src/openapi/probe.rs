@@ -1,7 +1,10 @@
 //! How generated code documents a parameter or a reply without requiring that its type can be
 //! documented: a type with an [`OperationParam`] / [`OperationReply`] / `JsonSchema` impl is
-//! documented by it (method resolution prefers the `&DocProbe<T>` impls), any other type is
-//! documented as open and listed in one startup warning.
+//! documented by it; any other type is documented as far as its other traits say (a query
+//! scalar as a string, a body extractor's body as an open schema) and listed in one startup
+//! warning. Method resolution picks the impl on the most references first: generated code calls
+//! `(&&&&DocProbe::<T>::new()).param(..)` for parameters, `(&&DocProbe::<T>::new())` for path
+//! variables and replies.
 
 use std::marker::PhantomData;
 
@@ -9,7 +12,7 @@ use schemars::JsonSchema;
 use serde_json::json;
 
 use super::{OperationBuilder, OperationParam, OperationReply, ParamLocation};
-use crate::extract::Field;
+use crate::extract::{BodyKind, Field, FromParam, FromRequest};
 
 /// Stands for the type `T` in method resolution.
 pub struct DocProbe<T: ?Sized>(PhantomData<T>);
@@ -27,19 +30,57 @@ impl<T: ?Sized> Default for DocProbe<T> {
     }
 }
 
-/// Documents a parameter through its `OperationParam` impl.
+/// Documents a parameter through its `OperationParam` impl (the first choice).
 pub trait ViaParam {
     /// Documents a handler parameter.
     fn param(&self, op: &mut OperationBuilder<'_>, field: &Field);
 }
 
-impl<T: OperationParam> ViaParam for &DocProbe<T> {
+impl<T: OperationParam> ViaParam for &&&DocProbe<T> {
     fn param(&self, op: &mut OperationBuilder<'_>, field: &Field) {
         T::document(op, field);
     }
 }
 
-/// A parameter type that documents nothing.
+/// A query scalar without a schema: a required string parameter of its name.
+pub trait ViaParamString {
+    /// Documents the parameter as a string and lists the type in the startup warning.
+    fn param(&self, op: &mut OperationBuilder<'_>, field: &Field);
+}
+
+impl<T: FromParam> ViaParamString for &&DocProbe<T> {
+    fn param(&self, op: &mut OperationBuilder<'_>, field: &Field) {
+        op.parameter(ParamLocation::Query, field.name(), true, json!({ "type": "string" }));
+        op.undocumented(std::any::type_name::<T>(), "derive `schemars::JsonSchema` for it");
+    }
+}
+
+/// Another extractor without documentation: its body, if it reads one, as an open schema.
+pub trait ViaExtractor {
+    /// Documents what the extractor's `FromRequest::BODY` says and lists the type.
+    fn param(&self, op: &mut OperationBuilder<'_>, field: &Field);
+}
+
+impl<T: FromRequest> ViaExtractor for &DocProbe<T> {
+    fn param(&self, op: &mut OperationBuilder<'_>, _: &Field) {
+        let media_type = match T::BODY {
+            Some(BodyKind::Json) => Some("application/json"),
+            Some(BodyKind::Form) => Some("application/x-www-form-urlencoded"),
+            Some(BodyKind::Bytes) => Some("application/octet-stream"),
+            Some(BodyKind::Text) => Some("text/plain"),
+            None => None,
+        };
+        if let Some(media_type) = media_type {
+            op.request_body(media_type, json!({}));
+        }
+        op.undocumented(
+            std::any::type_name::<T>(),
+            "derive `schemars::JsonSchema` for the types it carries, or implement `lauren::openapi::OperationParam` for your extractor",
+        );
+    }
+}
+
+/// Anything else (never reached for a handler parameter, which is always a `FromRequest`).
 pub trait ViaUndocumentedParam {
     /// Lists the type in the startup warning.
     fn param(&self, op: &mut OperationBuilder<'_>, field: &Field);
@@ -49,7 +90,7 @@ impl<T: ?Sized> ViaUndocumentedParam for DocProbe<T> {
     fn param(&self, op: &mut OperationBuilder<'_>, _: &Field) {
         op.undocumented(
             std::any::type_name::<T>(),
-            "derive `schemars::JsonSchema` for the types it carries, or implement `lauren::openapi::OperationParam` for your extractor",
+            "implement `lauren::openapi::OperationParam` for it",
         );
     }
 }
@@ -88,7 +129,7 @@ pub trait ViaReply {
 
 impl<T: OperationReply> ViaReply for &DocProbe<T> {
     fn reply(&self, op: &mut OperationBuilder<'_>) {
-        T::document(op);
+        op.documenting_reply(T::document);
     }
 }
 

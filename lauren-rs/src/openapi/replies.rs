@@ -19,7 +19,10 @@ impl OperationReply for () {
 impl<T: OperationReply> OperationReply for Option<T> {
     fn document(op: &mut OperationBuilder<'_>) {
         T::document(op);
-        op.response("204", "No content.", None);
+        // Inside `(StatusCode, Option<T>)` the tuple's status wins.
+        if !op.status_at_run_time() {
+            op.response("204", "No content.", None);
+        }
     }
 }
 

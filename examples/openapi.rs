@@ -41,13 +41,6 @@ struct NewOrder {
     quantity: Option<u32>,
 }
 
-/// The body of a 404.
-#[derive(Serialize, JsonSchema)]
-struct Missing {
-    /// The id nobody has.
-    id: u64,
-}
-
 /// Lets a request through with `Authorization: Bearer demo-token`.
 #[derive(Default)]
 struct BearerToken;
@@ -84,7 +77,7 @@ impl OrdersController {
 
     /// Finds one order.
     #[get("/{id}")]
-    #[openapi(response(status = 404, description = "No order has this id.", body = Missing))]
+    #[openapi(response(status = 404, description = "No order has this id."))]
     async fn find(&self, #[path(ge = 1)] id: u64) -> Result<Json<Order>, HttpError> {
         if id > 1000 {
             return Err(HttpError::not_found("no such order").with_detail("id", id));

@@ -150,6 +150,29 @@ pub(crate) fn check_placement(item: &syn::ItemImpl, errors: &mut Errors) {
     }
 }
 
+/// The note of `#[deprecated = ".."]` or `#[deprecated(note = "..")]`.
+fn deprecation_note(attr: &Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
+            _ => None,
+        },
+        syn::Meta::List(_) => {
+            let mut note = None;
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("note") {
+                    note = Some(meta.value()?.parse::<LitStr>()?.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+            note
+        }
+        syn::Meta::Path(_) => None,
+    }
+}
+
 /// The controller's tag description: its impl block's doc comment.
 pub(crate) fn expand_tag(attrs: &[Attribute]) -> TokenStream {
     match doc_text(attrs) {
@@ -173,8 +196,12 @@ pub(crate) fn expand_operation(handler: &Handler<'_>, self_ty: &Type) -> TokenSt
             body.push(quote!(#op.description(#description);));
         }
     }
-    if handler.func.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
-        body.push(quote!(#op.deprecated();));
+    if let Some(attr) = handler.func.attrs.iter().find(|a| a.path().is_ident("deprecated")) {
+        let note = match deprecation_note(attr) {
+            Some(note) => quote!(::core::option::Option::Some(#note)),
+            None => quote!(::core::option::Option::None),
+        };
+        body.push(quote!(#op.deprecated(#note);));
     }
     let private = quote!(::lauren::__private);
     for (i, param) in handler.params.iter().enumerate() {

@@ -287,3 +287,28 @@ async fn a_guard_needing_a_missing_provider_is_a_startup_error_naming_the_chain(
     assert_eq!(err.code(), "missing_provider");
     assert_eq!(err.to_string(), "No provider for Vault (VaultGuard -> Vault)");
 }
+
+// A handler parameter injecting a provider another module keeps to itself.
+#[derive(Default)]
+struct HandlerNeedsHidden;
+
+#[controller("/handler-hidden")]
+impl HandlerNeedsHidden {
+    #[get]
+    async fn show(&self, repository: Inject<HiddenRepository>) {
+        let _ = repository;
+    }
+}
+
+#[module(imports = [HidingModule], controllers = [HandlerNeedsHidden])]
+struct HandlerConsumerModule;
+
+#[tokio::test]
+async fn a_handler_parameter_not_exported_to_it_names_the_module() {
+    let err = startup_error(LaurenFactory::create(HandlerConsumerModule)).await;
+    assert_eq!(err.code(), "provider_not_visible");
+    assert_eq!(
+        err.to_string(),
+        "No provider for HiddenRepository visible from module HandlerConsumerModule. Either declare it in this module or import a module that exports it. (HandlerNeedsHidden::show -> HiddenRepository)"
+    );
+}

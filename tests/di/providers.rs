@@ -80,6 +80,8 @@ struct ProvidersController {
     repository: Inject<dyn Repository>,
     plugins: Vec<Inject<dyn Plugin>>,
     greeting: Inject<Greeting>,
+    /// One plain binding, asked for as a list: a list of one.
+    greetings: Vec<Inject<Greeting>>,
     #[inject(REPLICA_URL)]
     replica: Inject<String>,
     client: Inject<HttpClient>,
@@ -103,6 +105,9 @@ impl ProvidersController {
             "client": self.client.base,
             "missing_is_none": self.missing.is_none(),
             "config_is_alias": self.config.ptr_eq(&self.aliased),
+            "plugins_are_distinct": !self.plugins[0].ptr_eq(&self.plugins[1]),
+            "greetings": self.greetings.iter().map(|g| g.0.len()).collect::<Vec<_>>(),
+            "greeting_is_shared": self.greetings[0].ptr_eq(&self.greeting),
         }))
     }
 }
@@ -139,6 +144,9 @@ async fn every_provider_kind_resolves() {
             "client": "https://eu.example",
             "missing_is_none": true,
             "config_is_alias": true,
+            "plugins_are_distinct": true,
+            "greetings": ["hello from eu via row 1 from postgres://primary".len()],
+            "greeting_is_shared": true,
         })
     );
     assert_eq!(CLIENTS_BUILT.load(Ordering::SeqCst), 1);

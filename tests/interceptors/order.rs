@@ -234,3 +234,50 @@ async fn an_interceptor_attached_at_several_places_is_one_singleton() {
     assert_eq!(COUNTED_BUILT.load(Ordering::SeqCst), 1, "not rebuilt per request");
     assert!(lauren::registered_interceptors().any(|d| d.type_name == "Counted"));
 }
+
+/// Records how many interceptors are still ahead of it.
+#[derive(Default)]
+struct Remaining;
+
+impl Interceptor for Remaining {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        crate::support::record(ctx, format!("remaining={}", next.remaining()));
+        next.handle(ctx).await
+    }
+}
+
+#[derive(Default)]
+struct RemainingController;
+
+#[controller("/remaining")]
+impl RemainingController {
+    #[get("/outer")]
+    #[use_interceptors(Remaining, crate::support::R1, crate::support::R2)]
+    async fn outer(&self) {}
+
+    #[get("/inner")]
+    #[use_interceptors(crate::support::R1, crate::support::R2, Remaining)]
+    async fn inner(&self) {}
+}
+
+#[module(controllers = [RemainingController])]
+struct RemainingModule;
+
+#[tokio::test]
+async fn call_handler_says_how_many_interceptors_are_ahead() {
+    let client = TestClient::new(LaurenFactory::create(RemainingModule)).await;
+    client.get("/remaining/outer").header("x-test-id", "remaining-outer").await;
+    assert_eq!(
+        crate::support::take("remaining-outer"),
+        ["remaining=2", "R1:before", "R2:before", "R2:after", "R1:after"]
+    );
+    client.get("/remaining/inner").header("x-test-id", "remaining-inner").await;
+    assert_eq!(
+        crate::support::take("remaining-inner"),
+        ["R1:before", "R2:before", "remaining=0", "R2:after", "R1:after"]
+    );
+}

@@ -243,6 +243,7 @@ impl NotesController {
 
     /// Two guards, both checked.
     #[delete("/{id}")]
+    #[openapi(response(status = 404, description = "No such note."))]
     #[use_guards(BearerGuard, ApiKeyGuard)]
     async fn remove(&self, id: u64) {
         let _ = id;

@@ -164,7 +164,7 @@ async fn responses_from_the_return_type_and_overrides() {
     assert_eq!(replace["default"]["content"]["application/json"]["schema"], order);
     // `()` is 204 with no content; `String` is text; `Vec<u8>` is bytes.
     let cancel = responses("/orders/{id}", "delete");
-    assert_eq!(cancel["204"], json!({ "description": "No content." }));
+    assert_eq!(cancel["204"], json!({ "description": "No Content." }));
     assert_eq!(
         responses("/orders/by-id/{id}", "get")["200"]["content"]["text/plain"]["schema"],
         json!({ "type": "string" })
@@ -350,4 +350,26 @@ async fn patterns_are_anchored_like_the_check() {
     let doc = orders().await;
     let list = op(&doc, "/orders", "get");
     assert_eq!(param(list, "item")["schema"]["pattern"], "^(?:^[a-z]+$)$");
+}
+
+#[tokio::test]
+async fn descriptions_error_bodies_and_deprecation_notes() {
+    let doc = orders().await;
+    assert_eq!(op(&doc, "/orders", "post")["responses"]["201"]["description"], "Created.");
+    assert_eq!(op(&doc, "/orders/{id}", "get")["responses"]["200"]["description"], "OK.");
+    assert_eq!(
+        op(&doc, "/orders/{id}", "put")["responses"]["default"]["description"],
+        "The reply; its status is chosen at run time."
+    );
+    // `#[deprecated = "use find"]`: the note joins the description.
+    assert_eq!(op(&doc, "/orders/by-id/{id}", "get")["description"], "Deprecated: use find");
+    let notes = notes().await;
+    // A response override without a body is an error: the error envelope.
+    assert_eq!(
+        op(&notes, "/notes/{id}", "delete")["responses"]["404"],
+        json!({
+            "description": "No such note.",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LaurenError" } } }
+        })
+    );
 }

@@ -122,3 +122,42 @@ async fn types_without_a_schema_are_listed_in_one_startup_warning() {
     // Documented types are not listed.
     assert!(!warning.contains("NewOrder") && !warning.contains("Tenant"), "{warning}");
 }
+
+#[tokio::test]
+async fn served_paths_are_normalised_and_unusable_ones_are_startup_errors() {
+    let openapi = OpenApi::new("Orders", "1").json_path("spec.json/").docs_path("/api/docs/");
+    let running = serve(LaurenFactory::create(OrdersModule).openapi(openapi)).await;
+    assert_eq!(once(running.addr, &get("/spec.json")).await.status, 200);
+    assert_eq!(once(running.addr, &get("/api/docs/")).await.status, 200);
+    let init = once(running.addr, &get("/api/docs/swagger-initializer.js")).await.text();
+    assert!(init.contains(r#"url: "/spec.json""#), "{init}");
+    running.shutdown().await;
+
+    for (openapi, expected) in [
+        (OpenApi::new("O", "1").json_path(""), "json_path \"\" cannot be served"),
+        (OpenApi::new("O", "1").docs_path("/my docs"), "docs_path \"/my docs\" cannot be served"),
+        (OpenApi::new("O", "1").json_path("/docs/"), "json_path and docs_path are both /docs"),
+    ] {
+        let err =
+            LaurenFactory::create(OrdersModule).openapi(openapi).build().await.expect_err(expected);
+        assert_eq!(err.code(), "invalid_option", "{err}");
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn assets_are_cached_and_the_document_revalidated() {
+    let running =
+        serve(LaurenFactory::create(OrdersModule).openapi(OpenApi::new("Orders", "1"))).await;
+    for (path, cache) in [
+        ("/openapi.json", "no-cache"),
+        ("/docs", "no-cache"),
+        ("/docs/swagger-initializer.js", "no-cache"),
+        ("/docs/swagger-ui-bundle.js", "public, max-age=86400"),
+        ("/docs/swagger-ui.css", "public, max-age=86400"),
+    ] {
+        let response = once(running.addr, &get(path)).await;
+        assert_eq!(response.header("cache-control"), Some(cache), "{path}");
+    }
+    running.shutdown().await;
+}

@@ -333,7 +333,13 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
     #[cfg(feature = "openapi")]
     let openapi = plan.openapi.map(|config| {
         let placeholder: crate::descriptor::Instance = std::sync::Arc::new(());
-        crate::openapi::serve(config, &mut routes, plan.options.error_format, &placeholder)
+        crate::openapi::serve(
+            config,
+            &mut routes,
+            plan.options.error_format,
+            &placeholder,
+            &mut problems,
+        )
     });
     let handler_names: Vec<String> = routes
         .iter()

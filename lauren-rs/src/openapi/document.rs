@@ -71,6 +71,17 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
             op.response("403", "A guard denied the request.", error.content());
         }
         op.response("500", "The server failed to handle the request.", error.content());
+        // An `#[openapi(response(status = 404))]` without a body: the error envelope.
+        for status in &op.overridden {
+            let is_error = status.parse::<u16>().is_ok_and(|code| code >= 400);
+            if let Some(response) = op.responses.get_mut(status).filter(|_| is_error) {
+                if response.get("content").is_none() {
+                    if let Some((media_type, schema)) = error.content() {
+                        response["content"] = json!({ media_type: { "schema": schema } });
+                    }
+                }
+            }
+        }
         // `XmlParse` on the route: the same body may come as XML.
         if route.xml_body {
             if let Some(content) =

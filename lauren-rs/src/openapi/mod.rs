@@ -95,12 +95,13 @@ pub trait OperationReply {
 }
 
 /// Builds the document from the frozen routes, logs what it could not document, and adds the
-/// routes that serve it. Returns the document.
+/// routes that serve it. Returns the document; a path that cannot be served is a problem.
 pub(crate) fn serve(
     config: &OpenApi,
     routes: &mut Vec<Route>,
     format: ErrorFormat,
     placeholder: &crate::descriptor::Instance,
+    problems: &mut Vec<crate::Problem>,
 ) -> Arc<serde_json::Value> {
     let built = document::build(config, routes, format);
     if !built.undocumented.is_empty() {
@@ -112,26 +113,53 @@ pub(crate) fn serve(
         );
     }
     // Served paths are normalised like route paths (`docs/` and `/docs` are `/docs`).
-    let json_path = crate::router::join_template(&[&config.json_path]);
-    let json = bytes::Bytes::from(built.value.to_string());
-    routes.push(crate::pipeline::fixed_route(
-        &json_path,
-        json,
-        http::HeaderValue::from_static("application/json"),
-        Arc::clone(placeholder),
-    ));
-    if let Some(docs_path) = &config.docs_path {
-        let docs_path = crate::router::join_template(&[docs_path]);
-        for (path, body, content_type) in page::files(&config.title, &docs_path, &json_path) {
-            routes.push(crate::pipeline::fixed_route(
-                &path,
-                body,
-                content_type,
-                Arc::clone(placeholder),
-            ));
+    let json_path = served_path("json_path", &config.json_path, problems);
+    let docs_path =
+        config.docs_path.as_deref().map(|path| served_path("docs_path", path, problems));
+    if docs_path.as_deref() == Some(json_path.as_str()) {
+        problems.push(crate::Problem::new(
+            crate::ProblemCode::InvalidOption,
+            format!(
+                "OpenApi: json_path and docs_path are both {json_path}: give them different paths"
+            ),
+            "OpenApi",
+        ));
+    }
+    let fixed = |body: bytes::Bytes, content_type: &'static str, cache_control: &'static str| {
+        crate::pipeline::StaticBody {
+            body,
+            content_type: http::HeaderValue::from_static(content_type),
+            cache_control: http::HeaderValue::from_static(cache_control),
+        }
+    };
+    // The document and the page change with the app: revalidate. The assets change with
+    // lauren's version only.
+    let json = fixed(built.value.to_string().into(), "application/json", "no-cache");
+    routes.push(crate::pipeline::fixed_route(&json_path, json, Arc::clone(placeholder)));
+    if let Some(docs_path) = docs_path {
+        for file in page::files(&config.title, &docs_path, &json_path) {
+            let cache = if file.is_page { "no-cache" } else { "public, max-age=86400" };
+            let body = fixed(file.body, file.content_type, cache);
+            routes.push(crate::pipeline::fixed_route(&file.path, body, Arc::clone(placeholder)));
         }
     }
     Arc::new(built.value)
+}
+
+/// `path` as the router will match it; a path it cannot serve is a problem naming the option.
+fn served_path(option: &str, path: &str, problems: &mut Vec<crate::Problem>) -> String {
+    let normalised = crate::router::join_template(&[path]);
+    let unusable = normalised == "/"
+        || normalised
+            .contains(|c: char| c.is_whitespace() || c.is_control() || "?#{}%".contains(c));
+    if unusable {
+        problems.push(crate::Problem::new(
+            crate::ProblemCode::InvalidOption,
+            format!("OpenApi: {option} {path:?} cannot be served: give a path below `/` without spaces, `?`, `#`, `%` or braces, like \"/openapi.json\""),
+            "OpenApi",
+        ));
+    }
+    normalised
 }
 
 /// The security schemes of a route's guards, in order, each once.

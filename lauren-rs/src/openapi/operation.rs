@@ -194,7 +194,8 @@ impl<'a> OperationBuilder<'a> {
     /// The successful reply of a reply type whose natural status is `natural`: documented under
     /// it, or under `#[openapi(status = ..)]`, or under `default` inside a `(StatusCode, T)`
     /// reply without one (its status is chosen at run time).
-    pub fn success(&mut self, natural: u16, description: &str, content: Option<(&str, Value)>) {
+    /// Its description is the status's reason phrase (`Created.`).
+    pub fn success(&mut self, natural: u16, content: Option<(&str, Value)>) {
         let status = match (self.success_status, self.status_at_run_time) {
             (Some(status), true) => status.to_string(),
             (None, true) => "default".to_owned(),
@@ -208,7 +209,16 @@ impl<'a> OperationBuilder<'a> {
                 natural.to_string()
             }
         };
-        self.response(&status, description, content);
+        let reason = status
+            .parse::<u16>()
+            .ok()
+            .and_then(|code| http::StatusCode::from_u16(code).ok())
+            .and_then(|code| code.canonical_reason());
+        let description = match reason {
+            Some(reason) => format!("{reason}."),
+            None => "The reply; its status is chosen at run time.".to_owned(),
+        };
+        self.response(&status, &description, content);
     }
 
     /// Whether the reply being documented has its status chosen at run time.
@@ -244,9 +254,15 @@ impl<'a> OperationBuilder<'a> {
         self.description = Some(description.to_owned());
     }
 
+    /// `#[deprecated]`, with its note if it has one.
     #[doc(hidden)]
-    pub fn deprecated(&mut self) {
+    pub fn deprecated(&mut self, note: Option<&str>) {
         self.deprecated = true;
+        if let Some(note) = note {
+            let description = self.description.take().unwrap_or_default();
+            let separator = if description.is_empty() { "" } else { "\n\n" };
+            self.description = Some(format!("{description}{separator}Deprecated: {note}"));
+        }
     }
 
     #[doc(hidden)]

@@ -2,18 +2,22 @@
 //! the `swagger-ui-dist` package, Apache-2.0), so it works offline and needs no CDN.
 
 use bytes::Bytes;
-use http::HeaderValue;
 
 const BUNDLE: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js");
 const CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");
 
-/// The page and its assets, as `(path, body, content type)`, for the page served at `docs_path`
-/// and reading the document from `json_path`.
-pub(crate) fn files(
-    title: &str,
-    docs_path: &str,
-    json_path: &str,
-) -> Vec<(String, Bytes, HeaderValue)> {
+/// One file of the docs page.
+pub(crate) struct File {
+    pub(crate) path: String,
+    pub(crate) body: Bytes,
+    pub(crate) content_type: &'static str,
+    /// The page itself (changes with the app), not an asset (changes with lauren).
+    pub(crate) is_page: bool,
+}
+
+/// The page and its assets, for the page served at `docs_path` and reading the document from
+/// `json_path` (both normalised).
+pub(crate) fn files(title: &str, docs_path: &str, json_path: &str) -> Vec<File> {
     let base = docs_path.trim_end_matches('/');
     // The page is served at `docs_path` itself; its assets below it.
     let html = format!(
@@ -28,26 +32,32 @@ pub(crate) fn files(
         "window.onload = function () {{\n  window.ui = SwaggerUIBundle({{ url: {url}, dom_id: \"#swagger-ui\", deepLinking: true }});\n}};\n",
         url = serde_json::Value::String(json_path.to_owned()),
     );
+    let file = |path: String, body: Bytes, content_type, is_page| File {
+        path,
+        body,
+        content_type,
+        is_page,
+    };
     vec![
-        (
-            docs_path.to_owned(),
-            Bytes::from(html),
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        ),
-        (
+        file(docs_path.to_owned(), Bytes::from(html), "text/html; charset=utf-8", true),
+        file(
             format!("{base}/swagger-ui.css"),
             Bytes::from_static(CSS),
-            HeaderValue::from_static("text/css; charset=utf-8"),
+            "text/css; charset=utf-8",
+            false,
         ),
-        (
+        file(
             format!("{base}/swagger-ui-bundle.js"),
             Bytes::from_static(BUNDLE),
-            HeaderValue::from_static("text/javascript; charset=utf-8"),
+            "text/javascript; charset=utf-8",
+            false,
         ),
-        (
+        // Names the document's path: changes with the app's configuration.
+        file(
             format!("{base}/swagger-initializer.js"),
             Bytes::from(init),
-            HeaderValue::from_static("text/javascript; charset=utf-8"),
+            "text/javascript; charset=utf-8",
+            true,
         ),
     ]
 }
@@ -73,12 +83,13 @@ mod tests {
 
     #[test]
     fn the_title_is_escaped_and_the_json_path_quoted() {
-        let files = files("<Orders & co>", "/docs/", "/api/\"x\".json");
-        let html = std::str::from_utf8(&files[0].1).unwrap_or_default();
+        let files = files("<Orders & co>", "/docs", "/api/\"x\".json");
+        let html = std::str::from_utf8(&files[0].body).unwrap_or_default();
         assert!(html.contains("<title>&lt;Orders &amp; co&gt;</title>"), "{html}");
         assert!(html.contains("href=\"/docs/swagger-ui.css\""), "{html}");
-        let init = std::str::from_utf8(&files[3].1).unwrap_or_default();
+        let init = std::str::from_utf8(&files[3].body).unwrap_or_default();
         assert!(init.contains(r#"url: "/api/\"x\".json""#), "{init}");
-        assert_eq!(files[2].0, "/docs/swagger-ui-bundle.js");
+        assert_eq!(files[2].path, "/docs/swagger-ui-bundle.js");
+        assert!(files[0].is_page && !files[2].is_page && files[3].is_page);
     }
 }

@@ -135,6 +135,16 @@ fn spread<T: JsonSchema>(op: &mut OperationBuilder<'_>, field: &Field, location:
     match op.object_properties::<T>() {
         Some(properties) => {
             for (name, required, schema) in properties {
+                let is_list = schema["type"] == "array"
+                    || schema["type"]
+                        .as_array()
+                        .is_some_and(|types| types.contains(&"array".into()));
+                if is_list && location == ParamLocation::Query {
+                    op.undocumented(
+                        &format!("{}.{name}", field.name()),
+                        "a list field of `Query<T>` cannot be read from a query string; take it as its own parameter (`tag: Vec<String>`)",
+                    );
+                }
                 op.parameter(location, &name, required, schema);
             }
         }

@@ -11,7 +11,7 @@ use crate::reply::{IntoHeaders, Reply, Response};
 
 impl OperationReply for () {
     fn document(op: &mut OperationBuilder<'_>) {
-        op.success(204, "No content.", None);
+        op.success(204, None);
     }
 }
 
@@ -28,7 +28,7 @@ impl<T: OperationReply> OperationReply for Option<T> {
 
 impl OperationReply for String {
     fn document(op: &mut OperationBuilder<'_>) {
-        op.success(200, "OK.", Some(("text/plain", json!({ "type": "string" }))));
+        op.success(200, Some(("text/plain", json!({ "type": "string" }))));
     }
 }
 
@@ -41,7 +41,7 @@ impl OperationReply for &'static str {
 impl OperationReply for Bytes {
     fn document(op: &mut OperationBuilder<'_>) {
         let schema = json!({ "type": "string", "contentMediaType": "application/octet-stream" });
-        op.success(200, "OK.", Some(("application/octet-stream", schema)));
+        op.success(200, Some(("application/octet-stream", schema)));
     }
 }
 
@@ -54,13 +54,13 @@ impl OperationReply for Vec<u8> {
 impl<T: JsonSchema> OperationReply for Json<T> {
     fn document(op: &mut OperationBuilder<'_>) {
         let schema = op.schema::<T>();
-        op.success(200, "OK.", Some(("application/json", schema)));
+        op.success(200, Some(("application/json", schema)));
     }
 }
 
 impl OperationReply for serde_json::Value {
     fn document(op: &mut OperationBuilder<'_>) {
-        op.success(200, "OK.", Some(("application/json", json!({}))));
+        op.success(200, Some(("application/json", json!({}))));
     }
 }
 

@@ -23,9 +23,9 @@ pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
 pub(crate) use self::params::PathParams;
 pub use self::problem::ErrorFormat;
 pub use self::route::ControllerHandle;
-#[cfg(feature = "openapi")]
-pub(crate) use self::route::fixed as fixed_route;
 pub(crate) use self::route::{ControllerRef, Injected, Route, before_routing};
+#[cfg(feature = "openapi")]
+pub(crate) use self::route::{StaticBody, fixed as fixed_route};
 use crate::app::AppInner;
 use crate::app::options::ContentTypePolicy;
 use crate::body::{Body, RequestBody};

@@ -91,7 +91,7 @@ pub(crate) struct Route {
     /// The whole answer of a route the framework serves itself (the OpenAPI document, the docs
     /// page): its body and content type, built once at startup.
     #[cfg(feature = "openapi")]
-    pub(crate) static_body: Option<(bytes::Bytes, http::HeaderValue)>,
+    pub(crate) static_body: Option<StaticBody>,
     /// The security schemes its guards check, for the OpenAPI document.
     #[cfg(feature = "openapi")]
     pub(crate) security: Box<[crate::guards::SecurityScheme]>,
@@ -130,17 +130,21 @@ pub(crate) fn before_routing(
     }
 }
 
+/// The whole answer of a route the framework serves itself.
+#[cfg(feature = "openapi")]
+#[derive(Clone)]
+pub(crate) struct StaticBody {
+    pub(crate) body: bytes::Bytes,
+    pub(crate) content_type: http::HeaderValue,
+    pub(crate) cache_control: http::HeaderValue,
+}
+
 /// A route the framework answers itself with `body` (e.g. `GET /openapi.json`): no stages, no
 /// controller, one static reply.
 #[cfg(feature = "openapi")]
-pub(crate) fn fixed(
-    template: &str,
-    body: bytes::Bytes,
-    content_type: http::HeaderValue,
-    placeholder: Instance,
-) -> Route {
+pub(crate) fn fixed(template: &str, body: StaticBody, placeholder: Instance) -> Route {
     Route {
-        static_body: Some((body, content_type)),
+        static_body: Some(body),
         controller: &SERVED_BY_LAUREN,
         ..bare(&FIXED, template.into(), placeholder)
     }
@@ -179,8 +183,10 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
 fn static_reply<'a>(
     ctx: &'a mut super::ExecutionContext<'_>,
 ) -> crate::descriptor::BoxFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
-    let reply = ctx.route().static_body.clone().map(|(body, content_type)| {
-        crate::reply::Reply::new(crate::reply::with_content_type(body, content_type))
+    let reply = ctx.route().static_body.clone().map(|fixed| {
+        let mut response = crate::reply::with_content_type(fixed.body, fixed.content_type);
+        response.headers_mut().insert(http::header::CACHE_CONTROL, fixed.cache_control);
+        crate::reply::Reply::new(response)
     });
     Box::pin(async move { reply.ok_or_else(|| crate::error::HttpError::internal("NoHandler")) })
 }

@@ -90,6 +90,16 @@ impl ContextController {
         format!("id={id} key={} page={page}", x_api_key.0)
     }
 
+    /// What the context's query helpers read, decoded.
+    #[get("/query")]
+    async fn query(&self, ctx: &ExecutionContext<'_>) -> Json<Value> {
+        Json(json!({
+            "q": ctx.query_param("q"),
+            "missing": ctx.query_param("missing"),
+            "tags": ctx.query_all("tag").collect::<Vec<_>>(),
+        }))
+    }
+
     #[use_interceptors(Describe)]
     #[post("/describe/{id}")]
     async fn describe(&self, id: u32, ctx: &ExecutionContext<'_>) -> Json<Value> {
@@ -131,4 +141,13 @@ async fn context_names_the_route_and_carries_per_request_values() {
     // A second request starts clean: the first request's write did not leak.
     let again = client.post("/s/describe/9").await;
     assert_eq!(again.header("x-who-before"), Some("nobody"));
+}
+
+#[tokio::test]
+async fn the_context_reads_query_parameters_decoded() {
+    let response = client().await.get("/s/query?tag=a&q=hello+w%C3%B6rld&tag=b%20c&q=second").await;
+    assert_eq!(
+        response.json::<Value>(),
+        json!({ "q": "hello wörld", "missing": null, "tags": ["a", "b c"] })
+    );
 }

@@ -197,3 +197,15 @@ impl std::fmt::Debug for Pattern {
         write!(f, "Pattern({:?})", self.source)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    #[test]
+    fn a_pattern_shows_its_source() {
+        let pattern = Pattern::new("[a-z]+");
+        assert_eq!(format!("{pattern:?}"), r#"Pattern("[a-z]+")"#);
+        assert_eq!(pattern.source(), "[a-z]+");
+    }
+}

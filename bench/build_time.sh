@@ -4,6 +4,7 @@
 # and an incremental rebuild after touching one controller.
 #   bash bench/build_time.sh                      # defaults of both (axum: HTTP/1 only)
 #   AXUM_FEATURES=http2 bash bench/build_time.sh  # axum with the HTTP/2 lauren always serves
+#   LAUREN_FEATURES=openapi APPS=lauren_app bash bench/build_time.sh  # the OpenAPI feature's cost
 set -euo pipefail
 cd "$(dirname "$0")"
 WORK=$(mktemp -d)
@@ -25,12 +26,15 @@ measure() {
   app_only=$(timed_build)
   touch src/controllers/c17.rs
   incremental=$(timed_build)
-  echo "| $app | $full | $app_only | $incremental |"
+  local label=$app
+  [ "$app" = lauren_app ] && [ -n "${LAUREN_FEATURES:-}" ] && label="$app (features: $LAUREN_FEATURES)"
+  echo "| $label | $full | $app_only | $incremental |"
   cd - >/dev/null
 }
 
 echo "| app (50 controllers, 200 routes) | clean build, all deps (s) | app crate only (s) | touch one controller (s) |"
 echo "|---|---|---|---|"
-measure lauren_app
-measure axum_app
+for app in ${APPS:-lauren_app axum_app}; do
+  measure "$app"
+done
 rm -rf "$WORK"

@@ -97,6 +97,7 @@ impl ContextController {
             "q": ctx.query_param("q"),
             "missing": ctx.query_param("missing"),
             "tags": ctx.query_all("tag").collect::<Vec<_>>(),
+            "body_limit": ctx.body_limit(),
         }))
     }
 
@@ -148,6 +149,6 @@ async fn the_context_reads_query_parameters_decoded() {
     let response = client().await.get("/s/query?tag=a&q=hello+w%C3%B6rld&tag=b%20c&q=second").await;
     assert_eq!(
         response.json::<Value>(),
-        json!({ "q": "hello wörld", "missing": null, "tags": ["a", "b c"] })
+        json!({ "q": "hello wörld", "missing": null, "tags": ["a", "b c"], "body_limit": 1024 * 1024 })
     );
 }

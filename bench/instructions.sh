@@ -5,6 +5,7 @@
 #
 #   bash bench/instructions.sh
 #   SERVERS="lauren_plain lauren_full" ENDPOINTS="/plaintext /users/42" bash bench/instructions.sh
+#   FEATURES=lauren/openapi bash bench/instructions.sh   # lauren built with a feature
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,7 +18,7 @@ OUT=$(mktemp -d)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 
-cargo build --release --quiet
+cargo build --release --quiet ${FEATURES:+--features "$FEATURES"}
 
 source ./common.sh
 

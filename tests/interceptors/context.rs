@@ -21,7 +21,10 @@ impl Interceptor for UpperItem {
         if let Some(upper) = upper {
             ctx.set_path_param("item", upper);
         }
-        next.handle(ctx).await
+        // After routing, a name the route does not have changes nothing.
+        let unknown = ctx.set_path_param("not_in_the_route", "x");
+        let reply = next.handle(ctx).await?;
+        Ok(reply.with_header("x-unknown-param-set", unknown.to_string()))
     }
 }
 
@@ -81,6 +84,7 @@ impl ContextController {
     #[use_interceptors(UpperItem)]
     #[get("/rewrite/{item}")]
     async fn rewrite(&self, item: String, ctx: &ExecutionContext<'_>) -> String {
+        assert!(ctx.path_params().all(|(name, _)| name == "item"), "only the route's variables");
         format!("{item} via {}", ctx.path_param("item").unwrap_or_default())
     }
 
@@ -121,7 +125,9 @@ async fn client() -> TestClient {
 
 #[tokio::test]
 async fn an_interceptor_rewrites_a_path_parameter_for_the_handler() {
-    assert_eq!(client().await.get("/s/rewrite/pen").await.text(), "PEN via PEN");
+    let response = client().await.get("/s/rewrite/pen").await;
+    assert_eq!(response.text(), "PEN via PEN");
+    assert_eq!(response.header("x-unknown-param-set"), Some("false"));
 }
 
 #[tokio::test]

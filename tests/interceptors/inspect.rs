@@ -20,7 +20,12 @@ impl Interceptor for Inspect {
         let content_type =
             reply.header("content-type").and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
         let json = reply.to_json().map_or_else(|| "none".to_owned(), |v| v.to_string());
+        // A `Response` builder answers for itself too.
+        let built = reply
+            .downcast_ref::<Response>()
+            .map_or_else(|| "none".to_owned(), |r| r.status().as_u16().to_string());
         Ok(reply
+            .with_header("x-builder-status", built)
             .with_header("x-before-status", status)
             .with_header("x-before-content-type", content_type)
             .with_header("x-before-json", json))
@@ -150,6 +155,8 @@ async fn a_replys_status_content_type_and_json_before_rendering_are_what_is_sent
             assert_eq!(response.json::<Value>(), seen_json, "{path}: body");
         }
     }
+    assert_eq!(client.get("/kinds/builder").await.header("x-builder-status"), Some("202"));
+    assert_eq!(client.get("/kinds/json").await.header("x-builder-status"), Some("none"));
     let error = client.get("/kinds/error").await;
     assert_eq!(error.json::<Value>()["error"]["code"], "not_found");
     assert_eq!(client.get("/kinds/with-headers").await.header("x-extra"), Some("1"));

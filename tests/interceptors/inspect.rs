@@ -32,6 +32,14 @@ impl Interceptor for Inspect {
     }
 }
 
+struct Unserializable;
+
+impl serde::Serialize for Unserializable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("not today"))
+    }
+}
+
 #[derive(Default)]
 struct Kinds;
 
@@ -90,6 +98,12 @@ impl Kinds {
     #[get("/unit")]
     async fn unit(&self) {}
 
+    /// A value that fails to serialize: the builder keeps the error, the reply is a 500.
+    #[get("/broken")]
+    async fn broken(&self) -> Response {
+        Response::json(&Unserializable)
+    }
+
     #[get("/none")]
     async fn none(&self) -> Option<String> {
         None
@@ -118,7 +132,7 @@ struct KindsModule;
 async fn a_replys_status_content_type_and_json_before_rendering_are_what_is_sent() {
     let client = TestClient::new(LaurenFactory::create(KindsModule)).await;
     // (path, status, content type, JSON value an interceptor sees)
-    let table: [(&str, u16, &str, Value); 14] = [
+    let table: [(&str, u16, &str, Value); 15] = [
         ("string", 200, "text/plain; charset=utf-8", json!("text")),
         ("str", 200, "text/plain; charset=utf-8", json!("static")),
         ("bytes", 200, "application/octet-stream", Value::Null),
@@ -129,6 +143,7 @@ async fn a_replys_status_content_type_and_json_before_rendering_are_what_is_sent
         ("http", 418, "text/csv", Value::Null),
         ("builder", 202, "text/html; charset=utf-8", Value::Null),
         ("unit", 204, "none", Value::Null),
+        ("broken", 500, "application/json", Value::Null),
         ("none", 204, "none", Value::Null),
         ("some", 200, "application/json", json!({ "b": 2 })),
         ("created", 201, "application/json", json!({ "c": 3 })),
@@ -157,6 +172,10 @@ async fn a_replys_status_content_type_and_json_before_rendering_are_what_is_sent
     }
     assert_eq!(client.get("/kinds/builder").await.header("x-builder-status"), Some("202"));
     assert_eq!(client.get("/kinds/json").await.header("x-builder-status"), Some("none"));
+    assert_eq!(
+        client.get("/kinds/broken").await.json::<Value>()["error"]["code"],
+        "internal_error"
+    );
     let error = client.get("/kinds/error").await;
     assert_eq!(error.json::<Value>()["error"]["code"], "not_found");
     assert_eq!(client.get("/kinds/with-headers").await.header("x-extra"), Some("1"));

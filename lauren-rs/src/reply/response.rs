@@ -172,9 +172,10 @@ impl Response {
         self
     }
 
-    /// The status so far.
+    /// The status it will be sent with: the one set so far, or 500 when its body could not be
+    /// rendered (`Response::json` of a value that fails to serialize).
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.error.as_ref().map_or(self.status, HttpError::status)
     }
 
     /// The headers so far.
@@ -200,11 +201,15 @@ impl IntoReply for Response {
     }
 
     fn status(&self) -> StatusCode {
-        self.status
+        Response::status(self)
     }
 
+    /// A body that failed to render is sent as the error envelope: say so before rendering.
     fn content_type(&self) -> Option<&HeaderValue> {
-        self.headers.get(CONTENT_TYPE)
+        match &self.error {
+            Some(err) => IntoReply::content_type(err),
+            None => self.headers.get(CONTENT_TYPE),
+        }
     }
 }
 

@@ -101,7 +101,7 @@ pub use crate::pre_interceptors::{
     Settings, SettingsDescriptor, SettingsEntry, registered_pre_interceptors,
 };
 pub use crate::reply::{
-    HandlerOutput, IntoHeaders, IntoReply, Reply, Response, SameSite, SetCookie,
+    Event, HandlerOutput, IntoHeaders, IntoReply, Ndjson, Reply, Response, SameSite, SetCookie, Sse,
 };
 pub use crate::server::Server;
 

@@ -40,6 +40,7 @@ examples!(
     esmerald_style = "../../examples/esmerald_style.rs",
     lifecycle = "../../examples/lifecycle.rs",
     openapi = "../../examples/openapi.rs",
+    streaming = "../../examples/streaming.rs",
 );
 
 fn snapshot_path(name: &str) -> PathBuf {

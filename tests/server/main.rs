@@ -8,5 +8,6 @@ mod layers;
 mod limits;
 mod protocol;
 mod shutdown;
+mod streaming;
 mod support;
 mod timeouts;

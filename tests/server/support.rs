@@ -127,6 +127,27 @@ impl Conn {
         Some(RawResponse { status, headers, body: Vec::new() })
     }
 
+    /// Everything received until `needle` has arrived (a streamed body, read as it comes); the
+    /// bytes are consumed. Panics after 5 s.
+    pub(crate) async fn read_until(&mut self, needle: &[u8]) -> Vec<u8> {
+        let found = tokio::time::timeout(Duration::from_secs(5), async {
+            while !self.buf.windows(needle.len()).any(|w| w == needle) {
+                if !self.fill().await {
+                    return false;
+                }
+            }
+            true
+        })
+        .await;
+        let text = String::from_utf8_lossy(needle).into_owned();
+        assert!(
+            matches!(found, Ok(true)),
+            "{text:?} did not arrive: {}",
+            String::from_utf8_lossy(&self.buf)
+        );
+        std::mem::take(&mut self.buf)
+    }
+
     /// Bytes that arrive within `wait` without being asked for (after a HEAD response, none).
     pub(crate) async fn unsolicited(&mut self, wait: Duration) -> Vec<u8> {
         let _ = tokio::time::timeout(wait, self.fill()).await;

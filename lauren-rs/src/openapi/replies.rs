@@ -106,3 +106,18 @@ impl OperationReply for http::Response<crate::Body> {
 impl OperationReply for crate::HttpError {
     fn document(_: &mut OperationBuilder<'_>) {}
 }
+
+/// Server-sent events: a `text/event-stream` of events.
+impl<S> OperationReply for crate::Sse<S> {
+    fn document(op: &mut OperationBuilder<'_>) {
+        op.success(200, Some(("text/event-stream", json!({ "type": "string" }))));
+    }
+}
+
+/// Newline-delimited JSON: one `T` per line.
+impl<S: futures_util::Stream<Item = T>, T: JsonSchema> OperationReply for crate::Ndjson<S> {
+    fn document(op: &mut OperationBuilder<'_>) {
+        let item = op.schema::<T>();
+        op.success(200, Some(("application/x-ndjson", item)));
+    }
+}

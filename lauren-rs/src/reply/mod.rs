@@ -2,6 +2,7 @@
 
 mod parts;
 mod response;
+mod stream;
 mod value;
 
 use bytes::Bytes;
@@ -11,6 +12,7 @@ use serde::Serialize;
 
 pub use self::parts::IntoHeaders;
 pub use self::response::{Response, SameSite, SetCookie};
+pub use self::stream::{Event, Ndjson, Sse};
 pub use self::value::Reply;
 use crate::body::Body;
 use crate::error::HttpError;

@@ -1,0 +1,278 @@
+//! Streaming replies: server-sent events ([`Sse`]) and newline-delimited JSON ([`Ndjson`]).
+//!
+//! Both are replies like any other (interceptors may change their status and headers before the
+//! first byte) whose body is produced as the client reads it: hyper polls the stream only when
+//! the socket can take more, so a slow reader pauses the producer instead of growing memory, and
+//! a client that leaves drops the stream.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::Stream;
+use http::StatusCode;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use http_body::Frame;
+use serde::Serialize;
+
+use super::IntoReply;
+use crate::body::{Body, BoxError};
+use crate::error::HttpError;
+
+static EVENT_STREAM: HeaderValue = HeaderValue::from_static("text/event-stream");
+static NDJSON: HeaderValue = HeaderValue::from_static("application/x-ndjson");
+
+/// One server-sent event: `data` (several lines allowed), and optionally an `id`, an `event`
+/// name and a `retry` delay for the client's reconnection.
+///
+/// ```
+/// use lauren::Event;
+///
+/// let event = Event::data("hello\nworld").id("1").event("greeting");
+/// assert_eq!(event.to_string(), "id: 1\nevent: greeting\ndata: hello\ndata: world\n\n");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Event {
+    id: Option<String>,
+    event: Option<String>,
+    data: Option<String>,
+    retry: Option<Duration>,
+    comment: Option<String>,
+}
+
+impl Event {
+    /// An event carrying `data`; each line becomes a `data:` line.
+    pub fn data(data: impl Into<String>) -> Self {
+        Self { data: Some(data.into()), ..Self::default() }
+    }
+
+    /// An event carrying `value` as compact JSON.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, HttpError> {
+        let json = super::json_bytes(value)?;
+        Ok(Self::data(String::from_utf8_lossy(&json).into_owned()))
+    }
+
+    /// A comment line (`: text`), which clients ignore: keeps a connection alive.
+    pub fn comment(text: impl Into<String>) -> Self {
+        Self { comment: Some(text.into()), ..Self::default() }
+    }
+
+    /// The event's id; the client sends the last one back as `Last-Event-ID` when it reconnects.
+    /// Line breaks are removed (a field is one line).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(one_line(id.into()));
+        self
+    }
+
+    /// The event's type (`addEventListener(name, ..)` in a browser). Line breaks are removed.
+    pub fn event(mut self, name: impl Into<String>) -> Self {
+        self.event = Some(one_line(name.into()));
+        self
+    }
+
+    /// How long the client waits before reconnecting.
+    pub fn retry(mut self, after: Duration) -> Self {
+        self.retry = Some(after);
+        self
+    }
+}
+
+fn one_line(text: String) -> String {
+    if text.contains(['\r', '\n']) { text.replace(['\r', '\n'], "") } else { text }
+}
+
+/// The event as it goes on the wire, blank line included.
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(comment) = &self.comment {
+            for line in comment.lines() {
+                writeln!(f, ": {line}")?;
+            }
+        }
+        if let Some(id) = &self.id {
+            writeln!(f, "id: {id}")?;
+        }
+        if let Some(event) = &self.event {
+            writeln!(f, "event: {event}")?;
+        }
+        if let Some(retry) = self.retry {
+            writeln!(f, "retry: {}", retry.as_millis())?;
+        }
+        if let Some(data) = &self.data {
+            // `lines()` would drop a trailing empty line; the protocol keeps it.
+            for line in data.split('\n') {
+                writeln!(f, "data: {}", line.strip_suffix('\r').unwrap_or(line))?;
+            }
+        }
+        writeln!(f)
+    }
+}
+
+/// A server-sent events reply (`text/event-stream`): each item of the stream is sent as it
+/// comes, with a comment every 15 s while the stream is quiet so proxies keep the connection
+/// open. The response ends when the stream does; a client that leaves drops the stream.
+///
+/// ```
+/// use lauren::prelude::*;
+/// use lauren::{Event, Sse};
+///
+/// #[derive(Default)]
+/// struct Ticks;
+///
+/// #[controller("/ticks")]
+/// impl Ticks {
+///     #[get]
+///     async fn ticks(&self) -> Sse<impl futures_util::Stream<Item = Event> + Send + use<>> {
+///         Sse::new(futures_util::stream::iter((1..=3).map(|n| Event::data(n.to_string()).id(n.to_string()))))
+///     }
+/// }
+/// ```
+pub struct Sse<S> {
+    events: S,
+    keep_alive: Option<Duration>,
+}
+
+impl<S: Stream<Item = Event> + Send + 'static> Sse<S> {
+    /// Streams `events`, with the default keep-alive (a comment after 15 s of quiet).
+    pub fn new(events: S) -> Self {
+        Self { events, keep_alive: Some(Duration::from_secs(15)) }
+    }
+
+    /// The quiet time after which a keep-alive comment is sent; `None` sends none.
+    pub fn keep_alive(mut self, every: impl Into<Option<Duration>>) -> Self {
+        self.keep_alive = every.into();
+        self
+    }
+}
+
+impl<S: Stream<Item = Event> + Send + 'static> IntoReply for Sse<S> {
+    fn into_response(self) -> http::Response<Body> {
+        let body = SseBody {
+            events: Box::pin(self.events),
+            keep_alive: self.keep_alive.map(|every| (every, Box::pin(tokio::time::sleep(every)))),
+        };
+        let mut response = http::Response::new(Body::boxed(body));
+        response.headers_mut().insert(CONTENT_TYPE, EVENT_STREAM.clone());
+        // Proxies must not buffer or cache a live stream.
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        response
+    }
+
+    fn status(&self) -> StatusCode {
+        StatusCode::OK
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&EVENT_STREAM)
+    }
+}
+
+type Sleep = Pin<Box<tokio::time::Sleep>>;
+
+struct SseBody<S> {
+    events: Pin<Box<S>>,
+    keep_alive: Option<(Duration, Sleep)>,
+}
+
+impl<S: Stream<Item = Event> + Send> http_body::Body for SseBody<S> {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        match this.events.as_mut().poll_next(cx) {
+            Poll::Ready(Some(event)) => {
+                if let Some((every, sleep)) = &mut this.keep_alive {
+                    sleep.as_mut().reset(tokio::time::Instant::now() + *every);
+                }
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(event.to_string())))))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => {
+                let Some((every, sleep)) = &mut this.keep_alive else { return Poll::Pending };
+                if sleep.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                sleep.as_mut().reset(tokio::time::Instant::now() + *every);
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b":\n\n")))))
+            }
+        }
+    }
+}
+
+/// A newline-delimited JSON reply (`application/x-ndjson`): each item of the stream is sent as
+/// one line of compact JSON as it comes. An item that fails to serialize ends the response
+/// abruptly (the status is long sent) and is logged.
+///
+/// ```
+/// use lauren::prelude::*;
+/// use lauren::Ndjson;
+///
+/// #[derive(Default)]
+/// struct Numbers;
+///
+/// #[controller("/numbers")]
+/// impl Numbers {
+///     #[get]
+///     async fn numbers(&self, n: u32) -> Ndjson<impl futures_util::Stream<Item = u32> + Send + use<>> {
+///         Ndjson(futures_util::stream::iter(1..=n))
+///     }
+/// }
+/// ```
+pub struct Ndjson<S>(pub S);
+
+impl<S, T> IntoReply for Ndjson<S>
+where
+    S: Stream<Item = T> + Send + 'static,
+    T: Serialize,
+{
+    fn into_response(self) -> http::Response<Body> {
+        let mut response = http::Response::new(Body::boxed(NdjsonBody(Box::pin(self.0))));
+        response.headers_mut().insert(CONTENT_TYPE, NDJSON.clone());
+        response
+    }
+
+    fn status(&self) -> StatusCode {
+        StatusCode::OK
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(&NDJSON)
+    }
+}
+
+struct NdjsonBody<S>(Pin<Box<S>>);
+
+impl<S: Stream<Item = T> + Send, T: Serialize> http_body::Body for NdjsonBody<S> {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match self.get_mut().0.as_mut().poll_next(cx) {
+            Poll::Ready(Some(item)) => {
+                let mut line = match serde_json::to_vec(&item) {
+                    Ok(line) => line,
+                    Err(err) => {
+                        tracing::error!(
+                            target: "lauren::request",
+                            error = %err,
+                            "an NDJSON item failed to serialize; the response is cut short"
+                        );
+                        return Poll::Ready(Some(Err(err.into())));
+                    }
+                };
+                line.push(b'\n');
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(line)))))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}

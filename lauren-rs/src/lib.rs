@@ -480,6 +480,10 @@ struct PipelineGuideDoctests;
 #[doc = include_str!("../../docs/interceptor-models.md")]
 struct InterceptorModelsGuideDoctests;
 
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/realtime.md")]
+struct RealtimeGuideDoctests;
+
 #[cfg(all(doctest, feature = "openapi"))]
 #[doc = include_str!("../../docs/openapi.md")]
 struct OpenApiGuideDoctests;

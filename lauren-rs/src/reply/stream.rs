@@ -78,6 +78,12 @@ impl Event {
     }
 }
 
+/// The lines of `text` as the SSE parser will split them: at `\r\n`, `\r` or `\n` (a lone
+/// `\r` is a line break too, so it must not smuggle a field into the event).
+fn sse_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').flat_map(|line| line.strip_suffix('\r').unwrap_or(line).split('\r'))
+}
+
 fn one_line(text: String) -> String {
     if text.contains(['\r', '\n']) { text.replace(['\r', '\n'], "") } else { text }
 }
@@ -86,7 +92,7 @@ fn one_line(text: String) -> String {
 impl std::fmt::Display for Event {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(comment) = &self.comment {
-            for line in comment.lines() {
+            for line in sse_lines(comment) {
                 writeln!(f, ": {line}")?;
             }
         }
@@ -100,9 +106,8 @@ impl std::fmt::Display for Event {
             writeln!(f, "retry: {}", retry.as_millis())?;
         }
         if let Some(data) = &self.data {
-            // `lines()` would drop a trailing empty line; the protocol keeps it.
-            for line in data.split('\n') {
-                writeln!(f, "data: {}", line.strip_suffix('\r').unwrap_or(line))?;
+            for line in sse_lines(data) {
+                writeln!(f, "data: {line}")?;
             }
         }
         writeln!(f)
@@ -170,6 +175,34 @@ impl<S: Stream<Item = Event> + Send + 'static> IntoReply for Sse<S> {
 
 type Sleep = Pin<Box<tokio::time::Sleep>>;
 
+/// Items already waiting are sent together, up to this many bytes per frame: a fast stream
+/// makes a few large frames rather than many tiny ones, which HTTP/2 would buffer per frame.
+const FRAME_BYTES: usize = 16 * 1024;
+
+/// Polls `items` for what is ready now, rendering each into one buffer until it holds
+/// `FRAME_BYTES`; `Ready(None)` once the stream has ended and nothing is left.
+fn poll_batch<S: Stream>(
+    items: &mut Pin<Box<S>>,
+    cx: &mut Context<'_>,
+    mut render: impl FnMut(S::Item, &mut Vec<u8>) -> Result<(), BoxError>,
+) -> Poll<Option<Result<Bytes, BoxError>>> {
+    let mut buffer = Vec::new();
+    while buffer.len() < FRAME_BYTES {
+        match items.as_mut().poll_next(cx) {
+            Poll::Ready(Some(item)) => {
+                if let Err(err) = render(item, &mut buffer) {
+                    return Poll::Ready(Some(Err(err)));
+                }
+            }
+            Poll::Ready(None) if buffer.is_empty() => return Poll::Ready(None),
+            Poll::Pending if buffer.is_empty() => return Poll::Pending,
+            // Ended or not ready: send what is there; the next poll asks again.
+            Poll::Ready(None) | Poll::Pending => break,
+        }
+    }
+    Poll::Ready(Some(Ok(Bytes::from(buffer))))
+}
+
 struct SseBody<S> {
     events: Pin<Box<S>>,
     keep_alive: Option<(Duration, Sleep)>,
@@ -184,13 +217,18 @@ impl<S: Stream<Item = Event> + Send> http_body::Body for SseBody<S> {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
-        match this.events.as_mut().poll_next(cx) {
-            Poll::Ready(Some(event)) => {
+        let batch = poll_batch(&mut this.events, cx, |event, buffer| {
+            use std::io::Write as _;
+            write!(buffer, "{event}").map_err(BoxError::from)
+        });
+        match batch {
+            Poll::Ready(Some(Ok(bytes))) => {
                 if let Some((every, sleep)) = &mut this.keep_alive {
                     sleep.as_mut().reset(tokio::time::Instant::now() + *every);
                 }
-                Poll::Ready(Some(Ok(Frame::data(Bytes::from(event.to_string())))))
+                Poll::Ready(Some(Ok(Frame::data(bytes))))
             }
+            Poll::Ready(Some(Err(err))) => Poll::Ready(Some(Err(err))),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => {
                 let Some((every, sleep)) = &mut this.keep_alive else { return Poll::Pending };
@@ -255,24 +293,35 @@ impl<S: Stream<Item = T> + Send, T: Serialize> http_body::Body for NdjsonBody<S>
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.get_mut().0.as_mut().poll_next(cx) {
-            Poll::Ready(Some(item)) => {
-                let mut line = match serde_json::to_vec(&item) {
-                    Ok(line) => line,
-                    Err(err) => {
-                        tracing::error!(
-                            target: "lauren::request",
-                            error = %err,
-                            "an NDJSON item failed to serialize; the response is cut short"
-                        );
-                        return Poll::Ready(Some(Err(err.into())));
-                    }
-                };
-                line.push(b'\n');
-                Poll::Ready(Some(Ok(Frame::data(Bytes::from(line)))))
+        let batch = poll_batch(&mut self.get_mut().0, cx, |item, buffer| {
+            if let Err(err) = serde_json::to_writer(&mut *buffer, &item) {
+                tracing::error!(
+                    target: "lauren::request",
+                    error = %err,
+                    "an NDJSON item failed to serialize; the response is cut short"
+                );
+                return Err(err.into());
             }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
+            buffer.push(b'\n');
+            Ok(())
+        });
+        batch.map(|frame| frame.map(|bytes| bytes.map(Frame::data)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Event;
+
+    #[test]
+    fn a_carriage_return_cannot_smuggle_a_field_or_an_event() {
+        let event = Event::data("chat msg\revent: admin\rid: 999");
+        assert_eq!(event.to_string(), "data: chat msg\ndata: event: admin\ndata: id: 999\n\n");
+        let event = Event::data("x\r\rdata: forged");
+        assert_eq!(event.to_string(), "data: x\ndata: \ndata: data: forged\n\n");
+        let comment = Event::comment("note\r\rdata: forged");
+        assert_eq!(comment.to_string(), ": note\n: \n: data: forged\n\n");
+        // CRLF is one break; a trailing newline keeps its empty line.
+        assert_eq!(Event::data("a\r\nb\n").to_string(), "data: a\ndata: b\ndata: \n\n");
     }
 }

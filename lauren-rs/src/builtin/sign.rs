@@ -20,7 +20,7 @@
 //! Nothing is decoded or re-encoded: the bytes the client sent are the bytes signed, so `%FF` and
 //! `%FE` never sign alike, and the client needs no URL-encoding rules of ours. Sorting the parts
 //! lets a client library put parameters in any order. When an app-level pre-interceptor
-//! rewrote the request target, the target as sent ([`OriginalUri`](crate::OriginalUri)) is
+//! rewrote the request target, the target as sent ([`OriginalUri`]) is
 //! checked. The body is the one the route reads (after any pre-interceptor's `set_body`).
 //!
 //! A signature stays valid for the whole window (300 s either way by default): within it, the

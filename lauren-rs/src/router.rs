@@ -294,6 +294,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_whole_segment_in_single_braces_is_a_variable() {
+        assert!(is_variable("{id}") && is_variable("{*rest}"));
+        // A variable with a literal suffix, an escaped brace, a literal.
+        for segment in ["{id}.json", "{{id}}", "{{literal", "id}", "plain"] {
+            assert!(!is_variable(segment), "{segment}");
+        }
+    }
+
+    #[test]
     fn templates_join_and_normalise() {
         let cases = [
             (&["/p", "/plain/"][..], "/p/plain"),

@@ -207,3 +207,35 @@ async fn an_error_of_a_global_middleware_is_offered_to_the_global_exception_hand
     assert_eq!((response.status().as_u16(), response.text()), (429, "slow down, ada".to_owned()));
     assert_eq!(handled.get("/mw").await.status(), 200);
 }
+
+/// An app-level pre-interceptor: runs before routing, for every request.
+#[derive(Default)]
+struct BeforeRouting;
+
+impl PreInterceptor for BeforeRouting {
+    async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record_for(&id_of(ctx.headers()), "pre");
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn route_middleware_still_runs_behind_app_level_pre_interceptors() {
+    let client =
+        TestClient::new(LaurenFactory::create(MwModule).pre_interceptors(BeforeRouting)).await;
+    let response = client.get("/mw").header("x-test-id", "mw-pre").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.header("x-routemw"), Some("1"));
+    assert_eq!(
+        take("mw-pre"),
+        [
+            "pre",
+            "ModuleMw:in",
+            "ControllerMw:in",
+            "RouteMw:in",
+            "RouteMw:out",
+            "ControllerMw:out",
+            "ModuleMw:out"
+        ]
+    );
+}

@@ -86,6 +86,8 @@ struct ProvidersController {
     replica: Inject<String>,
     client: Inject<HttpClient>,
     missing: Option<Inject<Tracing>>,
+    /// Optional, and provided: there.
+    present: Option<Inject<Config>>,
     config: Inject<Config>,
     #[inject(PRIMARY_CONFIG)]
     aliased: Inject<Config>,
@@ -104,6 +106,7 @@ impl ProvidersController {
             "replica": *self.replica,
             "client": self.client.base,
             "missing_is_none": self.missing.is_none(),
+            "present_region": self.present.as_ref().map(|c| c.region),
             "config_is_alias": self.config.ptr_eq(&self.aliased),
             "plugins_are_distinct": !self.plugins[0].ptr_eq(&self.plugins[1]),
             "greetings": self.greetings.iter().map(|g| g.0.len()).collect::<Vec<_>>(),
@@ -143,6 +146,7 @@ async fn every_provider_kind_resolves() {
             "replica": "postgres://primary",
             "client": "https://eu.example",
             "missing_is_none": true,
+            "present_region": "eu",
             "config_is_alias": true,
             "plugins_are_distinct": true,
             "greetings": ["hello from eu via row 1 from postgres://primary".len()],

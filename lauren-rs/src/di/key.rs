@@ -110,3 +110,15 @@ impl<T: ?Sized> fmt::Debug for Token<T> {
         write!(f, "Token(\"{}\")", self.name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn a_key_reads_the_same_in_debug_output_and_in_messages() {
+        let key = Key::of::<String>();
+        assert_eq!(format!("{key:?}"), key.to_string());
+        assert!(format!("{key:?}").contains("String"), "{key:?}");
+    }
+}

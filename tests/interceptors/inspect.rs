@@ -98,6 +98,12 @@ impl Kinds {
     #[get("/unit")]
     async fn unit(&self) {}
 
+    /// A `Reply` returned as it is (built by a helper shared with interceptors).
+    #[get("/reply")]
+    async fn reply(&self) -> Reply {
+        Reply::new(Json(json!({ "d": 4 }))).with_status(StatusCode::ACCEPTED)
+    }
+
     /// A value that fails to serialize: the builder keeps the error, the reply is a 500.
     #[get("/broken")]
     async fn broken(&self) -> Response {
@@ -132,7 +138,7 @@ struct KindsModule;
 async fn a_replys_status_content_type_and_json_before_rendering_are_what_is_sent() {
     let client = TestClient::new(LaurenFactory::create(KindsModule)).await;
     // (path, status, content type, JSON value an interceptor sees)
-    let table: [(&str, u16, &str, Value); 15] = [
+    let table: [(&str, u16, &str, Value); 16] = [
         ("string", 200, "text/plain; charset=utf-8", json!("text")),
         ("str", 200, "text/plain; charset=utf-8", json!("static")),
         ("bytes", 200, "application/octet-stream", Value::Null),
@@ -143,6 +149,7 @@ async fn a_replys_status_content_type_and_json_before_rendering_are_what_is_sent
         ("http", 418, "text/csv", Value::Null),
         ("builder", 202, "text/html; charset=utf-8", Value::Null),
         ("unit", 204, "none", Value::Null),
+        ("reply", 202, "application/json", json!({ "d": 4 })),
         ("broken", 500, "application/json", Value::Null),
         ("none", 204, "none", Value::Null),
         ("some", 200, "application/json", json!({ "b": 2 })),

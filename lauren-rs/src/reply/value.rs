@@ -309,4 +309,8 @@ impl IntoReply for Reply {
     fn to_json(&self) -> Option<Value> {
         Reply::to_json(self)
     }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Reply::header(self, "content-type")
+    }
 }

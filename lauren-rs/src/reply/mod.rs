@@ -43,10 +43,11 @@ pub(crate) const fn octet_stream() -> HeaderValue {
 /// | `Json<T>`, `serde_json::Value` | 200 | `application/json` (compact, UTF-8 unescaped) |
 /// | `(StatusCode, T)`, `(StatusCode, headers, T)` | given | `T`'s |
 /// | [`Response`] | built | built |
+/// | [`Sse`], [`Ndjson`] (streamed) | 200 | `text/event-stream`, `application/x-ndjson` |
 /// | `Result<T, E>` with `E: Into<HttpError>` | `T`'s, or the error envelope | |
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a handler",
-    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
+    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
 )]
 pub trait IntoReply {
     /// Renders the value as a complete HTTP response.
@@ -304,7 +305,7 @@ impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
 /// `Result<T, E>` returns are split here, so interceptors see a handler's error as `Err`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a handler",
-    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
+    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
 )]
 pub trait HandlerOutput {
     /// Converts, rendering at once when `render_now` (no interceptor will look at the value).

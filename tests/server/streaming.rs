@@ -66,6 +66,12 @@ impl Streams {
         Ndjson(stream::iter(1..=n).map(|i| serde_json::json!({ "n": i })))
     }
 
+    /// A stream that must not be polled after its end, with every item ready at once.
+    #[get("/unfold")]
+    async fn unfold(&self) -> Ndjson<impl Stream<Item = u32> + Send + use<>> {
+        Ndjson(stream::unfold(0u32, |n| async move { (n < 3).then_some((n, n + 1)) }))
+    }
+
     /// As many 1 KiB lines as the client will read.
     #[get("/firehose")]
     async fn firehose(&self) -> Ndjson<impl Stream<Item = String> + Send + use<>> {
@@ -138,6 +144,10 @@ async fn ndjson_lines_and_backpressure_from_a_slow_reader() {
     assert!(text.contains("content-type: application/x-ndjson"), "{text}");
     let lines: Vec<&str> = text.lines().filter(|l| l.starts_with('{')).collect();
     assert_eq!(lines, [r#"{"n":1}"#, r#"{"n":2}"#, r#"{"n":3}"#]);
+    // All ready, sent in one batch that sees the end: the stream is not polled again.
+    conn.send(&get("/stream/unfold")).await;
+    let text = String::from_utf8_lossy(&conn.read_until(b"0\r\n\r\n").await).into_owned();
+    assert!(text.contains("0\n1\n2\n"), "{text}");
 
     // A reader that reads nothing: the producer stops once the socket buffers are full.
     let mut slow = Conn::open(running.addr).await;

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
+use futures_util::stream::{Fuse, StreamExt};
 use http::StatusCode;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use http_body::Frame;
@@ -154,7 +155,7 @@ impl<S: Stream<Item = Event> + Send + 'static> Sse<S> {
 impl<S: Stream<Item = Event> + Send + 'static> IntoReply for Sse<S> {
     fn into_response(self) -> http::Response<Body> {
         let body = SseBody {
-            events: Box::pin(self.events),
+            events: Box::pin(self.events.fuse()),
             keep_alive: self.keep_alive.map(|every| (every, Box::pin(tokio::time::sleep(every)))),
         };
         let mut response = http::Response::new(Body::boxed(body));
@@ -203,8 +204,10 @@ fn poll_batch<S: Stream>(
     Poll::Ready(Some(Ok(Bytes::from(buffer))))
 }
 
+/// The stream is fused: a batch may see its end and still have items to send, and many streams
+/// (`unfold`, ..) panic when polled again after that.
 struct SseBody<S> {
-    events: Pin<Box<S>>,
+    events: Pin<Box<Fuse<S>>>,
     keep_alive: Option<(Duration, Sleep)>,
 }
 
@@ -269,7 +272,7 @@ where
     T: Serialize,
 {
     fn into_response(self) -> http::Response<Body> {
-        let mut response = http::Response::new(Body::boxed(NdjsonBody(Box::pin(self.0))));
+        let mut response = http::Response::new(Body::boxed(NdjsonBody(Box::pin(self.0.fuse()))));
         response.headers_mut().insert(CONTENT_TYPE, NDJSON.clone());
         response
     }
@@ -283,7 +286,7 @@ where
     }
 }
 
-struct NdjsonBody<S>(Pin<Box<S>>);
+struct NdjsonBody<S>(Pin<Box<Fuse<S>>>);
 
 impl<S: Stream<Item = T> + Send, T: Serialize> http_body::Body for NdjsonBody<S> {
     type Data = Bytes;

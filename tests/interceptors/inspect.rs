@@ -32,14 +32,6 @@ impl Interceptor for Inspect {
     }
 }
 
-struct Unserializable;
-
-impl serde::Serialize for Unserializable {
-    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom("not today"))
-    }
-}
-
 #[derive(Default)]
 struct Kinds;
 
@@ -107,7 +99,7 @@ impl Kinds {
     /// A value that fails to serialize: the builder keeps the error, the reply is a 500.
     #[get("/broken")]
     async fn broken(&self) -> Response {
-        Response::json(&Unserializable)
+        Response::json(&crate::reply::Broken)
     }
 
     #[get("/none")]

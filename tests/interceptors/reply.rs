@@ -275,7 +275,7 @@ async fn a_reply_says_its_content_type_value_type_and_body_before_it_is_sent() {
 }
 
 /// A value whose serialization fails.
-struct Broken;
+pub(crate) struct Broken;
 
 impl serde::Serialize for Broken {
     fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {

@@ -316,15 +316,19 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     metadata,
                     #[cfg(feature = "openapi")]
                     static_body: None,
+                    // Read by the document only: not worked out for apps that serve none.
                     #[cfg(feature = "openapi")]
-                    security: crate::openapi::route_security(
-                        plan.global_guards,
-                        std::iter::once(module.descriptor.guards)
-                            .chain(controller.bundles.iter().map(|b| b().guards))
-                            .chain(std::iter::once(controller.guards))
-                            .chain(descriptor.bundles.iter().map(|b| b().guards))
-                            .chain(std::iter::once(descriptor.guards)),
-                    ),
+                    security: match plan.openapi {
+                        None => Box::new([]),
+                        Some(_) => crate::openapi::route_security(
+                            plan.global_guards,
+                            std::iter::once(module.descriptor.guards)
+                                .chain(controller.bundles.iter().map(|b| b().guards))
+                                .chain(std::iter::once(controller.guards))
+                                .chain(descriptor.bundles.iter().map(|b| b().guards))
+                                .chain(std::iter::once(descriptor.guards)),
+                        ),
+                    },
                 });
             }
         }

@@ -201,44 +201,35 @@ fn unit_provider() -> &'static crate::di::ProviderDescriptor {
     &<() as crate::__private::DefaultProvider>::DESCRIPTOR
 }
 
-static BEFORE_ROUTING: RouteDescriptor = RouteDescriptor {
-    method: http::Method::GET,
-    path: "",
-    handler_name: "(before routing)",
-    handler: no_handler,
-    path_vars: &[],
-    body: None,
-    interceptors: &[],
-    guards: &[],
-    pre_interceptors: &[],
-    exception_handlers: &[],
-    middleware: &[],
-    bundles: &[],
-    metadata: &[],
-    dependencies: &[],
-    patterns: &[],
-    openapi: None,
-};
+/// The descriptor of a route lauren makes itself: no parameters, no stages, not documented.
+const fn stand_in(
+    handler_name: &'static str,
+    handler: crate::descriptor::HandlerFn,
+) -> RouteDescriptor {
+    RouteDescriptor {
+        method: http::Method::GET,
+        path: "",
+        handler_name,
+        handler,
+        path_vars: &[],
+        body: None,
+        interceptors: &[],
+        guards: &[],
+        pre_interceptors: &[],
+        exception_handlers: &[],
+        middleware: &[],
+        bundles: &[],
+        metadata: &[],
+        dependencies: &[],
+        patterns: &[],
+        openapi: None,
+    }
+}
+
+static BEFORE_ROUTING: RouteDescriptor = stand_in("(before routing)", no_handler);
 
 #[cfg(feature = "openapi")]
-static FIXED: RouteDescriptor = RouteDescriptor {
-    method: http::Method::GET,
-    path: "",
-    handler_name: "openapi",
-    handler: static_reply,
-    path_vars: &[],
-    body: None,
-    interceptors: &[],
-    guards: &[],
-    pre_interceptors: &[],
-    exception_handlers: &[],
-    middleware: &[],
-    bundles: &[],
-    metadata: &[],
-    dependencies: &[],
-    patterns: &[],
-    openapi: None,
-};
+static FIXED: RouteDescriptor = stand_in("openapi", static_reply);
 
 /// The owner of the routes lauren serves itself, as logs and route conflicts name it.
 #[cfg(feature = "openapi")]

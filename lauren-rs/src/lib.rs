@@ -48,6 +48,9 @@ pub mod di;
 mod error;
 mod exceptions;
 pub mod extract;
+#[cfg(feature = "fs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fs")))]
+pub mod files;
 mod guards;
 mod interceptors;
 pub mod middleware;
@@ -456,7 +459,7 @@ pub mod __private {
         ctx: &ExecutionContext<'_>,
         value: T,
     ) -> Result<Reply, HttpError> {
-        value.into_reply(ctx.renders_directly())
+        value.into_reply(ctx.request(), ctx.renders_directly())
     }
 }
 

@@ -10,6 +10,7 @@ use super::error::{ServeError, StartupError};
 use super::options::{ContentTypePolicy, Options};
 use super::shutdown::ShutdownHooks;
 use super::startup::{self, GlobalInterceptor};
+use super::mounts::{MountSpec, Target};
 use super::{App, layers};
 use crate::body::{BoxError, RequestBody};
 use crate::descriptor::{Module, ModuleDescriptor};
@@ -65,6 +66,7 @@ impl LaurenFactory {
             pre_interceptors: Vec::new(),
             settings: None,
             on_shutdown: ShutdownHooks::default(),
+            mounts: Vec::new(),
             #[cfg(feature = "openapi")]
             openapi: None,
         }
@@ -88,6 +90,7 @@ pub struct AppBuilder {
     pre_interceptors: Vec<PreInterceptorInstance>,
     settings: Option<&'static SettingsDescriptor>,
     on_shutdown: ShutdownHooks,
+    mounts: Vec<MountSpec>,
     #[cfg(feature = "openapi")]
     openapi: Option<crate::openapi::OpenApi>,
 }
@@ -257,6 +260,7 @@ impl AppBuilder {
             pre_interceptors: &self.pre_interceptors,
             settings: self.settings,
             options: self.options,
+            mounts: &self.mounts,
             #[cfg(feature = "openapi")]
             openapi: self.openapi.as_ref(),
         };
@@ -291,6 +295,59 @@ impl AppBuilder {
     #[cfg(feature = "openapi")]
     pub fn openapi(mut self, openapi: crate::openapi::OpenApi) -> Self {
         self.openapi = Some(openapi);
+        self
+    }
+
+    /// Serves `service` (any `tower::Service`: an axum `Router`, a tower-http service) for
+    /// every request whose path is `prefix` or under it, with the prefix stripped from the path
+    /// it sees (`/legacy/users` reaches it as `/users`; the full target is in the request's
+    /// [`OriginalUri`](crate::OriginalUri) extension). The longest matching prefix wins.
+    ///
+    /// Global middleware and tower layers apply to mounted services; guards, interceptors and
+    /// pre-interceptors are for lauren's routes and do not. A route under a mount's prefix, two
+    /// mounts at one prefix, or a prefix that is not a literal path fail at startup. Requests
+    /// outside every mount pay one prefix comparison per mount.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use std::convert::Infallible;
+    ///
+    /// let legacy = tower::service_fn(|request: http::Request<lauren::RequestBody>| async move {
+    ///     Ok::<_, Infallible>(http::Response::new(format!("legacy saw {}", request.uri().path())))
+    /// });
+    /// let app = LaurenFactory::create(AppModule).mount("/legacy", legacy);
+    /// ```
+    pub fn mount<S, B>(mut self, prefix: &str, service: S) -> Self
+    where
+        S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<BoxError>,
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let target = Target::Service(super::mounts::erase(service));
+        self.mounts.push(MountSpec { prefix: prefix.to_owned(), target });
+        self
+    }
+
+    /// Serves the files of a directory under `prefix` (feature `fs`): `GET /static/css/site.css`
+    /// reads `<dir>/css/site.css`. Dotfiles are hidden and nothing outside the directory can be
+    /// reached (see [`StaticDir`](crate::files::StaticDir) for the rules and options). A
+    /// directory that does not exist fails at startup.
+    ///
+    /// ```no_run
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// let app = LaurenFactory::create(AppModule).serve_dir("/static", "./public");
+    /// ```
+    #[cfg(feature = "fs")]
+    pub fn serve_dir(mut self, prefix: &str, dir: impl Into<crate::files::StaticDir>) -> Self {
+        self.mounts.push(MountSpec { prefix: prefix.to_owned(), target: Target::Dir(dir.into()) });
         self
     }
 

@@ -3,6 +3,7 @@
 mod builder;
 pub(crate) mod error;
 mod layers;
+pub(crate) mod mounts;
 pub(crate) mod options;
 mod service;
 pub(crate) mod shutdown;
@@ -43,6 +44,8 @@ pub(crate) struct AppInner {
     pub(crate) on_shutdown: ShutdownHooks,
     /// Global middleware, outermost first.
     pub(crate) middleware: Box<[MiddlewareInstance]>,
+    /// Services and static directories under path prefixes, longest first.
+    pub(crate) mounts: mounts::Mounts,
     /// Where errors of global middleware meet the global exception handlers.
     pub(crate) before_routing: crate::pipeline::Route,
     /// The OpenAPI document, when `.openapi(..)` enabled it.

@@ -31,6 +31,7 @@ pub(crate) struct Plan<'a> {
     pub(crate) pre_interceptors: &'a [PreInterceptorInstance],
     pub(crate) settings: Option<&'static SettingsDescriptor>,
     pub(crate) options: Options,
+    pub(crate) mounts: &'a [super::mounts::MountSpec],
     /// `.openapi(..)`: build the document and serve it.
     #[cfg(feature = "openapi")]
     pub(crate) openapi: Option<&'a crate::openapi::OpenApi>,
@@ -345,6 +346,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             &mut problems,
         )
     });
+    let mounts = super::mounts::freeze(plan.mounts, &routes, &mut problems);
     let handler_names: Vec<String> = routes
         .iter()
         .map(|r| format!("{}::{}", r.controller.type_name, r.descriptor.handler_name))
@@ -373,6 +375,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             teardowns: Default::default(),
             on_shutdown: Default::default(),
             middleware: Box::new([]),
+            mounts,
             #[cfg(feature = "openapi")]
             openapi,
             before_routing: crate::pipeline::before_routing(

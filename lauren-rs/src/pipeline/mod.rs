@@ -40,6 +40,7 @@ use crate::router::{Lookup, PathEntry, normalize_request_path};
 pub(crate) fn is_plain(app: &AppInner, request: &http::Request<RequestBody>) -> bool {
     app.middleware.is_empty()
         && app.before_routing.pre_interceptors.is_empty()
+        && app.mounts.is_empty()
         && request.method() != Method::HEAD
         && app.options.error_format == ErrorFormat::Lauren
 }
@@ -164,12 +165,16 @@ macro_rules! serve_in_place {
 }
 pub(crate) use serve_in_place;
 
-/// App-level pre-interceptors (if any), routing, then the route (through its middleware, if
-/// any).
+/// A mounted service (when the path is under one), or app-level pre-interceptors (if any),
+/// routing, then the route (through its middleware, if any).
 pub(crate) async fn serve(
     app: &AppInner,
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
+    if let Some(mount) = app.mounts.find(request.uri().path()) {
+        // Boxed: the requests that are not for a mount keep a small future.
+        return Box::pin(mount.serve(request)).await;
+    }
     if !app.before_routing.pre_interceptors.is_empty() {
         return Box::pin(serve_after_pre_interceptors(app, request)).await;
     }

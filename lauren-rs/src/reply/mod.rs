@@ -17,6 +17,7 @@ pub use self::value::Reply;
 use crate::body::Body;
 use crate::error::HttpError;
 use crate::extract::Json;
+use crate::pipeline::RequestHead;
 
 // The content types replies set. Each is checked when compiled: `HeaderValue::from_static`
 // called at run time with a non-literal validates every byte on every call.
@@ -67,6 +68,13 @@ pub trait IntoReply {
     /// [`Reply::header`]); `None` for none (`()`) or unknown.
     fn content_type(&self) -> Option<&HeaderValue> {
         None
+    }
+
+    /// Reads what the value needs of the request before it renders; called once, when a
+    /// handler returns it (directly or in a `Result`), before interceptors see it. A file
+    /// reads the conditional and `Range` headers here; most values need nothing.
+    fn prepare(&mut self, request: &RequestHead) {
+        let _ = request;
     }
 }
 
@@ -308,19 +316,23 @@ impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
     note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
 )]
 pub trait HandlerOutput {
-    /// Converts, rendering at once when `render_now` (no interceptor will look at the value).
-    fn into_reply(self, render_now: bool) -> Result<Reply, HttpError>;
+    /// Converts, after [`IntoReply::prepare`] read what it needs of `request`; rendering at
+    /// once when `render_now` (no interceptor will look at the value).
+    fn into_reply(self, request: &RequestHead, render_now: bool) -> Result<Reply, HttpError>;
 }
 
 impl<T: IntoReply + Send + 'static> HandlerOutput for T {
-    fn into_reply(self, render_now: bool) -> Result<Reply, HttpError> {
+    #[inline]
+    fn into_reply(mut self, request: &RequestHead, render_now: bool) -> Result<Reply, HttpError> {
+        self.prepare(request);
         Ok(if render_now { Reply::rendered(self.into_response()) } else { Reply::new(self) })
     }
 }
 
 impl<T: IntoReply + Send + 'static, E: Into<HttpError>> HandlerOutput for Result<T, E> {
-    fn into_reply(self, render_now: bool) -> Result<Reply, HttpError> {
-        self.map_err(Into::into).and_then(|value| value.into_reply(render_now))
+    #[inline]
+    fn into_reply(self, request: &RequestHead, render_now: bool) -> Result<Reply, HttpError> {
+        self.map_err(Into::into).and_then(|value| value.into_reply(request, render_now))
     }
 }
 

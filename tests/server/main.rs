@@ -2,10 +2,12 @@
 //! timeout, graceful shutdown.
 
 mod app;
+mod files;
 mod hardening;
 mod hostile;
 mod layers;
 mod limits;
+mod mounts;
 mod protocol;
 mod shutdown;
 mod streaming;

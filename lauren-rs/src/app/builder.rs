@@ -7,10 +7,10 @@ use std::time::Duration;
 use tokio::net::ToSocketAddrs;
 
 use super::error::{ServeError, StartupError};
+use super::mounts::{MountSpec, Target};
 use super::options::{ContentTypePolicy, Options};
 use super::shutdown::ShutdownHooks;
 use super::startup::{self, GlobalInterceptor};
-use super::mounts::{MountSpec, Target};
 use super::{App, layers};
 use crate::body::{BoxError, RequestBody};
 use crate::descriptor::{Module, ModuleDescriptor};

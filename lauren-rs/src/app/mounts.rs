@@ -232,7 +232,8 @@ mod tests {
         assert_eq!(stripped.uri(), "/users?page=2");
         let original = stripped.extensions().get::<OriginalUri>().expect("original uri");
         assert_eq!(original.0, "/legacy/users?page=2");
-        let bare = http::Request::builder().uri("/legacy").body(RequestBody::empty()).expect("request");
+        let bare =
+            http::Request::builder().uri("/legacy").body(RequestBody::empty()).expect("request");
         assert_eq!(strip_prefix(bare, "/legacy".len()).uri(), "/");
     }
 }

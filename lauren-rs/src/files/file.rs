@@ -94,7 +94,9 @@ impl File {
     pub fn attachment(mut self, filename: &str) -> Self {
         let plain: String = filename
             .chars()
-            .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+            .map(
+                |c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' },
+            )
             .collect();
         let encoded =
             percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC);
@@ -218,9 +220,8 @@ fn etag(len: u64, modified: Option<SystemTime>) -> HeaderValue {
 
 /// Text types without a charset are sent as UTF-8 (what a browser would otherwise guess).
 fn text_utf8(mime: &str) -> HeaderValue {
-    let text = mime.starts_with("text/")
-        || mime == "application/javascript"
-        || mime == "image/svg+xml";
+    let text =
+        mime.starts_with("text/") || mime == "application/javascript" || mime == "image/svg+xml";
     if text && !mime.contains("charset") {
         header(&format!("{mime}; charset=utf-8"))
     } else {

@@ -71,7 +71,11 @@ impl Preconditions {
         }
         if let Some(tags) = &self.if_none_match {
             if matches_any(tags, file.etag, Comparison::Weak) {
-                return if self.read_only { Answer::NotModified } else { Answer::PreconditionFailed };
+                return if self.read_only {
+                    Answer::NotModified
+                } else {
+                    Answer::PreconditionFailed
+                };
             }
         } else if let Some(since) = self.if_modified_since.as_ref().and_then(date) {
             if self.read_only && file.modified.is_some_and(|modified| seconds(modified) <= since) {
@@ -96,7 +100,9 @@ impl Preconditions {
             Err(_) => return Answer::Whole,
         };
         match parsed.validate(file.len) {
-            Ok(ranges) if ranges.len() == 1 => ranges.into_iter().next().map_or(Answer::Whole, Answer::Part),
+            Ok(ranges) if ranges.len() == 1 => {
+                ranges.into_iter().next().map_or(Answer::Whole, Answer::Part)
+            }
             Ok(_) => Answer::Whole,
             Err(http_range_header::RangeUnsatisfiableError::Unsatisfiable) => Answer::Unsatisfiable,
             Err(_) => Answer::Whole,
@@ -169,7 +175,10 @@ mod tests {
 
     #[test]
     fn entity_tags_compare_weakly_for_if_none_match_and_strongly_for_if_match() {
-        assert_eq!(answer(Method::GET, &[(IF_NONE_MATCH, "\"x\", W/\"abc\"")]), Answer::NotModified);
+        assert_eq!(
+            answer(Method::GET, &[(IF_NONE_MATCH, "\"x\", W/\"abc\"")]),
+            Answer::NotModified
+        );
         assert_eq!(answer(Method::GET, &[(IF_NONE_MATCH, "*")]), Answer::NotModified);
         assert_eq!(answer(Method::GET, &[(IF_NONE_MATCH, "\"x\"")]), Answer::Whole);
         assert_eq!(answer(Method::GET, &[(IF_MATCH, "W/\"abc\"")]), Answer::PreconditionFailed);
@@ -188,7 +197,10 @@ mod tests {
             answer(Method::GET, &[(IF_NONE_MATCH, "\"x\""), (IF_MODIFIED_SINCE, same)]),
             Answer::Whole
         );
-        assert_eq!(answer(Method::GET, &[(IF_UNMODIFIED_SINCE, before)]), Answer::PreconditionFailed);
+        assert_eq!(
+            answer(Method::GET, &[(IF_UNMODIFIED_SINCE, before)]),
+            Answer::PreconditionFailed
+        );
         assert_eq!(answer(Method::GET, &[(IF_UNMODIFIED_SINCE, same)]), Answer::Whole);
     }
 

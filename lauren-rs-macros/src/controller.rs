@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::spanned::Spanned;
 use syn::{ImplItem, ItemImpl, LitStr};
 
 use crate::errors::Errors;
@@ -16,6 +17,8 @@ const USAGE: &str = "put `#[controller(\"/prefix\")]` on an inherent impl block:
 struct Model<'a> {
     item: &'a ItemImpl,
     prefix: PathLit,
+    /// The path of the `#[ws]` method its socket handlers serve.
+    gateway: Option<PathLit>,
     handlers: Vec<Handler<'a>>,
     interceptors: Vec<syn::Type>,
     guards: Vec<syn::Type>,
@@ -85,11 +88,12 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
     if !item.generics.params.is_empty() {
         errors.spanned(&item.generics, "controllers cannot be generic: remove the type parameters");
     }
+    let gateway = gateway_path(item, errors);
     let handlers = item
         .items
         .iter()
         .filter_map(|it| match it {
-            ImplItem::Fn(func) => route::parse(func, &prefix, errors),
+            ImplItem::Fn(func) => route::parse(func, &prefix, gateway.as_ref(), errors),
             _ => None,
         })
         .collect();
@@ -104,6 +108,7 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
     Model {
         item,
         prefix,
+        gateway,
         handlers,
         interceptors,
         guards,
@@ -115,25 +120,89 @@ fn parse<'a>(item: &'a ItemImpl, prefix: PathLit, errors: &mut Errors) -> Model<
     }
 }
 
+/// The path of the block's `#[ws]` method, which its `#[on_message]` and `#[on_disconnect]`
+/// handlers serve. A gateway has one socket: handlers without a `#[ws]`, or two `#[ws]` next
+/// to handlers, are compile errors.
+fn gateway_path(item: &ItemImpl, errors: &mut Errors) -> Option<PathLit> {
+    let attrs = || {
+        item.items
+            .iter()
+            .filter_map(|it| match it {
+                ImplItem::Fn(func) => Some(func),
+                _ => None,
+            })
+            .flat_map(|func| func.attrs.iter())
+    };
+    let upgrades: Vec<&syn::Attribute> =
+        attrs().filter(|attr| verb_of(attr) == Some("ws")).collect();
+    let socket_handlers: Vec<&syn::Attribute> = attrs()
+        .filter(|attr| matches!(verb_of(attr), Some("on_message" | "on_disconnect")))
+        .collect();
+    if socket_handlers.is_empty() {
+        return None;
+    }
+    let Some(first) = upgrades.first() else {
+        for attr in socket_handlers {
+            errors.spanned(
+                attr,
+                "this handler belongs to a WebSocket gateway: add `#[ws(\"/path\")]` to the method of this impl block that accepts the connection",
+            );
+        }
+        return None;
+    };
+    for extra in &upgrades[1..] {
+        errors.spanned(
+            extra,
+            "a controller with `#[on_message]` handlers is one gateway with one `#[ws]`: move the other socket to a controller of its own",
+        );
+    }
+    match &first.meta {
+        syn::Meta::Path(_) => Some(PathLit { value: String::new(), span: first.span() }),
+        syn::Meta::List(list) => syn::parse2::<LitStr>(list.tokens.clone())
+            .ok()
+            .map(|lit| PathLit { value: lit.value(), span: lit.span() }),
+        syn::Meta::NameValue(_) => None,
+    }
+}
+
 /// The same method and path twice in one controller is a compile error, at the second one.
 fn check_duplicates(model: &Model<'_>, errors: &mut Errors) {
     let mut seen: Vec<(&str, String, &syn::Ident)> = Vec::new();
     for handler in &model.handlers {
         for verb in &handler.verbs {
-            let path = normalize(&model.prefix.value, &verb.path.value);
             let name = &handler.func.sig.ident;
-            if let Some((_, _, first)) =
-                seen.iter().find(|(m, p, _)| *m == verb.method && *p == path)
-            {
+            if verb.is_socket_handler() {
+                let event = &verb.path.value;
+                if let Some((_, _, first)) =
+                    seen.iter().find(|(m, p, _)| *m == verb.method && p == event)
+                {
+                    let what = match (verb.method, event.as_str()) {
+                        ("on_disconnect", _) => "`#[on_disconnect]`".to_owned(),
+                        (_, "") => "`#[on_message]` (every message)".to_owned(),
+                        (_, event) => format!("`#[on_message(\"{event}\")]`"),
+                    };
+                    errors.spanned(
+                        verb.attr,
+                        format!("{what} is already handled by `{first}`: a gateway has one handler per event"),
+                    );
+                } else {
+                    seen.push((verb.method, event.clone(), name));
+                }
+                continue;
+            }
+            // A `#[ws]` is a GET of its path.
+            let method = if verb.method == "ws" { "get" } else { verb.method };
+            let path = normalize(&model.prefix.value, &verb.path.value);
+            if let Some((_, _, first)) = seen.iter().find(|(m, p, _)| *m == method && *p == path) {
                 errors.spanned(
                     verb.attr,
                     format!(
                         "duplicate route {} {path}: `{first}` already serves it; change one path or method",
-                        verb.method.to_ascii_uppercase()
+                        method.to_ascii_uppercase()
                     ),
                 );
             } else {
-                seen.push((verb.method, path, name));
+                seen.push((method, path, name));
             }
         }
     }
@@ -194,10 +263,26 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let metadata = crate::metadata::expand(&handler.metadata);
         let openapi = crate::openapi::expand_operation(handler, self_ty);
         for verb in &handler.verbs {
-            let method = format_ident!("{}", verb.method.to_ascii_uppercase());
-            let path = &verb.path.value;
+            let (kind, method, path, openapi) = match verb.method {
+                "ws" => (quote!(WebSocket), "GET", &verb.path.value, quote!(::core::option::Option::None)),
+                "on_message" | "on_disconnect" => {
+                    let kind = if verb.method == "on_disconnect" {
+                        quote!(Disconnect)
+                    } else if verb.path.value.is_empty() {
+                        quote!(Message(::core::option::Option::None))
+                    } else {
+                        let event = &verb.path.value;
+                        quote!(Message(::core::option::Option::Some(#event)))
+                    };
+                    let gateway = model.gateway.as_ref().map_or(&verb.path.value, |g| &g.value);
+                    (kind, "GET", gateway, quote!(::core::option::Option::None))
+                }
+                other => (quote!(Http), other, &verb.path.value, openapi.clone()),
+            };
+            let method = format_ident!("{}", method.to_ascii_uppercase());
             routes.push(quote! {
                 #private::RouteDescriptor {
+                    kind: #private::RouteKind::#kind,
                     method: #private::Method::#method,
                     path: #path,
                     handler_name: #handler_name,

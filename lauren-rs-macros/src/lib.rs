@@ -184,3 +184,26 @@ pub fn head(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn options(args: TokenStream, item: TokenStream) -> TokenStream {
     errors::expand_attr(args, item, |a, i| route::outside_controller("options", a, i))
 }
+
+/// Upgrades `GET` requests of a path to a WebSocket and runs the method as the connect handler:
+/// `#[ws("/ws")]`. Guards and pre-interceptors run on the upgrade request; the handler's
+/// parameters come from it (query, path, headers, `WsSender`); an `Err` answers the request
+/// with the error envelope instead of upgrading. Needs lauren's `ws` feature.
+#[proc_macro_attribute]
+pub fn ws(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("ws", a, i))
+}
+
+/// A message handler of the controller's WebSocket gateway: `#[on_message]` for every message,
+/// `#[on_message("chat")]` for JSON frames `{"event": "chat", "data": ..}` (the body is `data`).
+/// Interceptors wrap each call; a returned value is sent back as a frame.
+#[proc_macro_attribute]
+pub fn on_message(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("on_message", a, i))
+}
+
+/// Runs once when the controller's WebSocket gateway socket has closed.
+#[proc_macro_attribute]
+pub fn on_disconnect(args: TokenStream, item: TokenStream) -> TokenStream {
+    errors::expand_attr(args, item, |a, i| route::outside_controller("on_disconnect", a, i))
+}

@@ -11,11 +11,24 @@ use crate::template::{PathLit, placeholders};
 
 pub(crate) const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
+/// The attributes of a WebSocket gateway's methods: the upgrade and its connect handler, the
+/// message handlers, the disconnect handler.
+pub(crate) const GATEWAY: [&str; 3] = ["ws", "on_message", "on_disconnect"];
+
 /// `#[get("/path")]` and friends on one method.
 pub(crate) struct Verb<'a> {
     pub(crate) attr: &'a Attribute,
+    /// The attribute's name: an HTTP verb, or one of [`GATEWAY`].
     pub(crate) method: &'static str,
+    /// The path below the prefix; for `#[on_message("event")]`, the event name.
     pub(crate) path: PathLit,
+}
+
+impl Verb<'_> {
+    /// `#[on_message]` or `#[on_disconnect]`: served on the gateway's socket, not routed.
+    pub(crate) fn is_socket_handler(&self) -> bool {
+        matches!(self.method, "on_message" | "on_disconnect")
+    }
 }
 
 /// Where a parameter's value comes from. Only the name and the `&` are read here; everything
@@ -70,10 +83,23 @@ pub(crate) struct Handler<'a> {
 /// The verb name of an attribute (`get`, `lauren::post`), if it is one.
 pub(crate) fn verb_of(attr: &Attribute) -> Option<&'static str> {
     let last = attr.path().segments.last()?.ident.to_string();
-    VERBS.iter().copied().find(|verb| *verb == last)
+    VERBS.iter().chain(&GATEWAY).copied().find(|verb| *verb == last)
 }
 
 fn parse_verb(attr: &Attribute, method: &'static str) -> syn::Result<PathLit> {
+    match method {
+        "on_disconnect" => {
+            return match &attr.meta {
+                syn::Meta::Path(_) => Ok(PathLit { value: String::new(), span: attr.span() }),
+                other => Err(syn::Error::new_spanned(
+                    other,
+                    "`#[on_disconnect]` takes no arguments: it runs once, when the socket closes",
+                )),
+            };
+        }
+        "on_message" => return parse_event(attr),
+        _ => {}
+    }
     let usage = format!(
         "expected a path string: `#[{method}]`, `#[{method}(\"\")]` or `#[{method}(\"/{{id}}\")]`"
     );
@@ -88,10 +114,29 @@ fn parse_verb(attr: &Attribute, method: &'static str) -> syn::Result<PathLit> {
     }
 }
 
-/// Parses and checks one method; `None` if it has no verb attribute.
+/// `#[on_message]` (every message) or `#[on_message("event")]`.
+fn parse_event(attr: &Attribute) -> syn::Result<PathLit> {
+    let usage = "expected an event name: `#[on_message]` for every message, or `#[on_message(\"chat\")]` for frames `{\"event\": \"chat\", \"data\": ..}`";
+    match &attr.meta {
+        syn::Meta::Path(_) => Ok(PathLit { value: String::new(), span: attr.span() }),
+        syn::Meta::List(list) => {
+            let lit: LitStr = syn::parse2(list.tokens.clone())
+                .map_err(|_| syn::Error::new_spanned(&list.tokens, usage))?;
+            if lit.value().is_empty() {
+                return Err(syn::Error::new_spanned(&lit, usage));
+            }
+            Ok(PathLit { value: lit.value(), span: lit.span() })
+        }
+        syn::Meta::NameValue(nv) => Err(syn::Error::new_spanned(nv, usage)),
+    }
+}
+
+/// Parses and checks one method; `None` if it has no verb attribute. `gateway` is the path of
+/// the block's `#[ws]` method: message and disconnect handlers bind its variables.
 pub(crate) fn parse<'a>(
     func: &'a ImplItemFn,
     prefix: &PathLit,
+    gateway: Option<&PathLit>,
     errors: &mut Errors,
 ) -> Option<Handler<'a>> {
     let verbs: Vec<Verb<'a>> = func
@@ -120,6 +165,18 @@ pub(crate) fn parse<'a>(
     }
     let sig = &func.sig;
     let verb = verbs[0].method;
+    let gateway_kinds = verbs.iter().filter(|v| GATEWAY.contains(&v.method)).count();
+    if gateway_kinds > 0 && verbs.len() > 1 {
+        let second = verbs[1].attr;
+        errors.spanned(
+            second,
+            format!(
+                "`{}` has `#[{verb}]`: a WebSocket gateway method takes exactly one of `#[ws]`, `#[on_message]`, `#[on_disconnect]` and no HTTP verb; split it into two methods",
+                sig.ident
+            ),
+        );
+    }
+    let socket_handler = verbs.iter().any(Verb::is_socket_handler);
     if sig.asyncness.is_none() {
         errors.spanned(
             sig.fn_token,
@@ -133,7 +190,12 @@ pub(crate) fn parse<'a>(
 
     // Every placeholder of every path this method serves, with the template's span.
     let mut declared: Vec<(String, Span)> = Vec::new();
-    for path in std::iter::once(prefix).chain(verbs.iter().map(|v| &v.path)) {
+    let paths: Vec<&PathLit> = if socket_handler {
+        gateway.into_iter().collect()
+    } else {
+        verbs.iter().map(|v| &v.path).collect()
+    };
+    for path in std::iter::once(prefix).chain(paths) {
         match placeholders(&path.value) {
             Ok(found) => declared.extend(found.into_iter().map(|p| (p.name, path.span))),
             Err(message) => errors.push(syn::Error::new(path.span, message)),
@@ -180,6 +242,10 @@ pub(crate) fn parse<'a>(
         if !path_vars.contains(&name) && !unbound.iter().any(|(n, _)| *n == name) {
             unbound.push((name, span));
         }
+    }
+    if socket_handler {
+        // The socket's variables are there to take, not to bind: the upgrade matched them.
+        unbound.clear();
     }
     let has_extractor = params.iter().any(|p| matches!(p.source, Source::Extractor));
     if !has_extractor {
@@ -452,12 +518,20 @@ pub(crate) fn expand_entry(
         syn::ReturnType::Default => handler.func.sig.ident.span(),
         syn::ReturnType::Type(_, ty) => ty.span(),
     };
-    let reply = quote_spanned!(output_span=> #private::reply(&*__ctx, __value));
+    let is_upgrade = handler.verbs.iter().any(|v| v.method == "ws");
+    let reply = if is_upgrade {
+        quote_spanned!(output_span=> #private::ws::accept(&mut *__ctx, __handshake, __value))
+    } else {
+        quote_spanned!(output_span=> #private::reply(&*__ctx, __value))
+    };
+    // The upgrade is checked before anything else: a plain GET gets its 426 at once.
+    let handshake = is_upgrade.then(|| quote!(let __handshake = #private::ws::Handshake::check(&mut *__ctx)?;));
     quote! {
         fn #entry<'__a, '__r>(
             __ctx: &'__a mut #private::ExecutionContext<'__r>,
         ) -> #private::BoxFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
             ::std::boxed::Box::pin(async move {
+                #handshake
                 #this
                 #(#bindings)*
                 #(#borrows)*

@@ -91,9 +91,25 @@ pub enum Scope {
     Singleton,
 }
 
+/// What a controller method answers: an HTTP request, or a part of a WebSocket gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    /// `#[get]`, `#[post]`, ..: an HTTP route.
+    Http,
+    /// `#[ws("/path")]`: the `GET` that upgrades to a WebSocket, and the connect handler.
+    WebSocket,
+    /// `#[on_message]` (every message) or `#[on_message("event")]` (`{"event": .., "data": ..}`
+    /// frames of that event): a message handler of the controller's gateway.
+    Message(Option<&'static str>),
+    /// `#[on_disconnect]`: runs once the gateway's socket has closed.
+    Disconnect,
+}
+
 /// One `(method, path)` of a controller: what the router and the pipeline need to serve it.
 #[derive(Debug)]
 pub struct RouteDescriptor {
+    /// What the method answers; every kind but `Http` is part of a WebSocket gateway.
+    pub kind: RouteKind,
     /// The HTTP method.
     pub method: Method,
     /// The path below the controller prefix, normalised (`/{id}`, or `""` for the prefix).

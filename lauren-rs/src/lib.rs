@@ -64,6 +64,9 @@ mod router;
 mod server;
 pub mod testing;
 mod value_lists;
+#[cfg(feature = "ws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
+pub mod ws;
 
 pub use bytes::Bytes;
 pub use http;
@@ -73,6 +76,8 @@ pub use lauren_macros::{
     interceptor, module, options, patch, post, pre_interceptor, put, set_metadata, settings,
     use_exception_handlers, use_guards, use_interceptors, use_middleware, use_pre_interceptors,
 };
+#[cfg(feature = "ws")]
+pub use lauren_macros::{on_disconnect, on_message, ws};
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
 pub use crate::app::options::ContentTypePolicy;
@@ -124,6 +129,10 @@ pub mod prelude {
         pre_interceptor, put, set_metadata, settings, use_exception_handlers, use_guards,
         use_interceptors, use_middleware, use_pre_interceptors,
     };
+    #[cfg(feature = "ws")]
+    pub use crate::ws::{Rooms, WsMessage, WsSender};
+    #[cfg(feature = "ws")]
+    pub use crate::{on_disconnect, on_message, ws};
 }
 
 /// What a route's generated OpenAPI function becomes: `Some(fn)` with the `openapi` feature,
@@ -200,8 +209,51 @@ pub mod __private {
         FreshFn, PreInterceptorDescriptor, PreInterceptorRef, PreInterceptorRegistration, Settings,
         SettingsDescriptor, SettingsEntry, SettingsRegistration,
     };
+    pub use crate::descriptor::RouteKind;
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, RequestHead};
+
+    /// What a `#[ws]` handler's entry calls.
+    #[cfg(feature = "ws")]
+    pub mod ws {
+        pub use crate::ws::handshake::{Handshake, accept};
+    }
+
+    /// Without the `ws` feature, a `#[ws]` handler fails to compile here, saying so.
+    #[cfg(not(feature = "ws"))]
+    pub mod ws {
+        use crate::{ExecutionContext, HttpError, Reply};
+
+        /// Implemented by the request context only when lauren's `ws` feature is on.
+        #[diagnostic::on_unimplemented(
+            message = "WebSocket gateways (`#[ws]`) need lauren's `ws` feature",
+            label = "this controller has a `#[ws]` method",
+            note = "enable it: `lauren = {{ version = \"0.1\", features = [\"ws\"] }}`"
+        )]
+        pub trait WsFeature {}
+
+        /// Stands in for the handshake; nothing can call it.
+        pub struct Handshake;
+
+        impl Handshake {
+            /// Never compiles: `WsFeature` has no impl without the feature.
+            pub fn check<C: WsFeature>(_ctx: &mut C) -> Result<Self, HttpError> {
+                Err(HttpError::internal("ws"))
+            }
+        }
+
+        /// Never compiles: `WsFeature` has no impl without the feature.
+        pub fn accept<C: WsFeature, T>(
+            _ctx: &mut C,
+            _handshake: Handshake,
+            _value: T,
+        ) -> Result<Reply, HttpError> {
+            Err(HttpError::internal("ws"))
+        }
+
+        #[allow(dead_code)]
+        fn assert_context_is_not_one(_: &ExecutionContext<'_>) {}
+    }
     pub use serde_json;
 
     use std::any::Any;

@@ -271,6 +271,8 @@ impl AppBuilder {
             inner.on_shutdown = on_shutdown;
             inner.middleware = middleware;
             let mut app = App { inner: Arc::new(inner), layered: None };
+            #[cfg(feature = "ws")]
+            app.inner.container.set_app(&app.inner);
             app.layered = layers.apply(&app);
             app
         })
@@ -348,6 +350,22 @@ impl AppBuilder {
     #[cfg(feature = "fs")]
     pub fn serve_dir(mut self, prefix: &str, dir: impl Into<crate::files::StaticDir>) -> Self {
         self.mounts.push(MountSpec { prefix: prefix.to_owned(), target: Target::Dir(dir.into()) });
+        self
+    }
+
+    /// The limits of the app's WebSockets (feature `ws`): message and frame sizes, idle
+    /// timeout, send queue. See [`WsConfig`](crate::ws::WsConfig) for the defaults.
+    ///
+    /// ```
+    /// # use lauren::prelude::*;
+    /// # #[module(controllers = [])] struct AppModule;
+    /// use lauren::ws::WsConfig;
+    ///
+    /// let app = LaurenFactory::create(AppModule).websocket(WsConfig::new().max_message_bytes(4096));
+    /// ```
+    #[cfg(feature = "ws")]
+    pub fn websocket(mut self, config: crate::ws::WsConfig) -> Self {
+        self.options.websocket = config;
         self
     }
 

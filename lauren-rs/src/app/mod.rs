@@ -44,6 +44,9 @@ pub(crate) struct AppInner {
     pub(crate) on_shutdown: ShutdownHooks,
     /// Global middleware, outermost first.
     pub(crate) middleware: Box<[MiddlewareInstance]>,
+    /// The open WebSockets, closed with 1001 at shutdown.
+    #[cfg(feature = "ws")]
+    pub(crate) sockets: crate::ws::Sockets,
     /// Services and static directories under path prefixes, longest first.
     pub(crate) mounts: mounts::Mounts,
     /// Where errors of global middleware meet the global exception handlers.
@@ -70,6 +73,14 @@ impl App {
     #[cfg(feature = "openapi")]
     pub fn openapi_document(&self) -> Option<&serde_json::Value> {
         self.inner.openapi.as_deref()
+    }
+
+    /// How many WebSockets are open (0 without the `ws` feature).
+    pub fn open_websockets(&self) -> usize {
+        #[cfg(feature = "ws")]
+        return self.inner.sockets.open();
+        #[cfg(not(feature = "ws"))]
+        0
     }
 
     /// Every route the app serves, in registration order.

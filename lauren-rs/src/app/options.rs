@@ -44,6 +44,8 @@ pub(crate) struct Options {
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) content_type: ContentTypePolicy,
     pub(crate) error_format: crate::pipeline::ErrorFormat,
+    #[cfg(feature = "ws")]
+    pub(crate) websocket: crate::ws::WsConfig,
 }
 
 impl Default for Options {
@@ -59,6 +61,8 @@ impl Default for Options {
             request_timeout: None,
             content_type: ContentTypePolicy::Strict,
             error_format: crate::pipeline::ErrorFormat::Lauren,
+            #[cfg(feature = "ws")]
+            websocket: crate::ws::WsConfig::default(),
         }
     }
 }

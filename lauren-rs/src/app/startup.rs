@@ -315,6 +315,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                         .body
                         .filter(|_| plan.options.content_type != ContentTypePolicy::Off),
                     metadata,
+                    #[cfg(feature = "ws")]
+                    gateway: None,
                     #[cfg(feature = "openapi")]
                     static_body: None,
                     // Read by the document only: not worked out for apps that serve none.
@@ -346,6 +348,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             &mut problems,
         )
     });
+    #[cfg(feature = "ws")]
+    let routes = crate::ws::attach(routes);
     let mounts = super::mounts::freeze(plan.mounts, &routes, &mut problems);
     let handler_names: Vec<String> = routes
         .iter()
@@ -376,6 +380,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             on_shutdown: Default::default(),
             middleware: Box::new([]),
             mounts,
+            #[cfg(feature = "ws")]
+            sockets: crate::ws::Sockets::default(),
             #[cfg(feature = "openapi")]
             openapi,
             before_routing: crate::pipeline::before_routing(

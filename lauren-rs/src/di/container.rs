@@ -82,12 +82,34 @@ pub(crate) struct Container {
     singletons: Vec<OnceLock<Instance>>,
     pub(crate) request_slots: usize,
     singleton_teardown: Mutex<Vec<(Instance, HookFn)>>,
+    /// The app this container serves, for the tasks that outlive a request (WebSockets).
+    #[cfg(feature = "ws")]
+    app: OnceLock<std::sync::Weak<crate::app::AppInner>>,
 }
 
 impl Container {
+    /// Points the container at the app that owns it (once, when the app is frozen).
+    #[cfg(feature = "ws")]
+    pub(crate) fn set_app(&self, app: &std::sync::Arc<crate::app::AppInner>) {
+        let _ = self.app.set(std::sync::Arc::downgrade(app));
+    }
+
+    /// The app this container serves, while it is alive.
+    #[cfg(feature = "ws")]
+    pub(crate) fn app(&self) -> Option<std::sync::Arc<crate::app::AppInner>> {
+        self.app.get()?.upgrade()
+    }
+
     pub(crate) fn new(bindings: Vec<Binding>, request_slots: usize) -> Self {
         let singletons = bindings.iter().map(|_| OnceLock::new()).collect();
-        Self { bindings, singletons, request_slots, singleton_teardown: Mutex::new(Vec::new()) }
+        Self {
+            bindings,
+            singletons,
+            request_slots,
+            singleton_teardown: Mutex::new(Vec::new()),
+            #[cfg(feature = "ws")]
+            app: OnceLock::new(),
+        }
     }
 
     /// The instance of binding `index` for a request (or at startup when `scope` is `None`).

@@ -14,7 +14,8 @@ use crate::body::Body;
 pub mod kinds;
 pub(crate) mod mapping;
 
-use self::kinds::{ExtractorError, Forbidden, Unauthorized};
+pub(crate) use self::kinds::ExtractorError;
+use self::kinds::{Forbidden, Unauthorized};
 pub use self::mapping::{IntoHttpError, MappedError};
 
 /// An error that ends a request with a status and a JSON envelope.

@@ -589,6 +589,26 @@ impl<'r> ExecutionContext<'r> {
         self.scope.take()
     }
 
+    /// Hands this context a scope that outlives it (a WebSocket connection's), or a new one
+    /// when it has none and the route builds something per request.
+    #[cfg(feature = "ws")]
+    pub(crate) fn put_scope(&mut self, scope: Option<RequestScope>) {
+        self.scope = scope
+            .or_else(|| self.route.needs_scope.then(|| RequestScope::new(self.container.request_slots)));
+    }
+
+    /// The container the request resolves from.
+    #[cfg(feature = "ws")]
+    pub(crate) fn container(&self) -> &'r Container {
+        self.container
+    }
+
+    /// The matched path parameters, for another context of the same URI.
+    #[cfg(feature = "ws")]
+    pub(crate) fn params(&self) -> PathParams {
+        self.params.clone()
+    }
+
     /// True when no interceptor will see the handler's value, so it may be rendered at once.
     #[doc(hidden)]
     pub fn renders_directly(&self) -> bool {

@@ -435,12 +435,49 @@ pub(crate) fn tear_down(app: &AppInner, ctx: &mut ExecutionContext<'_>) {
 
 /// The request head without its extensions (which cannot be cloned).
 fn head_copy(request: &http::Request<RequestBody>) -> RequestHead {
+    head_from(request.method(), request.uri(), request.version(), request.headers())
+}
+
+/// A copy of a request head without its extensions (a WebSocket message's head).
+#[cfg(feature = "ws")]
+pub(crate) fn head_copy_of(head: &RequestHead) -> RequestHead {
+    head_from(&head.method, &head.uri, head.version, &head.headers)
+}
+
+fn head_from(
+    method: &Method,
+    uri: &http::Uri,
+    version: http::Version,
+    headers: &http::HeaderMap,
+) -> RequestHead {
     let mut copy = http::Request::new(());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
+    *copy.method_mut() = method.clone();
+    *copy.uri_mut() = uri.clone();
+    *copy.version_mut() = version;
+    *copy.headers_mut() = headers.clone();
     copy.into_parts().0
+}
+
+/// A WebSocket gateway's message or disconnect handler, on a context of its own: its
+/// interceptors and the handler, then its exception handlers. Guards and pre-interceptors ran
+/// on the upgrade request; the connection's request scope is the context's and outlives it.
+#[cfg(feature = "ws")]
+pub(crate) async fn run_socket_handler(
+    ctx: &mut ExecutionContext<'_>,
+) -> Result<http::Response<Body>, HttpError> {
+    let route = ctx.route();
+    let work = async {
+        if route.scoped_interceptors {
+            ctx.build_interceptors().await?;
+        }
+        CallHandler::start(&route.chain).handle(&mut *ctx).await
+    };
+    let outcome = AssertUnwindSafe(work).catch_unwind().await;
+    let outcome = match outcome {
+        Ok(Err(err)) => Ok(recover(err, &mut *ctx).await),
+        other => other,
+    };
+    settle(route, ctx.method(), outcome, true)
 }
 
 /// Offers an error to the route's exception handlers (route -> controller -> global), if it

@@ -15,7 +15,7 @@ pub(crate) enum ParamValue {
 }
 
 /// The values of a route's path variables, in template order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct PathParams {
     values: SmallVec<[ParamValue; 4]>,
 }

@@ -88,6 +88,9 @@ pub(crate) struct Route {
     pub(crate) injected: Box<[Injected]>,
     /// Route metadata over controller metadata.
     pub(crate) metadata: RouteMetadata,
+    /// A `#[ws]` route's message and disconnect handlers.
+    #[cfg(feature = "ws")]
+    pub(crate) gateway: Option<Box<crate::ws::Gateway>>,
     /// The whole answer of a route the framework serves itself (the OpenAPI document, the docs
     /// page): its body and content type, built once at startup.
     #[cfg(feature = "openapi")]
@@ -172,6 +175,8 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
         injected: Box::new([]),
         body_gate: None,
         metadata: RouteMetadata::default(),
+        #[cfg(feature = "ws")]
+        gateway: None,
         #[cfg(feature = "openapi")]
         static_body: None,
         #[cfg(feature = "openapi")]
@@ -207,6 +212,7 @@ const fn stand_in(
     handler: crate::descriptor::HandlerFn,
 ) -> RouteDescriptor {
     RouteDescriptor {
+        kind: crate::descriptor::RouteKind::Http,
         method: http::Method::GET,
         path: "",
         handler_name,

@@ -116,9 +116,15 @@ impl Server {
         tracing::info!(
             target: "lauren::server",
             open_connections = connections.open(),
+            open_websockets = app.open_websockets(),
             "shutting down: draining connections"
         );
-        connections.drain(app.inner.options.shutdown_timeout).await;
+        let timeout = app.inner.options.shutdown_timeout;
+        // Open WebSockets are told to close (1001) while requests drain, within the same bound.
+        #[cfg(feature = "ws")]
+        tokio::join!(connections.drain(timeout), app.inner.sockets.close_all(timeout));
+        #[cfg(not(feature = "ws"))]
+        connections.drain(timeout).await;
         app.shutdown().await;
         tracing::info!(target: "lauren::server", "shut down");
     }

@@ -1,0 +1,80 @@
+//! `WsConfig`: the bounds every WebSocket connection of an app lives within.
+
+use std::time::Duration;
+
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+/// Limits of the app's WebSocket connections, set with
+/// [`AppBuilder::websocket`](crate::AppBuilder::websocket).
+///
+/// ```
+/// use std::time::Duration;
+/// use lauren::ws::WsConfig;
+///
+/// let config = WsConfig::new()
+///     .max_message_bytes(16 * 1024)
+///     .idle_timeout(Duration::from_secs(30))
+///     .send_queue(32);
+/// ```
+#[derive(Debug, Clone)]
+pub struct WsConfig {
+    pub(crate) max_message_bytes: usize,
+    pub(crate) max_frame_bytes: usize,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) send_queue: usize,
+}
+
+impl Default for WsConfig {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 64 * 1024,
+            max_frame_bytes: 64 * 1024,
+            idle_timeout: Some(Duration::from_secs(60)),
+            send_queue: 64,
+        }
+    }
+}
+
+impl WsConfig {
+    /// The defaults: 64 KiB messages and frames, 60 s idle timeout, 64 queued messages.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The largest message a client may send, reassembled from its frames (default 64 KiB).
+    /// A larger one closes the socket with 1009 (message too big). Frames are bounded by the
+    /// same size unless [`max_frame_bytes`](Self::max_frame_bytes) is smaller.
+    pub fn max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self.max_frame_bytes = self.max_frame_bytes.min(bytes);
+        self
+    }
+
+    /// The largest single frame a client may send (default 64 KiB).
+    pub fn max_frame_bytes(mut self, bytes: usize) -> Self {
+        self.max_frame_bytes = bytes;
+        self
+    }
+
+    /// How long a socket may stay silent (default 60 s): after half of it the server sends a
+    /// ping, and a client that has answered nothing by the end is closed with 1001. `None`:
+    /// no bound.
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.idle_timeout = timeout.into();
+        self
+    }
+
+    /// How many messages [`WsSender::send`](super::WsSender::send) may queue for one client
+    /// (default 64). A client that lets its queue fill up reads too slowly for the messages it
+    /// is sent: it is closed with 1008 rather than let memory grow.
+    pub fn send_queue(mut self, messages: usize) -> Self {
+        self.send_queue = messages.max(1);
+        self
+    }
+
+    pub(crate) fn tungstenite(&self) -> WebSocketConfig {
+        WebSocketConfig::default()
+            .max_message_size(Some(self.max_message_bytes))
+            .max_frame_size(Some(self.max_frame_bytes.min(self.max_message_bytes)))
+    }
+}

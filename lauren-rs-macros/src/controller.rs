@@ -264,7 +264,12 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
         let openapi = crate::openapi::expand_operation(handler, self_ty);
         for verb in &handler.verbs {
             let (kind, method, path, openapi) = match verb.method {
-                "ws" => (quote!(WebSocket), "GET", &verb.path.value, quote!(::core::option::Option::None)),
+                "ws" => (
+                    quote!(WebSocket),
+                    "GET",
+                    &verb.path.value,
+                    quote!(::core::option::Option::None),
+                ),
                 "on_message" | "on_disconnect" => {
                     let kind = if verb.method == "on_disconnect" {
                         quote!(Disconnect)

@@ -525,7 +525,8 @@ pub(crate) fn expand_entry(
         quote_spanned!(output_span=> #private::reply(&*__ctx, __value))
     };
     // The upgrade is checked before anything else: a plain GET gets its 426 at once.
-    let handshake = is_upgrade.then(|| quote!(let __handshake = #private::ws::Handshake::check(&mut *__ctx)?;));
+    let handshake =
+        is_upgrade.then(|| quote!(let __handshake = #private::ws::Handshake::check(&mut *__ctx)?;));
     quote! {
         fn #entry<'__a, '__r>(
             __ctx: &'__a mut #private::ExecutionContext<'__r>,

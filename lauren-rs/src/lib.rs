@@ -121,6 +121,8 @@ pub mod prelude {
     #[allow(deprecated)]
     pub use crate::Request;
     pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
+    #[cfg(feature = "ws")]
+    pub use crate::ws::{Rooms, WsMessage, WsSender};
     pub use crate::{
         Bytes, CallHandler, ExceptionHandler, ExecutionContext, Guard, HttpError, Inject,
         Interceptor, IntoReply, LaurenFactory, LifecycleInterceptor, PreInterceptor, Reply,
@@ -129,8 +131,6 @@ pub mod prelude {
         pre_interceptor, put, set_metadata, settings, use_exception_handlers, use_guards,
         use_interceptors, use_middleware, use_pre_interceptors,
     };
-    #[cfg(feature = "ws")]
-    pub use crate::ws::{Rooms, WsMessage, WsSender};
     #[cfg(feature = "ws")]
     pub use crate::{on_disconnect, on_message, ws};
 }
@@ -181,6 +181,7 @@ pub mod __private {
 
     pub use crate::body::BoxError;
     pub use crate::descriptor::DocumentFn;
+    pub use crate::descriptor::RouteKind;
     pub use crate::descriptor::{
         BoxFuture, Bundle, BundleDescriptor, BundleRef, ComponentDescriptor, Controller,
         ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn,
@@ -209,7 +210,6 @@ pub mod __private {
         FreshFn, PreInterceptorDescriptor, PreInterceptorRef, PreInterceptorRegistration, Settings,
         SettingsDescriptor, SettingsEntry, SettingsRegistration,
     };
-    pub use crate::descriptor::RouteKind;
     pub use crate::reply::{HandlerOutput, IntoReply, Reply};
     pub use crate::{Body, ExecutionContext, HttpError, Method, RequestHead};
 

@@ -13,3 +13,4 @@ mod shutdown;
 mod streaming;
 mod support;
 mod timeouts;
+mod websocket;

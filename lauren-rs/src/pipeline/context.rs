@@ -593,8 +593,9 @@ impl<'r> ExecutionContext<'r> {
     /// when it has none and the route builds something per request.
     #[cfg(feature = "ws")]
     pub(crate) fn put_scope(&mut self, scope: Option<RequestScope>) {
-        self.scope = scope
-            .or_else(|| self.route.needs_scope.then(|| RequestScope::new(self.container.request_slots)));
+        self.scope = scope.or_else(|| {
+            self.route.needs_scope.then(|| RequestScope::new(self.container.request_slots))
+        });
     }
 
     /// The container the request resolves from.

@@ -11,10 +11,10 @@ use hyper_util::rt::TokioIo;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
-use tokio_tungstenite::tungstenite::Message;
 
 use super::gateway::Gateway;
 use super::{WsMessage, WsSender};
@@ -65,8 +65,12 @@ pub(crate) async fn run(
         }
     };
     let config = &app.options.websocket;
-    let mut socket =
-        WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config.tungstenite())).await;
+    let mut socket = WebSocketStream::from_raw_socket(
+        TokioIo::new(upgraded),
+        Role::Server,
+        Some(config.tungstenite()),
+    )
+    .await;
     let gateway = route.gateway.as_deref();
     let shutdown = app.sockets.shutdown.clone();
     let idle = config.idle_timeout;
@@ -208,7 +212,8 @@ fn frame_of(response: http::Response<Body>) -> Option<WsMessage> {
     if bytes.is_empty() {
         return None;
     }
-    let binary = content_type.is_some_and(|t| t.as_bytes().starts_with(b"application/octet-stream"));
+    let binary =
+        content_type.is_some_and(|t| t.as_bytes().starts_with(b"application/octet-stream"));
     match (binary, String::from_utf8(bytes.to_vec())) {
         (false, Ok(text)) => Some(WsMessage::Text(text)),
         _ => Some(WsMessage::Binary(bytes)),

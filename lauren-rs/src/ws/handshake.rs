@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use http::header::{CONNECTION, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_VERSION, UPGRADE};
+use http::header::{
+    CONNECTION, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_VERSION,
+    UPGRADE,
+};
 use http::{HeaderMap, StatusCode};
 use tokio::sync::mpsc;
 
@@ -28,19 +31,24 @@ impl Handshake {
     /// WebSocket handshake gets 426 (or 400 for a malformed key) before any extraction.
     pub fn check(ctx: &mut ExecutionContext<'_>) -> Result<Self, HttpError> {
         let headers = &ctx.request().headers;
-        if !has_token(headers, &CONNECTION, "upgrade") || !has_token(headers, &UPGRADE, "websocket") {
-            return Err(upgrade_required("this route speaks WebSocket: send `Connection: Upgrade` and `Upgrade: websocket`"));
+        if !has_token(headers, &CONNECTION, "upgrade") || !has_token(headers, &UPGRADE, "websocket")
+        {
+            return Err(upgrade_required(
+                "this route speaks WebSocket: send `Connection: Upgrade` and `Upgrade: websocket`",
+            ));
         }
         if headers.get(SEC_WEBSOCKET_VERSION).map(HeaderValue::as_bytes) != Some(b"13") {
             return Err(upgrade_required("only WebSocket version 13 is supported")
                 .with_header(SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13")));
         }
-        let key = headers.get(SEC_WEBSOCKET_KEY).map(HeaderValue::as_bytes).filter(|key| valid_key(key));
+        let key =
+            headers.get(SEC_WEBSOCKET_KEY).map(HeaderValue::as_bytes).filter(|key| valid_key(key));
         let Some(key) = key else {
             return Err(HttpError::bad_request("`Sec-WebSocket-Key` must be 16 bytes in base64"));
         };
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key);
-        let accept_key = HeaderValue::from_str(&accept).map_err(|err| HttpError::internal("handshake").with_source(err))?;
+        let accept_key = HeaderValue::from_str(&accept)
+            .map_err(|err| HttpError::internal("handshake").with_source(err))?;
         let app = ctx.container().app().ok_or_else(|| HttpError::internal("WebSocketApp"))?;
         let request = ctx.request_mut();
         // HTTP/2 and in-process requests have no connection to take over.
@@ -117,7 +125,12 @@ fn upgrade_required(message: &'static str) -> HttpError {
 
 /// True when the comma-separated header `name` lists `token` (case-insensitively).
 fn has_token(headers: &HeaderMap, name: &http::HeaderName, token: &str) -> bool {
-    headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| t.trim().eq_ignore_ascii_case(token))
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().eq_ignore_ascii_case(token))
 }
 
 /// 16 bytes in base64: 22 characters and `==`.

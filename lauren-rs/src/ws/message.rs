@@ -91,8 +91,9 @@ impl FromRequest for WsMessage {
         _field: &'static Field,
     ) -> Result<Self, HttpError> {
         ctx.request().extensions.get::<WsMessage>().cloned().ok_or_else(|| {
-            HttpError::internal("WsMessage")
-                .with_source(super::OutsideGateway("a `WsMessage` parameter is only given to `#[on_message]` handlers"))
+            HttpError::internal("WsMessage").with_source(super::OutsideGateway(
+                "a `WsMessage` parameter is only given to `#[on_message]` handlers",
+            ))
         })
     }
 }

@@ -55,11 +55,11 @@ mod sender;
 mod sockets;
 
 pub use self::config::WsConfig;
+pub(crate) use self::gateway::{Gateway, attach};
 pub use self::handshake::ConnectOutput;
 pub use self::message::WsMessage;
 pub use self::rooms::Rooms;
 pub use self::sender::{WsSendError, WsSender};
-pub(crate) use self::gateway::{Gateway, attach};
 pub(crate) use self::sockets::Sockets;
 
 /// Why a gateway parameter was used outside a gateway handler.

@@ -28,7 +28,10 @@ impl Sockets {
         self.shutdown.cancel();
         self.tracker.close();
         if tokio::time::timeout(timeout, self.tracker.wait()).await.is_err() {
-            tracing::warn!(open = self.tracker.len(), "WebSockets still open after the shutdown timeout");
+            tracing::warn!(
+                open = self.tracker.len(),
+                "WebSockets still open after the shutdown timeout"
+            );
         }
     }
 }

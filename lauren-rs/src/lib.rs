@@ -76,7 +76,7 @@ pub use lauren_macros::{
     interceptor, module, options, patch, post, pre_interceptor, put, set_metadata, settings,
     use_exception_handlers, use_guards, use_interceptors, use_middleware, use_pre_interceptors,
 };
-#[cfg(feature = "ws")]
+// Always exported: without the `ws` feature a `#[ws]` method fails with a message saying so.
 pub use lauren_macros::{on_disconnect, on_message, ws};
 
 pub use crate::app::error::{Problem, ProblemCode, ServeError, StartupError};
@@ -131,7 +131,6 @@ pub mod prelude {
         pre_interceptor, put, set_metadata, settings, use_exception_handlers, use_guards,
         use_interceptors, use_middleware, use_pre_interceptors,
     };
-    #[cfg(feature = "ws")]
     pub use crate::{on_disconnect, on_message, ws};
 }
 
@@ -242,8 +241,8 @@ pub mod __private {
             }
         }
 
-        /// Never compiles: `WsFeature` has no impl without the feature.
-        pub fn accept<C: WsFeature, T>(
+        /// Only reached after `Handshake::check`, which never compiles without the feature.
+        pub fn accept<C, T>(
             _ctx: &mut C,
             _handshake: Handshake,
             _value: T,

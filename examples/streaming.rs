@@ -4,9 +4,10 @@
 //! ```text
 //! curl -N http://127.0.0.1:3000/events             # id: 1 .. id: 3, one every 200 ms, then ends
 //! curl -N 'http://127.0.0.1:3000/numbers.ndjson?n=5' # {"n":1} .. {"n":5}, one per line
+//! curl -i http://127.0.0.1:3000/static/events.html  # a file of examples/public/
 //! ```
 //!
-//! In a browser: `new EventSource("/events").onmessage = (e) => console.log(e.data)`. The
+//! In a browser, http://127.0.0.1:3000/static/events.html shows the events as they come. The
 //! address comes from `LAUREN_ADDR` (default `127.0.0.1:3000`).
 
 use std::time::Duration;
@@ -55,7 +56,9 @@ struct AppModule;
 
 /// The app `main` serves (the OpenAPI snapshot tests build it too).
 pub(crate) fn app() -> lauren::AppBuilder {
-    LaurenFactory::create(AppModule).openapi(lauren::openapi::OpenApi::new("streaming", "0.1.0"))
+    LaurenFactory::create(AppModule)
+        .serve_dir("/static", lauren_examples::public_dir())
+        .openapi(lauren::openapi::OpenApi::new("streaming", "0.1.0"))
 }
 
 #[tokio::main]

@@ -1,10 +1,11 @@
-//! The docs page in a real browser: Debian's Chromium, driven by playwright-core
-//! (`tests/browser/docs_page.mjs`), against the `openapi` example served on a real socket.
+//! Pages of the examples in a real browser: Debian's Chromium, driven by playwright-core
+//! (`tests/browser/*.mjs`), against the example served on a real socket: the docs page of the
+//! `openapi` example, and the `chat` example's page in two tabs.
 //!
 //! Needs `/usr/bin/chromium` (`apt-get install chromium`; or `CHROMIUM=path`) and
-//! `npm ci --prefix tests/browser`. Without them the test is skipped with a notice, unless
-//! `LAUREN_REQUIRE_TOOLS=1` (as `.ci/run` sets) makes that a failure. The screenshot is kept at
-//! `target/tmp/docs-page.png`.
+//! `npm ci --prefix tests/browser`. Without them the tests are skipped with a notice, unless
+//! `LAUREN_REQUIRE_TOOLS=1` (as `.ci/run` sets) makes that a failure. Screenshots are kept at
+//! `target/tmp/docs-page.png` and `target/tmp/chat-page.png`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,16 +22,56 @@ fn missing_tool(what: &str) {
     eprintln!("skipped: {what} is missing; see tests/openapi/browser.rs to run it");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_docs_page_lists_every_operation_and_runs_one_in_chromium() {
+/// Chromium's path and the scripts' directory, or `None` (after the notice) when one is
+/// missing.
+fn tools() -> Option<(String, PathBuf)> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
     if !Path::new(&chromium).exists() {
-        return missing_tool(&format!("Chromium ({chromium})"));
+        missing_tool(&format!("Chromium ({chromium})"));
+        return None;
     }
     if !browser_dir.join("node_modules/playwright-core").exists() {
-        return missing_tool("playwright-core (npm ci --prefix tests/browser)");
+        missing_tool("playwright-core (npm ci --prefix tests/browser)");
+        return None;
     }
+    Some((chromium, browser_dir))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_chat_tabs_exchange_messages_in_chromium() {
+    let Some((chromium, browser_dir)) = tools() else { return };
+    let running = serve(crate::examples::chat::app()).await;
+    let base = format!("http://{}", running.addr);
+    let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chat-page.png");
+    let script = browser_dir.join("chat_page.mjs");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node").arg(script).arg(&base).arg(&screenshot).env("CHROMIUM", &chromium).output()
+    })
+    .await
+    .expect("the browser task does not panic")
+    .expect("node runs");
+    running.shutdown().await;
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the chat check failed:\n{stdout}\n{stderr}");
+    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    for tab in ["tab1", "tab2"] {
+        let lines: Vec<&str> = seen[tab].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        assert_eq!(lines.len(), 2, "{seen:#}");
+        assert!(lines[0].ends_with(": hello from tab 1"), "{seen:#}");
+        assert!(lines[1].ends_with(": hi back from tab 2"), "{seen:#}");
+    }
+    // Each tab is its own client: the two messages come from two ids.
+    let ids: Vec<&str> = seen["tab1"].as_array().into_iter().flatten().filter_map(|l| l.as_str()?.split(':').next()).collect();
+    assert_ne!(ids[0], ids[1], "{seen:#}");
+    assert_eq!(seen["status"], serde_json::json!(["connected", "connected"]), "{seen:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_page_lists_every_operation_and_runs_one_in_chromium() {
+    let Some((chromium, browser_dir)) = tools() else { return };
 
     let app = crate::examples::openapi::app().build().await.expect("the example builds");
     let document = app.openapi_document().expect("the example enables OpenAPI").clone();

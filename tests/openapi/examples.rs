@@ -41,6 +41,7 @@ examples!(
     lifecycle = "../../examples/lifecycle.rs",
     openapi = "../../examples/openapi.rs",
     streaming = "../../examples/streaming.rs",
+    chat = "../../examples/chat.rs",
 );
 
 fn snapshot_path(name: &str) -> PathBuf {

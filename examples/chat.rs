@@ -34,7 +34,11 @@ struct ChatGateway {
 impl ChatGateway {
     /// Joins the room named in the query.
     #[ws("/ws")]
-    async fn connect(&self, #[query(min_length = 1, max_length = 64)] room: String, sender: WsSender) {
+    async fn connect(
+        &self,
+        #[query(min_length = 1, max_length = 64)] room: String,
+        sender: WsSender,
+    ) {
         self.rooms.join(&room, &sender);
         tracing::info!(room, client = sender.id(), "joined");
     }

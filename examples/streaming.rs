@@ -4,6 +4,8 @@
 //! ```text
 //! curl -N http://127.0.0.1:3000/events             # id: 1 .. id: 3, one every 200 ms, then ends
 //! curl -N 'http://127.0.0.1:3000/numbers.ndjson?n=5' # {"n":1} .. {"n":5}, one per line
+//! curl -N http://127.0.0.1:3000/feed               # NDJSON, or with -H 'Accept: text/event-stream'
+//!                                                   # the same items as server-sent events
 //! curl -i http://127.0.0.1:3000/static/events.html  # a file of examples/public/
 //! ```
 //!
@@ -15,7 +17,7 @@ use std::time::Duration;
 use futures_util::Stream;
 use futures_util::stream::{self, StreamExt};
 use lauren::prelude::*;
-use lauren::{Event, Ndjson, Sse};
+use lauren::{Event, JsonStream, Ndjson, Sse};
 use serde::Serialize;
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -48,6 +50,12 @@ impl StreamsController {
         #[query(le = 100_000)] n: u32,
     ) -> Ndjson<impl Stream<Item = Number> + Send + use<>> {
         Ndjson(stream::iter(1..=n).map(|n| Number { n }))
+    }
+
+    /// Three numbers, as NDJSON lines or server-sent events: whichever `Accept` prefers.
+    #[get("/feed")]
+    async fn feed(&self) -> JsonStream<impl Stream<Item = Number> + Send + use<>> {
+        JsonStream::new(stream::iter(1..=3).map(|n| Number { n }))
     }
 }
 

@@ -109,7 +109,8 @@ pub use crate::pre_interceptors::{
     Settings, SettingsDescriptor, SettingsEntry, registered_pre_interceptors,
 };
 pub use crate::reply::{
-    Event, HandlerOutput, IntoHeaders, IntoReply, Ndjson, Reply, Response, SameSite, SetCookie, Sse,
+    Event, HandlerOutput, IntoHeaders, IntoReply, JsonStream, Ndjson, Reply, Response, SameSite,
+    SetCookie, Sse,
 };
 pub use crate::server::Server;
 

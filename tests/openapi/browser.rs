@@ -46,7 +46,12 @@ async fn two_chat_tabs_exchange_messages_in_chromium() {
     let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chat-page.png");
     let script = browser_dir.join("chat_page.mjs");
     let output = tokio::task::spawn_blocking(move || {
-        Command::new("node").arg(script).arg(&base).arg(&screenshot).env("CHROMIUM", &chromium).output()
+        Command::new("node")
+            .arg(script)
+            .arg(&base)
+            .arg(&screenshot)
+            .env("CHROMIUM", &chromium)
+            .output()
     })
     .await
     .expect("the browser task does not panic")
@@ -58,13 +63,19 @@ async fn two_chat_tabs_exchange_messages_in_chromium() {
     assert!(output.status.success(), "the chat check failed:\n{stdout}\n{stderr}");
     let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
     for tab in ["tab1", "tab2"] {
-        let lines: Vec<&str> = seen[tab].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let lines: Vec<&str> =
+            seen[tab].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         assert_eq!(lines.len(), 2, "{seen:#}");
         assert!(lines[0].ends_with(": hello from tab 1"), "{seen:#}");
         assert!(lines[1].ends_with(": hi back from tab 2"), "{seen:#}");
     }
     // Each tab is its own client: the two messages come from two ids.
-    let ids: Vec<&str> = seen["tab1"].as_array().into_iter().flatten().filter_map(|l| l.as_str()?.split(':').next()).collect();
+    let ids: Vec<&str> = seen["tab1"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.as_str()?.split(':').next())
+        .collect();
     assert_ne!(ids[0], ids[1], "{seen:#}");
     assert_eq!(seen["status"], serde_json::json!(["connected", "connected"]), "{seen:#}");
 }

@@ -11,7 +11,12 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::support::{Conn, get, once, serve};
 
-async fn next(client: &mut (impl futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin)) -> Message {
+async fn next(
+    client: &mut (
+             impl futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
+             + Unpin
+         ),
+) -> Message {
     tokio::time::timeout(Duration::from_secs(5), client.next())
         .await
         .expect("a frame within 5 s")
@@ -31,7 +36,9 @@ async fn the_chat_broadcasts_to_the_room_and_closes_on_frames_it_cannot_read() {
     let mut seen = Vec::new();
     for client in [&mut ann, &mut ben] {
         match next(client).await {
-            Message::Text(text) => seen.push(serde_json::from_str::<Value>(text.as_str()).expect("JSON")),
+            Message::Text(text) => {
+                seen.push(serde_json::from_str::<Value>(text.as_str()).expect("JSON"))
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -67,7 +74,8 @@ async fn the_streaming_example_sends_events_lines_and_files() {
     let raw = conn.read_until(b"\r\n0\r\n\r\n").await;
     let text = String::from_utf8_lossy(&raw);
     assert!(text.contains("content-type: text/event-stream"), "{text}");
-    let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id:")).map(str::trim).collect();
+    let ids: Vec<&str> =
+        text.lines().filter_map(|l| l.strip_prefix("id:")).map(str::trim).collect();
     assert_eq!(ids, ["1", "2", "3"], "{text}");
 
     let mut conn = Conn::open(running.addr).await;
@@ -81,6 +89,19 @@ async fn the_streaming_example_sends_events_lines_and_files() {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
     assert_eq!(numbers, (1..=5).map(|n| json!({ "n": n })).collect::<Vec<_>>());
+
+    for (accept, content_type, first) in [
+        ("application/x-ndjson", "application/x-ndjson", r#"{"n":1}"#),
+        ("text/event-stream", "text/event-stream", r#"data: {"n":1}"#),
+    ] {
+        let mut conn = Conn::open(running.addr).await;
+        conn.send(format!("GET /feed HTTP/1.1\r\nHost: t\r\nAccept: {accept}\r\n\r\n").as_bytes())
+            .await;
+        let raw = conn.read_until(b"\r\n0\r\n\r\n").await;
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains(&format!("content-type: {content_type}")), "{text}");
+        assert!(text.lines().any(|line| line == first), "{text}");
+    }
 
     let index = once(running.addr, &get("/static/index.html")).await;
     assert_eq!(index.status, 200);

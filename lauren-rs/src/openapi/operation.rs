@@ -191,6 +191,18 @@ impl<'a> OperationBuilder<'a> {
         self.responses.insert(status.to_owned(), response_object(description, content));
     }
 
+    /// Adds `media` (with `schema`) to every response that already offers `beside`: a reply
+    /// negotiated by `Accept` has several.
+    pub(crate) fn add_media_type(&mut self, beside: &str, media: &str, schema: Value) {
+        for response in self.responses.values_mut() {
+            if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+                if content.contains_key(beside) {
+                    content.insert(media.to_owned(), json!({ "schema": schema }));
+                }
+            }
+        }
+    }
+
     /// The successful reply of a reply type whose natural status is `natural`: documented under
     /// it, or under `#[openapi(status = ..)]`, or under `default` inside a `(StatusCode, T)`
     /// reply without one (its status is chosen at run time).

@@ -114,6 +114,15 @@ impl<S> OperationReply for crate::Sse<S> {
     }
 }
 
+/// NDJSON or server-sent events of JSON, as `Accept` prefers.
+impl<S: futures_util::Stream<Item = T>, T: JsonSchema> OperationReply for crate::JsonStream<S> {
+    fn document(op: &mut OperationBuilder<'_>) {
+        let item = op.schema::<T>();
+        op.success(200, Some(("application/x-ndjson", item)));
+        op.add_media_type("application/x-ndjson", "text/event-stream", json!({ "type": "string" }));
+    }
+}
+
 /// Newline-delimited JSON: one `T` per line.
 impl<S: futures_util::Stream<Item = T>, T: JsonSchema> OperationReply for crate::Ndjson<S> {
     fn document(op: &mut OperationBuilder<'_>) {

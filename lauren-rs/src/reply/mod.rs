@@ -12,7 +12,7 @@ use serde::Serialize;
 
 pub use self::parts::IntoHeaders;
 pub use self::response::{Response, SameSite, SetCookie};
-pub use self::stream::{Event, Ndjson, Sse};
+pub use self::stream::{Event, JsonStream, Ndjson, Sse};
 pub use self::value::Reply;
 use crate::body::Body;
 use crate::error::HttpError;
@@ -45,10 +45,11 @@ pub(crate) const fn octet_stream() -> HeaderValue {
 /// | `(StatusCode, T)`, `(StatusCode, headers, T)` | given | `T`'s |
 /// | [`Response`] | built | built |
 /// | [`Sse`], [`Ndjson`] (streamed) | 200 | `text/event-stream`, `application/x-ndjson` |
+/// | [`JsonStream`] (streamed) | 200 | either, as `Accept` prefers |
 /// | `Result<T, E>` with `E: Into<HttpError>` | `T`'s, or the error envelope | |
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a handler",
-    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
+    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `lauren::JsonStream`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
 )]
 pub trait IntoReply {
     /// Renders the value as a complete HTTP response.
@@ -313,7 +314,7 @@ impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
 /// `Result<T, E>` returns are split here, so interceptors see a handler's error as `Err`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a handler",
-    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
+    note = "return `()`, `String`, `&'static str`, `Bytes`, `Vec<u8>`, `Json<T>`, `serde_json::Value`, `lauren::Response`, `lauren::Sse`, `lauren::Ndjson`, `lauren::JsonStream`, `(StatusCode, T)`, or `Result<T, E>` where `E: Into<HttpError>`; or implement `lauren::IntoReply`"
 )]
 pub trait HandlerOutput {
     /// Converts, after [`IntoReply::prepare`] read what it needs of `request`; rendering at

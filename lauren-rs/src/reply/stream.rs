@@ -312,9 +312,127 @@ impl<S: Stream<Item = T> + Send, T: Serialize> http_body::Body for NdjsonBody<S>
     }
 }
 
+/// A stream of JSON items, sent as the client asks in `Accept`: server-sent events (one
+/// `data:` event per item) when it prefers `text/event-stream`, else NDJSON lines. The same
+/// handler then serves `EventSource` in a browser and `curl` alike, as Lauren's streaming
+/// response does. An item that fails to serialize ends the stream (and is logged).
+///
+/// ```
+/// use lauren::prelude::*;
+/// use lauren::JsonStream;
+///
+/// #[derive(Default)]
+/// struct Prices;
+///
+/// #[controller("/prices")]
+/// impl Prices {
+///     #[get]
+///     async fn prices(&self) -> JsonStream<impl futures_util::Stream<Item = f64> + Send + use<>> {
+///         JsonStream::new(futures_util::stream::iter([1.5, 1.25]))
+///     }
+/// }
+/// ```
+pub struct JsonStream<S> {
+    items: S,
+    sse: bool,
+}
+
+impl<S, T> JsonStream<S>
+where
+    S: Stream<Item = T> + Send + 'static,
+    T: Serialize,
+{
+    /// Streams `items`; NDJSON unless the request prefers server-sent events.
+    pub fn new(items: S) -> Self {
+        Self { items, sse: false }
+    }
+}
+
+impl<S, T> IntoReply for JsonStream<S>
+where
+    S: Stream<Item = T> + Send + 'static,
+    T: Serialize,
+{
+    fn into_response(self) -> http::Response<Body> {
+        if !self.sse {
+            return Ndjson(self.items).into_response();
+        }
+        let events = self
+            .items
+            .map(|item| Event::json(&item))
+            .take_while(|event| std::future::ready(event.is_ok()))
+            .filter_map(|event| std::future::ready(event.ok()));
+        Sse::new(events).into_response()
+    }
+
+    fn content_type(&self) -> Option<&HeaderValue> {
+        Some(if self.sse { &EVENT_STREAM } else { &NDJSON })
+    }
+
+    fn prepare(&mut self, request: &crate::pipeline::RequestHead) {
+        self.sse = prefers_event_stream(&request.headers);
+    }
+}
+
+/// True when `Accept` ranks `text/event-stream` above `application/x-ndjson` (each at the
+/// quality of its most specific matching range; absent means 0).
+fn prefers_event_stream(headers: &http::HeaderMap) -> bool {
+    let mut best = [(0u8, 0.0f32); 2];
+    let targets = [("text", "event-stream"), ("application", "x-ndjson")];
+    for range in headers
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+    {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim();
+        let quality = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let (kind, sub) = media.split_once('/').unwrap_or((media, ""));
+        for (i, (target_kind, target_sub)) in targets.iter().enumerate() {
+            let specificity = match (kind, sub) {
+                (k, s)
+                    if k.eq_ignore_ascii_case(target_kind)
+                        && s.eq_ignore_ascii_case(target_sub) =>
+                {
+                    3
+                }
+                (k, "*") if k.eq_ignore_ascii_case(target_kind) => 2,
+                ("*", "*") => 1,
+                _ => 0,
+            };
+            if specificity > best[i].0 {
+                best[i] = (specificity, quality);
+            }
+        }
+    }
+    best[0].1 > best[1].1
+}
+
 #[cfg(test)]
 mod tests {
     use super::Event;
+
+    #[test]
+    fn accept_chooses_between_events_and_lines() {
+        let prefers = |accept: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers
+                .insert(http::header::ACCEPT, http::HeaderValue::from_str(accept).expect("header"));
+            super::prefers_event_stream(&headers)
+        };
+        assert!(prefers("text/event-stream"));
+        assert!(prefers("text/*"));
+        assert!(prefers("application/x-ndjson;q=0.5, text/event-stream"));
+        assert!(!prefers("*/*"));
+        assert!(!prefers("application/x-ndjson, text/event-stream"));
+        assert!(!prefers("text/event-stream;q=0.2, */*;q=0.8"));
+        assert!(!prefers("application/json"));
+        assert!(!super::prefers_event_stream(&http::HeaderMap::new()));
+    }
 
     #[test]
     fn a_carriage_return_cannot_smuggle_a_field_or_an_event() {

@@ -279,3 +279,35 @@ impl Settings {
 
 #[module(controllers = [NotesController, Settings])]
 pub(crate) struct NotesModule;
+
+/// Streamed replies with types the document can name.
+#[derive(Default)]
+pub(crate) struct Feeds;
+
+type Items<T> = futures_util::stream::Iter<std::vec::IntoIter<T>>;
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct Tick {
+    n: u32,
+}
+
+#[controller("/feeds")]
+impl Feeds {
+    #[get("/events")]
+    async fn events(&self) -> lauren::Sse<Items<lauren::Event>> {
+        lauren::Sse::new(futures_util::stream::iter(Vec::new()))
+    }
+
+    #[get("/lines")]
+    async fn lines(&self) -> lauren::Ndjson<Items<Tick>> {
+        lauren::Ndjson(futures_util::stream::iter(Vec::new()))
+    }
+
+    #[get("/either")]
+    async fn either(&self) -> lauren::JsonStream<Items<Tick>> {
+        lauren::JsonStream::new(futures_util::stream::iter(Vec::new()))
+    }
+}
+
+#[module(controllers = [Feeds])]
+pub(crate) struct FeedsModule;

@@ -373,3 +373,22 @@ async fn descriptions_error_bodies_and_deprecation_notes() {
         })
     );
 }
+
+#[tokio::test]
+async fn streamed_replies_name_their_media_types() {
+    let doc = document(
+        LaurenFactory::create(crate::apps::FeedsModule).openapi(OpenApi::new("Feeds", "1")),
+    )
+    .await;
+    let content = |path: &str| op(&doc, path, "get")["responses"]["200"]["content"].clone();
+    assert_eq!(content("/feeds/events"), json!({ "text/event-stream": { "schema": { "type": "string" } } }));
+    let tick = json!({ "$ref": "#/components/schemas/Tick" });
+    assert_eq!(content("/feeds/lines"), json!({ "application/x-ndjson": { "schema": tick } }));
+    assert_eq!(
+        content("/feeds/either"),
+        json!({
+            "application/x-ndjson": { "schema": tick },
+            "text/event-stream": { "schema": { "type": "string" } }
+        })
+    );
+}

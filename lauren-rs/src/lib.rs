@@ -70,7 +70,7 @@ pub mod ws;
 
 pub use bytes::Bytes;
 pub use http;
-pub use http::{HeaderMap, Method, StatusCode, Uri};
+pub use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 pub use lauren_macros::{
     apply, bundle, controller, delete, exception_handler, get, head, http_error, injectable,
     interceptor, module, options, patch, post, pre_interceptor, put, set_metadata, settings,
@@ -538,6 +538,14 @@ struct InterceptorModelsGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/realtime.md")]
 struct RealtimeGuideDoctests;
+
+#[cfg(all(doctest, feature = "ws"))]
+#[doc = include_str!("../../docs/websockets.md")]
+struct WebSocketGuideDoctests;
+
+#[cfg(all(doctest, feature = "fs"))]
+#[doc = include_str!("../../docs/files.md")]
+struct FilesGuideDoctests;
 
 #[cfg(all(doctest, feature = "openapi"))]
 #[doc = include_str!("../../docs/openapi.md")]

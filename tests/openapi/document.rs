@@ -381,7 +381,10 @@ async fn streamed_replies_name_their_media_types() {
     )
     .await;
     let content = |path: &str| op(&doc, path, "get")["responses"]["200"]["content"].clone();
-    assert_eq!(content("/feeds/events"), json!({ "text/event-stream": { "schema": { "type": "string" } } }));
+    assert_eq!(
+        content("/feeds/events"),
+        json!({ "text/event-stream": { "schema": { "type": "string" } } })
+    );
     let tick = json!({ "$ref": "#/components/schemas/Tick" });
     assert_eq!(content("/feeds/lines"), json!({ "application/x-ndjson": { "schema": tick } }));
     assert_eq!(

@@ -315,8 +315,8 @@ impl AppBuilder {
     /// # #[module(controllers = [])] struct AppModule;
     /// use std::convert::Infallible;
     ///
-    /// let legacy = tower::service_fn(|request: http::Request<lauren::RequestBody>| async move {
-    ///     Ok::<_, Infallible>(http::Response::new(format!("legacy saw {}", request.uri().path())))
+    /// let legacy = tower::service_fn(|request: lauren::http::Request<lauren::RequestBody>| async move {
+    ///     Ok::<_, Infallible>(lauren::http::Response::new(format!("legacy saw {}", request.uri().path())))
     /// });
     /// let app = LaurenFactory::create(AppModule).mount("/legacy", legacy);
     /// ```

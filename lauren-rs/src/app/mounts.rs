@@ -172,7 +172,7 @@ pub(crate) fn freeze(specs: &[MountSpec], routes: &[Route], problems: &mut Vec<P
         };
         mounts.push(Mount { prefix: prefix.into_boxed_str(), service });
     }
-    mounts.sort_by(|a, b| b.prefix.len().cmp(&a.prefix.len()));
+    mounts.sort_by_key(|mount| std::cmp::Reverse(mount.prefix.len()));
     Mounts(mounts.into_boxed_slice())
 }
 

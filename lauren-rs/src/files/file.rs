@@ -64,7 +64,7 @@ impl File {
         let modified = metadata.modified().ok();
         let content_type = mime_guess::from_path(&path)
             .first_raw()
-            .map_or(crate::reply::octet_stream(), |mime| text_utf8(mime));
+            .map_or(crate::reply::octet_stream(), text_utf8);
         Ok(Self {
             file,
             len: metadata.len(),

@@ -100,6 +100,7 @@ async fn the_streaming_example_sends_events_lines_and_files() {
         let raw = conn.read_until(b"\r\n0\r\n\r\n").await;
         let text = String::from_utf8_lossy(&raw);
         assert!(text.contains(&format!("content-type: {content_type}")), "{text}");
+        assert!(text.contains("vary: accept"), "caches must key on Accept: {text}");
         assert!(text.lines().any(|line| line == first), "{text}");
     }
 

@@ -75,6 +75,15 @@ impl Downloads {
     async fn download(&self, name: String) -> Result<File, HttpError> {
         Ok(File::open(self.dir.join(name)).await?.attachment("résumé 1.txt"))
     }
+
+    /// Wrapped in a tuple: the file still answers ranges and conditions, with its own status.
+    #[get("/tuple/{name}")]
+    async fn tuple(
+        &self,
+        name: String,
+    ) -> Result<(StatusCode, [(&'static str, &'static str); 1], File), HttpError> {
+        Ok((StatusCode::OK, [("x-wrapped", "yes")], File::open(self.dir.join(name)).await?))
+    }
 }
 
 #[module(controllers = [Downloads])]
@@ -85,7 +94,12 @@ async fn app(name: &str) -> (Running, PathBuf) {
     let handler_dir =
         std::env::temp_dir().join(format!("lauren-files-handler-{}", std::process::id()));
     std::fs::create_dir_all(&handler_dir).expect("handler dir");
-    std::fs::write(handler_dir.join("abc.txt"), ALPHABET).expect("handler file");
+    // Written once: tests run in parallel, and rewriting it would change its ETag under them.
+    if let Ok(mut file) =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(handler_dir.join("abc.txt"))
+    {
+        std::io::Write::write_all(&mut file, ALPHABET.as_bytes()).expect("handler file");
+    }
     let builder = LaurenFactory::create(FilesModule)
         .serve_dir("/static", StaticDir::new(&public).max_age(Duration::from_secs(60)));
     (serve(builder).await, public)
@@ -257,10 +271,30 @@ async fn a_file_reply_passes_an_interceptor_and_keeps_its_ranges() {
     assert_eq!((part.status, part.text().as_str()), (206, "abc"));
     assert_eq!(part.header("x-tag"), Some("seen"));
 
+    let wrapped =
+        once(server.addr, &request("/downloads/tuple/abc.txt", &[("Range", "bytes=1-2")])).await;
+    assert_eq!((wrapped.status, wrapped.text().as_str()), (206, "bc"));
+    assert_eq!(wrapped.header("x-wrapped"), Some("yes"));
+    let etag = whole.header("etag").expect("etag").to_owned();
+    let fresh =
+        once(server.addr, &request("/downloads/tuple/abc.txt", &[("If-None-Match", &etag)])).await;
+    assert_eq!(fresh.status, 304);
+
     let missing = once(server.addr, &get("/downloads/nope.txt")).await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["error"]["message"], "no such file");
     assert!(!missing.text().contains("lauren-files"), "the path must not be sent");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_static_dir_is_also_a_plain_tower_service() {
+    let public = fixture("service");
+    let server =
+        serve(LaurenFactory::create(FilesModule).mount("/files", StaticDir::new(&public))).await;
+    let response = once(server.addr, &get("/files/abc.txt")).await;
+    assert_eq!((response.status, response.text().as_str()), (200, ALPHABET));
+    assert_eq!(once(server.addr, &get("/files/.env")).await.status, 404);
     server.shutdown().await;
 }
 

@@ -36,13 +36,19 @@ fn take_log(prefix: &str) -> Vec<String> {
     mine
 }
 
-/// Refuses the upgrade unless `?token=let-me-in`.
+/// Refuses the upgrade unless `?token=let-me-in`, and marks the request it lets in.
 #[derive(Default)]
 struct Ticket;
 
+/// What `Ticket` leaves on the upgrade request, for every message of the socket.
+#[derive(Clone)]
+struct Ticketed(&'static str);
+
 impl Guard for Ticket {
     async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
-        Ok(ctx.uri().query().is_some_and(|q| q.contains("token=let-me-in")))
+        let allowed = ctx.uri().query().is_some_and(|q| q.contains("token=let-me-in"));
+        ctx.request_mut().extensions.insert(Ticketed("let-me-in"));
+        Ok(allowed)
     }
 }
 
@@ -106,10 +112,15 @@ impl Chat {
         message: Json<Say>,
         sender: WsSender,
         session: Inject<Session>,
+        ctx: &ExecutionContext<'_>,
     ) -> lauren::Result<Option<Json<Value>>> {
         let count = session.messages.fetch_add(1, Ordering::SeqCst) + 1;
         match message.text.as_str() {
             "count" => Ok(Some(Json(json!({ "count": count })))),
+            "ticket" => {
+                let ticket = ctx.request().extensions.get::<Ticketed>().map(|t| t.0);
+                Ok(Some(Json(json!({ "ticket": ticket, "protocol": sender.protocol() }))))
+            }
             "conflict" => Err(HttpError::conflict("not now")),
             "forbidden" => Err(HttpError::forbidden("not you")),
             "boom" => Err(HttpError::internal("Boom")),
@@ -299,6 +310,58 @@ async fn interceptors_wrap_the_connect_and_every_message_and_see_the_value() {
     let mut again = connect(&server, "/chat/ws?room=order2&token=let-me-in").await;
     say(&mut again, "count").await;
     assert_eq!(next_json(&mut again).await["count"], 1);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_close_is_answered_and_the_upgrade_extensions_reach_every_message() {
+    let server = app(WsConfig::new().protocols(["chat.v2", "chat.v1"])).await;
+    let mut request = format!("ws://{}/chat/ws?room=ext&token=let-me-in", server.addr)
+        .into_client_request()
+        .expect("a request");
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "chat.v1, chat.v2".parse().expect("header"));
+    let (mut client, response) = tokio_tungstenite::connect_async(request).await.expect("upgrade");
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"],
+        "chat.v1",
+        "the client's first that we speak"
+    );
+    say(&mut client, "ticket").await;
+    assert_eq!(
+        next_json(&mut client).await,
+        json!({ "ticket": "let-me-in", "protocol": "chat.v1", "stamped": true })
+    );
+
+    let bye = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+        code: CloseCode::Normal,
+        reason: "bye".into(),
+    };
+    client.send(Message::Close(Some(bye))).await.expect("send the close");
+    match next(&mut client).await {
+        Message::Close(Some(frame)) => assert_eq!(frame.code, CloseCode::Normal),
+        other => panic!("the server must answer the close, got {other:?}"),
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn only_listed_origins_may_open_a_socket() {
+    let server = app(WsConfig::new().allowed_origins(["https://chat.example"])).await;
+    let open = |origin: &'static str| {
+        let mut request =
+            format!("ws://{}/calc", server.addr).into_client_request().expect("a request");
+        request.headers_mut().insert("origin", origin.parse().expect("header"));
+        tokio_tungstenite::connect_async(request)
+    };
+    assert!(open("https://chat.example").await.is_ok());
+    match open("https://evil.example").await {
+        Err(WsError::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("expected a 403, got {:?}", other.map(|(_, r)| r.status())),
+    }
+    // Not a browser: no Origin, no cross-site risk.
+    assert!(tokio_tungstenite::connect_async(format!("ws://{}/calc", server.addr)).await.is_ok());
     server.shutdown().await;
 }
 

@@ -103,6 +103,10 @@ impl App {
     /// calls it after draining; call it yourself when you drive the app another way.
     pub async fn shutdown(&self) {
         if !self.inner.shut_down.swap(true, Ordering::SeqCst) {
+            // Sockets first (1001): their disconnect handlers still need the singletons. The
+            // server has done this already while draining; an app driven another way has not.
+            #[cfg(feature = "ws")]
+            self.inner.sockets.close_all(self.inner.options.shutdown_timeout).await;
             self.inner.teardowns.idle().await;
             self.inner.on_shutdown.run().await;
             self.inner.container.shut_down().await;

@@ -86,10 +86,6 @@ impl Mount {
 pub(crate) struct Mounts(Box<[Mount]>);
 
 impl Mounts {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The mount whose prefix `path` falls under, at a segment boundary: one prefix check per
     /// mount, longest first.
     pub(crate) fn find(&self, path: &str) -> Option<&Mount> {

@@ -41,9 +41,9 @@ pub struct StaticDir {
 #[derive(Clone, Debug)]
 struct Inner {
     configured: PathBuf,
-    /// The root as the file system resolves it (set at startup): what every resolved path
-    /// must stay under.
-    root: PathBuf,
+    /// The root as the file system resolves it (symlinks followed): what every resolved path
+    /// must stay under. Resolved when made, again at startup; `None` while it does not exist.
+    root: Option<PathBuf>,
     index: Option<String>,
     cache_control: HeaderValue,
 }
@@ -54,7 +54,7 @@ impl StaticDir {
         let dir = dir.into();
         Self {
             inner: Arc::new(Inner {
-                root: dir.clone(),
+                root: std::fs::canonicalize(&dir).ok(),
                 configured: dir,
                 index: Some("index.html".to_owned()),
                 cache_control: HeaderValue::from_static("no-cache"),
@@ -93,7 +93,7 @@ impl StaticDir {
         if !root.is_dir() {
             return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"));
         }
-        self.inner_mut().root = root;
+        self.inner_mut().root = Some(root);
         Ok(())
     }
 
@@ -129,11 +129,21 @@ impl Inner {
     /// The file to serve for `relative`: inside the root once symlinks are resolved, with no
     /// dot-segment on the way, a directory's index in place of the directory.
     fn resolve(&self, relative: &Path) -> Option<PathBuf> {
-        let mut path = std::fs::canonicalize(self.root.join(relative)).ok()?;
+        // Only a `StaticDir` used as a service on its own, made before its directory existed,
+        // resolves its root here; `serve_dir` checked it at startup.
+        let late;
+        let root = match &self.root {
+            Some(root) => root,
+            None => {
+                late = std::fs::canonicalize(&self.configured).ok()?;
+                &late
+            }
+        };
+        let mut path = std::fs::canonicalize(root.join(relative)).ok()?;
         if path.is_dir() {
             path = std::fs::canonicalize(path.join(self.index.as_deref()?)).ok()?;
         }
-        let inside = path.strip_prefix(&self.root).ok()?;
+        let inside = path.strip_prefix(root).ok()?;
         // A symlink inside the root may still lead to a dotfile inside it.
         let hidden = inside.components().any(|part| match part {
             Component::Normal(name) => name.as_encoded_bytes().first() == Some(&b'.'),

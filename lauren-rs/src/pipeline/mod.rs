@@ -40,7 +40,6 @@ use crate::router::{Lookup, PathEntry, normalize_request_path};
 pub(crate) fn is_plain(app: &AppInner, request: &http::Request<RequestBody>) -> bool {
     app.middleware.is_empty()
         && app.before_routing.pre_interceptors.is_empty()
-        && app.mounts.is_empty()
         && request.method() != Method::HEAD
         && app.options.error_format == ErrorFormat::Lauren
 }
@@ -262,9 +261,7 @@ async fn serve_after_pre_interceptors(
 
 /// Tears down the request scope app-level pre-interceptors used, when no route takes it over.
 fn end_scope(app: &AppInner, carried: context::Carried) {
-    if let Some(scope) = carried.into_scope().filter(|scope| scope.has_teardown()) {
-        app.teardowns.spawn(scope.tear_down());
-    }
+    end_request_scope(app, carried.into_scope());
 }
 
 /// A route with middleware, guards, per-request interceptors or exception handlers.
@@ -428,7 +425,13 @@ pub(crate) fn settle(
 /// Hands the request scope's teardown to the background: it must not delay the response.
 #[inline(always)]
 pub(crate) fn tear_down(app: &AppInner, ctx: &mut ExecutionContext<'_>) {
-    if let Some(scope) = ctx.take_scope().filter(|scope| scope.has_teardown()) {
+    end_request_scope(app, ctx.take_scope());
+}
+
+/// Hands a request scope's teardown hooks to the background, if it has any.
+#[inline(always)]
+pub(crate) fn end_request_scope(app: &AppInner, scope: Option<crate::di::container::RequestScope>) {
+    if let Some(scope) = scope.filter(|scope| scope.has_teardown()) {
         app.teardowns.spawn(scope.tear_down());
     }
 }

@@ -146,6 +146,12 @@ impl<T: IntoReply> IntoReply for Option<T> {
     fn content_type(&self) -> Option<&HeaderValue> {
         self.as_ref().and_then(IntoReply::content_type)
     }
+
+    fn prepare(&mut self, request: &RequestHead) {
+        if let Some(value) = self {
+            value.prepare(request);
+        }
+    }
 }
 
 impl IntoReply for String {
@@ -255,16 +261,21 @@ impl IntoReply for http::Response<Body> {
     }
 }
 
-/// True when a rendered value is an error (a failed serialization, an `HttpError`): a tuple's
-/// status must not hide it.
-fn is_error(response: &http::Response<Body>) -> bool {
-    response.status().is_client_error() || response.status().is_server_error()
+/// True when a rendered value's status must survive a tuple's: an error (a failed
+/// serialization, an `HttpError`), or the answer to a conditional or range request (a file's
+/// 304 or 206), which the tuple's status would turn into a lie.
+fn keeps_status(response: &http::Response<Body>) -> bool {
+    let status = response.status();
+    status.is_client_error()
+        || status.is_server_error()
+        || status == StatusCode::NOT_MODIFIED
+        || status == StatusCode::PARTIAL_CONTENT
 }
 
 impl<T: IntoReply> IntoReply for (StatusCode, T) {
     fn into_response(self) -> http::Response<Body> {
         let mut response = self.1.into_response();
-        if !is_error(&response) {
+        if !keeps_status(&response) {
             *response.status_mut() = self.0;
         }
         response
@@ -281,15 +292,22 @@ impl<T: IntoReply> IntoReply for (StatusCode, T) {
     fn content_type(&self) -> Option<&HeaderValue> {
         self.1.content_type()
     }
+
+    fn prepare(&mut self, request: &RequestHead) {
+        self.1.prepare(request);
+    }
 }
 
 impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
     fn into_response(self) -> http::Response<Body> {
         let mut response = self.2.into_response();
-        if is_error(&response) {
+        if response.status().is_client_error() || response.status().is_server_error() {
             return response;
         }
-        *response.status_mut() = self.0;
+        // A 304 or 206 keeps its status and still takes the headers.
+        if !keeps_status(&response) {
+            *response.status_mut() = self.0;
+        }
         match self.1.apply(response.headers_mut()) {
             Ok(()) => response,
             Err(err) => err.into_response(),
@@ -306,6 +324,10 @@ impl<H: IntoHeaders, T: IntoReply> IntoReply for (StatusCode, H, T) {
 
     fn content_type(&self) -> Option<&HeaderValue> {
         self.2.content_type()
+    }
+
+    fn prepare(&mut self, request: &RequestHead) {
+        self.2.prepare(request);
     }
 }
 

@@ -354,15 +354,19 @@ where
     T: Serialize,
 {
     fn into_response(self) -> http::Response<Body> {
-        if !self.sse {
-            return Ndjson(self.items).into_response();
-        }
-        let events = self
-            .items
-            .map(|item| Event::json(&item))
-            .take_while(|event| std::future::ready(event.is_ok()))
-            .filter_map(|event| std::future::ready(event.ok()));
-        Sse::new(events).into_response()
+        let mut response = if self.sse {
+            let events = self
+                .items
+                .map(|item| Event::json(&item))
+                .take_while(|event| std::future::ready(event.is_ok()))
+                .filter_map(|event| std::future::ready(event.ok()));
+            Sse::new(events).into_response()
+        } else {
+            Ndjson(self.items).into_response()
+        };
+        // The body's format depends on `Accept`: caches must key on it.
+        response.headers_mut().insert(http::header::VARY, HeaderValue::from_static("accept"));
+        response
     }
 
     fn content_type(&self) -> Option<&HeaderValue> {

@@ -237,7 +237,11 @@ macro_rules! respond {
                 // Without HEAD or global middleware to wrap it, the request is served in this
                 // future: one level less on the hot path.
                 None if crate::pipeline::is_plain(&app.inner, &request) => {
-                    crate::pipeline::serve_in_place!(&app.inner, request)
+                    // Without mounts this is a length check; with them, one prefix check each.
+                    match app.inner.mounts.find(request.uri().path()) {
+                        Some(mount) => Box::pin(mount.serve(request)).await,
+                        None => crate::pipeline::serve_in_place!(&app.inner, request),
+                    }
                 }
                 None => crate::pipeline::dispatch(&app.inner, request).await,
             }

@@ -22,6 +22,8 @@ pub struct WsConfig {
     pub(crate) max_frame_bytes: usize,
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) send_queue: usize,
+    pub(crate) allowed_origins: Vec<String>,
+    pub(crate) protocols: Vec<String>,
 }
 
 impl Default for WsConfig {
@@ -31,6 +33,8 @@ impl Default for WsConfig {
             max_frame_bytes: 64 * 1024,
             idle_timeout: Some(Duration::from_secs(60)),
             send_queue: 64,
+            allowed_origins: Vec::new(),
+            protocols: Vec::new(),
         }
     }
 }
@@ -69,6 +73,27 @@ impl WsConfig {
     /// is sent: it is closed with 1008 rather than let memory grow.
     pub fn send_queue(mut self, messages: usize) -> Self {
         self.send_queue = messages.max(1);
+        self
+    }
+
+    /// The only `Origin`s a browser may open a socket from (`https://app.example.com`,
+    /// compared without case); another gets 403 before the handshake. Browsers send cookies
+    /// with a WebSocket upgrade from any site and CORS does not apply to it, so a gateway that
+    /// authenticates by cookie should list its origins. Requests without `Origin` (not from a
+    /// browser) are let through. Default: any origin.
+    pub fn allowed_origins<S: Into<String>>(
+        mut self,
+        origins: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.allowed_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The subprotocols the server speaks (`graphql-transport-ws`, ..), preferred first: the
+    /// first one the client offers in `Sec-WebSocket-Protocol` that is listed here is chosen and
+    /// echoed ([`WsSender::protocol`](super::WsSender::protocol) says which). Default: none.
+    pub fn protocols<S: Into<String>>(mut self, protocols: impl IntoIterator<Item = S>) -> Self {
+        self.protocols = protocols.into_iter().map(Into::into).collect();
         self
     }
 

@@ -27,6 +27,8 @@ use crate::pipeline::{ExecutionContext, PathParams, RequestHead, Route};
 /// What the upgrade request hands to its connection.
 pub(crate) struct Connection {
     pub(crate) head: RequestHead,
+    /// What the upgrade request carried (a guard's user, the `WsSender`): every message's.
+    pub(crate) extensions: http::Extensions,
     pub(crate) params: PathParams,
     pub(crate) scope: Option<RequestScope>,
     pub(crate) sender: WsSender,
@@ -60,7 +62,7 @@ pub(crate) async fn run(
         Err(err) => {
             // The 101 was never sent (a later stage replaced the reply) or the client left.
             tracing::debug!(route = %route.template, error = %err, "the WebSocket upgrade did not happen");
-            end_scope(&app, connection.scope.take());
+            crate::pipeline::end_request_scope(&app, connection.scope.take());
             return;
         }
     };
@@ -73,79 +75,131 @@ pub(crate) async fn run(
     .await;
     let gateway = route.gateway.as_deref();
     let shutdown = app.sockets.shutdown.clone();
+    let closing = connection.sender.closing().clone();
     let idle = config.idle_timeout;
-    let sleep = tokio::time::sleep(idle.map_or(Duration::from_secs(86_400), |t| t / 2));
+    // A write the client does not take within this long means it stopped reading.
+    let write_timeout = idle.unwrap_or(Duration::from_secs(60));
+    let sleep = tokio::time::sleep_until(later(idle.map(|t| t / 2)));
     tokio::pin!(sleep);
     let mut pinged = false;
-    let close = loop {
+    // No `biased`: a client that floods, or a queue that is never empty, must not starve the
+    // other arms (reads reset the idle timer; the outbox must drain).
+    let ending = loop {
         tokio::select! {
-            biased;
-            () = shutdown.cancelled() => break Some(Close::new(1001, "the server is shutting down")),
-            () = connection.sender.closing().cancelled() => {
+            () = shutdown.cancelled() => break Ending::Close(1001, "the server is shutting down".into()),
+            () = closing.cancelled() => {
                 let (code, reason) = connection.sender.close_reason().cloned().unwrap_or((1000, String::new()));
-                break Some(Close::new(code, reason));
+                break Ending::Close(code, reason);
             }
             Some(message) = connection.outbox.recv() => {
-                if socket.send(message.into_frame()).await.is_err() {
-                    break None;
+                if !write(&mut socket, message.into_frame(), write_timeout).await {
+                    break Ending::Drop;
                 }
             }
             () = &mut sleep, if idle.is_some() => {
-                let half = idle.unwrap_or_default() / 2;
                 if pinged {
-                    break Some(Close::new(1001, "idle timeout"));
+                    break Ending::Close(1001, "idle timeout".into());
                 }
                 pinged = true;
-                if socket.send(Message::Ping(Bytes::new())).await.is_err() {
-                    break None;
+                if !write(&mut socket, Message::Ping(Bytes::new()), write_timeout).await {
+                    break Ending::Drop;
                 }
-                sleep.as_mut().reset(Instant::now() + half);
+                sleep.as_mut().reset(later(idle.map(|t| t / 2)));
             }
             frame = socket.next() => {
-                if let Some(timeout) = idle {
-                    pinged = false;
-                    sleep.as_mut().reset(Instant::now() + timeout / 2);
-                }
+                pinged = false;
+                sleep.as_mut().reset(later(idle.map(|t| t / 2)));
                 let message = match frame {
-                    None | Some(Ok(Message::Close(_))) => break None,
+                    None => break Ending::Drop,
+                    // tungstenite queued the answer; sending it is the clean end.
+                    Some(Ok(Message::Close(_))) => break Ending::Answer,
                     Some(Ok(Message::Text(text))) => WsMessage::Text(text.as_str().to_owned()),
                     Some(Ok(Message::Binary(bytes))) => WsMessage::Binary(bytes),
                     Some(Ok(_)) => continue,
                     Some(Err(WsError::Capacity(CapacityError::MessageTooLong { .. }))) => {
-                        break Some(Close::new(1009, "the message is too big"));
+                        break Ending::Close(1009, "the message is too big".into());
                     }
                     Some(Err(err)) => {
                         tracing::debug!(error = %err, "WebSocket read failed");
-                        break None;
+                        break Ending::Drop;
                     }
                 };
                 let Some(gateway) = gateway else { continue };
                 match dispatch(&app, gateway, &mut connection, message).await {
                     Ok(None) => {}
                     Ok(Some(reply)) => {
-                        if socket.send(reply.into_frame()).await.is_err() {
-                            break None;
+                        if !write(&mut socket, reply.into_frame(), write_timeout).await {
+                            break Ending::Drop;
                         }
                     }
-                    Err(close) => break Some(close),
+                    Err(Close { code, reason }) => break Ending::Close(code, reason),
                 }
             }
         }
     };
-    if let Some(Close { code, reason }) = close {
-        let frame = CloseFrame { code: CloseCode::from(code), reason: truncate(reason).into() };
-        // The client may be gone already; the close is best effort, bounded like a write.
-        let _ = tokio::time::timeout(Duration::from_secs(5), socket.close(Some(frame))).await;
+    // The client may be gone already: the close is best effort, bounded like a write.
+    match ending {
+        Ending::Close(code, reason) => {
+            let frame = CloseFrame { code: CloseCode::from(code), reason: truncate(reason).into() };
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, socket.close(Some(frame))).await;
+        }
+        // tungstenite answers a close as it reads it, and sends the answer on the next flush
+        // (sending a frame of our own would be refused after the client's close).
+        Ending::Answer => {
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, futures_util::SinkExt::close(&mut socket))
+                .await;
+        }
+        Ending::Drop => {}
     }
+    drop(socket);
+    finish(&app, route, gateway, connection).await;
+}
+
+/// How long the server waits to send its close frame.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How the read loop ended.
+enum Ending {
+    /// The server closes with this code and reason.
+    Close(u16, String),
+    /// The client closed: answer its close frame.
+    Answer,
+    /// The connection is gone or broken: nothing more can be sent.
+    Drop,
+}
+
+/// Sends `frame`, or says the client has not taken it in `timeout`.
+async fn write(
+    socket: &mut WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>,
+    frame: Message,
+    timeout: Duration,
+) -> bool {
+    matches!(tokio::time::timeout(timeout, socket.send(frame)).await, Ok(Ok(())))
+}
+
+/// `now + after`, or far away for no bound (or one too large to add).
+fn later(after: Option<Duration>) -> Instant {
+    let far = Duration::from_secs(86_400 * 365);
+    let now = Instant::now();
+    after.and_then(|after| now.checked_add(after)).unwrap_or_else(|| now + far)
+}
+
+/// After the socket: no more sends, the disconnect handler, the connection's scope.
+async fn finish(
+    app: &AppInner,
+    route: &Route,
+    gateway: Option<&Gateway>,
+    mut connection: Connection,
+) {
     connection.outbox.close();
     connection.sender.close(1000, "");
     if let Some(disconnect) = gateway.and_then(|g| g.disconnect.as_ref()) {
-        let outcome = on_context(&app, disconnect, &mut connection, None).await;
+        let outcome = on_context(app, disconnect, &mut connection, None).await;
         if let Err(err) = outcome {
             tracing::warn!(route = %route.template, error = %err, "the disconnect handler failed");
         }
     }
-    end_scope(&app, connection.scope.take());
+    crate::pipeline::end_request_scope(app, connection.scope.take());
 }
 
 /// Runs the handler `message` is for; `Ok(Some(_))` is its answer to send back, `Err` how to
@@ -174,7 +228,7 @@ async fn on_context(
     message: Option<(WsMessage, Bytes)>,
 ) -> Result<http::Response<Body>, HttpError> {
     let mut head = crate::pipeline::head_copy_of(&connection.head);
-    head.extensions.insert(connection.sender.clone());
+    head.extensions = connection.extensions.clone();
     let body = match message {
         Some((message, body)) => {
             let content_type = match message {
@@ -251,12 +305,6 @@ fn truncate(mut reason: String) -> String {
         reason.truncate(end);
     }
     reason
-}
-
-fn end_scope(app: &AppInner, scope: Option<RequestScope>) {
-    if let Some(scope) = scope.filter(|scope| scope.has_teardown()) {
-        app.teardowns.spawn(scope.tear_down());
-    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use http::header::{
-    CONNECTION, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_VERSION,
-    UPGRADE,
+    CONNECTION, HeaderValue, ORIGIN, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    SEC_WEBSOCKET_PROTOCOL, SEC_WEBSOCKET_VERSION, UPGRADE,
 };
 use http::{HeaderMap, StatusCode};
 use tokio::sync::mpsc;
@@ -50,12 +50,17 @@ impl Handshake {
         let accept_key = HeaderValue::from_str(&accept)
             .map_err(|err| HttpError::internal("handshake").with_source(err))?;
         let app = ctx.container().app().ok_or_else(|| HttpError::internal("WebSocketApp"))?;
+        let config = &app.options.websocket;
+        if !origin_allowed(headers, &config.allowed_origins) {
+            return Err(HttpError::forbidden("this origin may not open a WebSocket here"));
+        }
+        let protocol = choose_protocol(headers, &config.protocols);
         let request = ctx.request_mut();
         // HTTP/2 and in-process requests have no connection to take over.
         let Some(on_upgrade) = request.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
             return Err(upgrade_required("WebSocket needs an HTTP/1.1 connection"));
         };
-        let (sender, outbox) = WsSender::channel(app.options.websocket.send_queue);
+        let (sender, outbox) = WsSender::channel(app.options.websocket.send_queue, protocol);
         request.extensions.insert(sender.clone());
         Ok(Self { accept_key, on_upgrade, app, sender, outbox })
     }
@@ -100,12 +105,14 @@ pub fn accept(
     };
     let connection = super::connection::Connection {
         head: crate::pipeline::head_copy_of(ctx.request()),
+        extensions: ctx.request().extensions.clone(),
         params: ctx.params(),
         scope: ctx.take_scope(),
         sender,
         outbox,
         route: index,
     };
+    let chosen = connection.sender.protocol().map(str::to_owned);
     let sockets = app.sockets.clone();
     sockets.spawn(super::connection::run(app, on_upgrade, connection));
     let mut response = http::Response::new(crate::body::Body::default());
@@ -114,7 +121,37 @@ pub fn accept(
     headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
     headers.insert(CONNECTION, HeaderValue::from_static("upgrade"));
     headers.insert(SEC_WEBSOCKET_ACCEPT, accept_key);
+    if let Some(protocol) = chosen.and_then(|p| HeaderValue::from_str(&p).ok()) {
+        headers.insert(SEC_WEBSOCKET_PROTOCOL, protocol);
+    }
     Ok(Reply::rendered(response))
+}
+
+/// No list, no `Origin` (not a browser), or a listed one.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    if allowed.is_empty() {
+        return true;
+    }
+    match headers.get(ORIGIN).map(|origin| origin.to_str()) {
+        None => true,
+        Some(Ok(origin)) => allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)),
+        Some(Err(_)) => false,
+    }
+}
+
+/// The first subprotocol the client offers that the server speaks.
+fn choose_protocol(headers: &HeaderMap, spoken: &[String]) -> Option<Arc<str>> {
+    if spoken.is_empty() {
+        return None;
+    }
+    headers
+        .get_all(SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .find(|offered| spoken.iter().any(|s| s == offered))
+        .map(Arc::from)
 }
 
 fn upgrade_required(message: &'static str) -> HttpError {
@@ -150,6 +187,28 @@ mod tests {
         assert!(!valid_key(b"dGhlIHNhbXBsZSBub25jZQ="));
         assert!(!valid_key(b"dGhlIHNhbXBsZSBub25jZ!=="));
         assert!(!valid_key(b""));
+    }
+
+    #[test]
+    fn origins_and_subprotocols() {
+        let mut headers = HeaderMap::new();
+        let allowed = vec!["https://app.example".to_owned()];
+        assert!(origin_allowed(&headers, &allowed), "no Origin: not a browser");
+        headers.insert(ORIGIN, HeaderValue::from_static("https://APP.example"));
+        assert!(origin_allowed(&headers, &allowed));
+        assert!(origin_allowed(&headers, &[]));
+        headers.insert(ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!origin_allowed(&headers, &allowed));
+
+        headers.insert(SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static("mqtt, graphql-ws"));
+        let spoken = vec!["graphql-ws".to_owned(), "mqtt".to_owned()];
+        assert_eq!(
+            choose_protocol(&headers, &spoken).as_deref(),
+            Some("mqtt"),
+            "the client's order"
+        );
+        assert_eq!(choose_protocol(&headers, &["stomp".to_owned()]), None);
+        assert_eq!(choose_protocol(&headers, &[]), None);
     }
 
     #[test]

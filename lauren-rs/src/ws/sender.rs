@@ -26,6 +26,8 @@ pub struct WsSender {
 
 struct Shared {
     id: u64,
+    /// The subprotocol chosen at the handshake.
+    protocol: Option<Arc<str>>,
     /// Cancelled when the server (or a handler) wants the socket closed.
     closing: CancellationToken,
     /// Why: the close code and reason sent to the client.
@@ -54,11 +56,15 @@ impl std::error::Error for WsSendError {}
 
 impl WsSender {
     /// A sender and the queue its connection drains.
-    pub(crate) fn channel(capacity: usize) -> (Self, mpsc::Receiver<WsMessage>) {
+    pub(crate) fn channel(
+        capacity: usize,
+        protocol: Option<Arc<str>>,
+    ) -> (Self, mpsc::Receiver<WsMessage>) {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let (queue, outbox) = mpsc::channel(capacity);
         let shared = Arc::new(Shared {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            protocol,
             closing: CancellationToken::new(),
             close: OnceLock::new(),
         });
@@ -68,6 +74,12 @@ impl WsSender {
     /// This connection's id, unique in the process (from 1).
     pub fn id(&self) -> u64 {
         self.shared.id
+    }
+
+    /// The subprotocol chosen at the handshake (see
+    /// [`WsConfig::protocols`](super::WsConfig::protocols)).
+    pub fn protocol(&self) -> Option<&str> {
+        self.shared.protocol.as_deref()
     }
 
     /// Queues `message` for the client without waiting.
@@ -92,8 +104,11 @@ impl WsSender {
     }
 
     /// Closes the socket with `code` and `reason` (the first close asked for wins); queued
-    /// messages are not sent.
+    /// messages are not sent. A code an endpoint may not send (below 1000, 1004-1006, 1015,
+    /// 1016-2999, above 4999) becomes 1000.
     pub fn close(&self, code: u16, reason: impl Into<String>) {
+        let sendable = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
+        let code = if sendable { code } else { 1000 };
         let _ = self.shared.close.set((code, reason.into()));
         self.shared.closing.cancel();
     }

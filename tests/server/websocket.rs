@@ -167,7 +167,22 @@ impl Calc {
     }
 }
 
-#[module(controllers = [Chat, Calc], providers = [provide::<Rooms>().use_value(Rooms::new()), Session])]
+/// Every message back as it came: text as text, binary as binary.
+#[derive(Default)]
+struct Echo;
+
+#[controller("/echo")]
+impl Echo {
+    #[ws]
+    async fn open(&self) {}
+
+    #[on_message]
+    async fn echo(&self, message: WsMessage) -> WsMessage {
+        message
+    }
+}
+
+#[module(controllers = [Chat, Calc, Echo], providers = [provide::<Rooms>().use_value(Rooms::new()), Session])]
 struct WsModule;
 
 async fn app(config: WsConfig) -> Running {
@@ -251,6 +266,21 @@ async fn two_clients_of_a_room_chat_and_the_sender_hears_itself() {
     drop(alice);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(take_log("tea: left"), [format!("tea: left {alice_id}")]);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn echo_sends_each_message_back_as_the_same_kind_of_frame() {
+    let server = app(WsConfig::new()).await;
+    let mut client = connect(&server, "/echo").await;
+    client.send(Message::text("héllo")).await.expect("send");
+    assert_eq!(next(&mut client).await, Message::text("héllo"));
+    client.send(Message::binary(vec![0u8, 159, 146, 150])).await.expect("send");
+    assert_eq!(next(&mut client).await, Message::binary(vec![0u8, 159, 146, 150]));
+    client.send(Message::text("")).await.expect("send");
+    client.send(Message::text("after empty")).await.expect("send");
+    // An empty message has an empty answer, which is not sent.
+    assert_eq!(next(&mut client).await, Message::text("after empty"));
     server.shutdown().await;
 }
 

@@ -85,6 +85,26 @@ impl From<Vec<u8>> for WsMessage {
     }
 }
 
+/// Returned from a message handler, a `WsMessage` goes back as the same kind of frame (over
+/// HTTP it is `text/plain` or `application/octet-stream`).
+impl crate::reply::IntoReply for WsMessage {
+    fn into_response(self) -> http::Response<crate::body::Body> {
+        match self {
+            Self::Text(text) => text.into_response(),
+            Self::Binary(bytes) => bytes.into_response(),
+        }
+    }
+
+    fn content_type(&self) -> Option<&http::HeaderValue> {
+        static TEXT: http::HeaderValue = crate::reply::text_plain();
+        static BINARY: http::HeaderValue = crate::reply::octet_stream();
+        Some(match self {
+            Self::Text(_) => &TEXT,
+            Self::Binary(_) => &BINARY,
+        })
+    }
+}
+
 impl FromRequest for WsMessage {
     async fn from_request(
         ctx: &mut ExecutionContext<'_>,

@@ -5,7 +5,7 @@ pub fn addr() -> String {
     std::env::var("LAUREN_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned())
 }
 
-/// Logs to stderr through `tracing-subscriber`, filtered by `RUST_LOG` (default `info`; e.g.
+/// Logs to stdout through `tracing-subscriber`, filtered by `RUST_LOG` (default `info`; e.g.
 /// `RUST_LOG=info,lauren::request=debug` adds a span and an event per request).
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

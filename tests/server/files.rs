@@ -116,7 +116,7 @@ fn request(path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_static_file_has_its_type_validators_and_cache_control() {
-    let (server, _) = app("plain").await;
+    let (server, public) = app("plain").await;
     let response = once(server.addr, &get("/static/abc.txt")).await;
     assert_eq!(response.status, 200);
     assert_eq!(response.text(), ALPHABET);
@@ -131,8 +131,14 @@ async fn a_static_file_has_its_type_validators_and_cache_control() {
     assert_eq!(html.header("content-type"), Some("text/html; charset=utf-8"));
     let index = once(server.addr, &get("/static/sub/")).await;
     assert_eq!((index.status, index.text().as_str()), (200, "<h1>sub</h1>"));
-    let index = once(server.addr, &get("/static/sub")).await;
-    assert_eq!((index.status, index.text().as_str()), (200, "<h1>sub</h1>"));
+    // Without its slash a directory redirects, so the page's relative links work.
+    let bare = once(server.addr, &get("/static/sub?x=1")).await;
+    assert_eq!((bare.status, bare.header("location")), (308, Some("/static/sub/?x=1")));
+    assert_eq!(once(server.addr, &get("/static/page.html/")).await.status, 404);
+    std::fs::write(public.join("index.html"), "<h1>root</h1>").expect("root index");
+    let root = once(server.addr, &get("/static")).await;
+    assert_eq!((root.status, root.header("location")), (308, Some("/static/")));
+    assert_eq!(once(server.addr, &get("/static/")).await.text(), "<h1>root</h1>");
     #[cfg(unix)]
     assert_eq!(once(server.addr, &get("/static/alias.txt")).await.text(), ALPHABET);
     server.shutdown().await;
@@ -156,9 +162,8 @@ async fn nothing_outside_the_root_or_hidden_can_be_read() {
         "/static/escape",
         "/static/sub/escape.txt",
         "/static/env.txt",
-        "/static/empty",
+        "/static/empty/",
         "/static/",
-        "/static",
         "/static/missing.txt",
         "/static/%ff",
     ];

@@ -376,6 +376,58 @@ async fn a_client_close_is_answered_and_the_upgrade_extensions_reach_every_messa
     server.shutdown().await;
 }
 
+/// A handshake by hand, for frames no client library would send.
+async fn raw_socket(server: &Running, target: &str) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    let request = format!(
+        "GET {target} HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        stream.read_exact(&mut byte).await.expect("the 101");
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+    stream
+}
+
+/// The close code of the frame the server sends next.
+async fn raw_close_code(stream: &mut tokio::net::TcpStream) -> u16 {
+    use tokio::io::AsyncReadExt as _;
+    let mut frame = [0u8; 4];
+    tokio::time::timeout(Duration::from_secs(5), stream.read_exact(&mut frame))
+        .await
+        .expect("a frame within 5 s")
+        .expect("a close frame, not a dropped connection");
+    assert_eq!(frame[0], 0x88, "a final close frame: {frame:?}");
+    u16::from_be_bytes([frame[2], frame[3]])
+}
+
+#[tokio::test]
+async fn broken_frames_are_told_why_before_the_close() {
+    use tokio::io::AsyncWriteExt as _;
+    let server = app(WsConfig::new()).await;
+    // A client frame must be masked (RFC 6455 section 5.1): 1002.
+    let mut unmasked = raw_socket(&server, "/echo").await;
+    unmasked.write_all(&[0x81, 0x02, b'h', b'i']).await.expect("write");
+    assert_eq!(raw_close_code(&mut unmasked).await, 1002);
+    // A text frame that is not UTF-8: 1007. Masked with a zero key, the payload is as written.
+    let mut latin1 = raw_socket(&server, "/echo").await;
+    latin1.write_all(&[0x81, 0x82, 0, 0, 0, 0, 0xff, 0xfe]).await.expect("write");
+    assert_eq!(raw_close_code(&mut latin1).await, 1007);
+
+    // Only GET upgrades; HEAD reaches GET routes and is refused.
+    let mut conn = crate::support::Conn::open(server.addr).await;
+    conn.send(b"HEAD /echo HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").await;
+    let head = conn.read_head_response().await.expect("a response");
+    assert_eq!(head.status, 405);
+    assert_eq!(head.header("allow"), Some("GET"));
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn only_listed_origins_may_open_a_socket() {
     let server = app(WsConfig::new().allowed_origins(["https://chat.example"])).await;

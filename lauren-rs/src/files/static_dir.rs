@@ -113,7 +113,16 @@ impl StaticDir {
         };
         let inner = Arc::clone(&self.inner);
         let resolved = tokio::task::spawn_blocking(move || inner.resolve(&relative)).await;
-        let Ok(Some(path)) = resolved else { return not_found() };
+        // As the client sent it: a mount turns `/static` into `/`.
+        let slash = sent_uri(&head).path().ends_with('/');
+        let path = match resolved {
+            Ok(Some(Found::File(path))) if !slash => path,
+            // `/static` shows `/static/`: its page's relative links must resolve below it.
+            Ok(Some(Found::Index(_))) if !slash => return to_directory(&head),
+            Ok(Some(Found::Index(path))) => path,
+            // A file is not a directory: `/static/page.html/` is not found.
+            _ => return not_found(),
+        };
         match File::open(&path).await {
             Ok(file) => {
                 let mut file = file.cache_control(self.inner.cache_control.clone());
@@ -125,10 +134,38 @@ impl StaticDir {
     }
 }
 
+/// The target the client sent, before a mount stripped its prefix.
+fn sent_uri(head: &crate::pipeline::RequestHead) -> &http::Uri {
+    head.extensions.get::<crate::OriginalUri>().map_or(&head.uri, |original| &original.0)
+}
+
+/// What a request path resolves to.
+enum Found {
+    File(PathBuf),
+    /// The index file of the directory the path names.
+    Index(PathBuf),
+}
+
+/// `308` to the directory's own path (with its slash), as the client sent it (before a mount
+/// stripped its prefix).
+fn to_directory(head: &crate::pipeline::RequestHead) -> http::Response<Body> {
+    let uri = sent_uri(head);
+    let location = match uri.query() {
+        Some(query) => format!("{}/?{query}", uri.path()),
+        None => format!("{}/", uri.path()),
+    };
+    let mut response = http::Response::new(Body::default());
+    *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(http::header::LOCATION, location);
+    }
+    response
+}
+
 impl Inner {
     /// The file to serve for `relative`: inside the root once symlinks are resolved, with no
     /// dot-segment on the way, a directory's index in place of the directory.
-    fn resolve(&self, relative: &Path) -> Option<PathBuf> {
+    fn resolve(&self, relative: &Path) -> Option<Found> {
         // Only a `StaticDir` used as a service on its own, made before its directory existed,
         // resolves its root here; `serve_dir` checked it at startup.
         let late;
@@ -140,7 +177,8 @@ impl Inner {
             }
         };
         let mut path = std::fs::canonicalize(root.join(relative)).ok()?;
-        if path.is_dir() {
+        let directory = path.is_dir();
+        if directory {
             path = std::fs::canonicalize(path.join(self.index.as_deref()?)).ok()?;
         }
         let inside = path.strip_prefix(root).ok()?;
@@ -149,7 +187,10 @@ impl Inner {
             Component::Normal(name) => name.as_encoded_bytes().first() == Some(&b'.'),
             _ => true,
         });
-        (!hidden && path.is_file()).then_some(path)
+        if hidden || !path.is_file() {
+            return None;
+        }
+        Some(if directory { Found::Index(path) } else { Found::File(path) })
     }
 }
 

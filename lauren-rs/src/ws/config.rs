@@ -20,6 +20,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 pub struct WsConfig {
     pub(crate) max_message_bytes: usize,
     pub(crate) max_frame_bytes: usize,
+    pub(crate) max_send_bytes: usize,
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) send_queue: usize,
     pub(crate) allowed_origins: Vec<String>,
@@ -33,6 +34,7 @@ impl Default for WsConfig {
             max_frame_bytes: 64 * 1024,
             idle_timeout: Some(Duration::from_secs(60)),
             send_queue: 64,
+            max_send_bytes: 1024 * 1024,
             allowed_origins: Vec::new(),
             protocols: Vec::new(),
         }
@@ -40,7 +42,8 @@ impl Default for WsConfig {
 }
 
 impl WsConfig {
-    /// The defaults: 64 KiB messages and frames, 60 s idle timeout, 64 queued messages.
+    /// The defaults: 64 KiB messages and frames in, 1 MiB messages out, 60 s idle timeout,
+    /// 64 queued messages.
     pub fn new() -> Self {
         Self::default()
     }
@@ -65,6 +68,15 @@ impl WsConfig {
     /// no bound.
     pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.idle_timeout = timeout.into();
+        self
+    }
+
+    /// The largest message the server sends (default 1 MiB): it bounds what a socket's write
+    /// buffer may hold, so a client that sends pings and never reads the pongs cannot grow
+    /// it. `WsSender::send` refuses a larger message (`WsSendError::TooLarge`); a handler's
+    /// reply that large closes the socket with 1011.
+    pub fn max_send_bytes(mut self, bytes: usize) -> Self {
+        self.max_send_bytes = bytes;
         self
     }
 
@@ -98,8 +110,13 @@ impl WsConfig {
     }
 
     pub(crate) fn tungstenite(&self) -> WebSocketConfig {
+        // Room for one largest message (and its frame header) beyond what is batched: pongs
+        // that do not fit wait for the client to read instead of piling up.
+        const BATCH: usize = 128 * 1024;
         WebSocketConfig::default()
             .max_message_size(Some(self.max_message_bytes))
             .max_frame_size(Some(self.max_frame_bytes.min(self.max_message_bytes)))
+            .write_buffer_size(BATCH)
+            .max_write_buffer_size(BATCH + self.max_send_bytes + 16)
     }
 }

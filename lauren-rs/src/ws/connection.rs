@@ -119,6 +119,14 @@ pub(crate) async fn run(
                     Some(Err(WsError::Capacity(CapacityError::MessageTooLong { .. }))) => {
                         break Ending::Close(1009, "the message is too big".into());
                     }
+                    // RFC 6455 section 7.1.7: say why before closing, when the socket still can.
+                    Some(Err(WsError::Protocol(err))) => {
+                        tracing::debug!(error = %err, "WebSocket protocol error");
+                        break Ending::Close(1002, "protocol error".into());
+                    }
+                    Some(Err(WsError::Utf8(_))) => {
+                        break Ending::Close(1007, "a text message must be UTF-8".into());
+                    }
                     Some(Err(err)) => {
                         tracing::debug!(error = %err, "WebSocket read failed");
                         break Ending::Drop;
@@ -127,6 +135,14 @@ pub(crate) async fn run(
                 let Some(gateway) = gateway else { continue };
                 match dispatch(&app, gateway, &mut connection, message).await {
                     Ok(None) => {}
+                    Ok(Some(reply)) if reply.as_bytes().len() > config.max_send_bytes => {
+                        tracing::error!(
+                            route = %route.template,
+                            bytes = reply.as_bytes().len(),
+                            "a WebSocket reply is larger than max_send_bytes: closing with 1011"
+                        );
+                        break Ending::Close(1011, "the reply is too large".into());
+                    }
                     Ok(Some(reply)) => {
                         if !write(&mut socket, reply.into_frame(), write_timeout).await {
                             break Ending::Drop;

@@ -30,6 +30,15 @@ impl Handshake {
     /// Checks the upgrade headers and takes the connection's upgrade: a request that is not a
     /// WebSocket handshake gets 426 (or 400 for a malformed key) before any extraction.
     pub fn check(ctx: &mut ExecutionContext<'_>) -> Result<Self, HttpError> {
+        if ctx.method() != http::Method::GET {
+            // `HEAD` reaches `GET` routes; only a `GET` may upgrade (RFC 6455 section 4.1).
+            return Err(HttpError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "only GET opens a WebSocket",
+            )
+            .with_header(http::header::ALLOW, HeaderValue::from_static("GET")));
+        }
         let headers = &ctx.request().headers;
         if !has_token(headers, &CONNECTION, "upgrade") || !has_token(headers, &UPGRADE, "websocket")
         {
@@ -60,7 +69,7 @@ impl Handshake {
         let Some(on_upgrade) = request.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
             return Err(upgrade_required("WebSocket needs an HTTP/1.1 connection"));
         };
-        let (sender, outbox) = WsSender::channel(app.options.websocket.send_queue, protocol);
+        let (sender, outbox) = WsSender::channel(&app.options.websocket, protocol);
         request.extensions.insert(sender.clone());
         Ok(Self { accept_key, on_upgrade, app, sender, outbox })
     }

@@ -26,6 +26,7 @@ pub struct WsSender {
 
 struct Shared {
     id: u64,
+    max_send_bytes: usize,
     /// The subprotocol chosen at the handshake.
     protocol: Option<Arc<str>>,
     /// Cancelled when the server (or a handler) wants the socket closed.
@@ -41,6 +42,8 @@ pub enum WsSendError {
     Closed,
     /// The client reads too slowly: its queue was full, and it is being closed (1008).
     Full,
+    /// The message is larger than [`WsConfig::max_send_bytes`](super::WsConfig::max_send_bytes).
+    TooLarge,
 }
 
 impl std::fmt::Display for WsSendError {
@@ -48,6 +51,7 @@ impl std::fmt::Display for WsSendError {
         f.write_str(match self {
             Self::Closed => "the WebSocket is closed",
             Self::Full => "the WebSocket client reads too slowly: its send queue is full",
+            Self::TooLarge => "the message is larger than the WebSocket's max_send_bytes",
         })
     }
 }
@@ -57,13 +61,15 @@ impl std::error::Error for WsSendError {}
 impl WsSender {
     /// A sender and the queue its connection drains.
     pub(crate) fn channel(
-        capacity: usize,
+        config: &super::WsConfig,
         protocol: Option<Arc<str>>,
     ) -> (Self, mpsc::Receiver<WsMessage>) {
+        let capacity = config.send_queue;
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let (queue, outbox) = mpsc::channel(capacity);
         let shared = Arc::new(Shared {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            max_send_bytes: config.max_send_bytes,
             protocol,
             closing: CancellationToken::new(),
             close: OnceLock::new(),
@@ -87,7 +93,11 @@ impl WsSender {
         if self.is_closed() {
             return Err(WsSendError::Closed);
         }
-        match self.queue.try_send(message.into()) {
+        let message = message.into();
+        if message.as_bytes().len() > self.shared.max_send_bytes {
+            return Err(WsSendError::TooLarge);
+        }
+        match self.queue.try_send(message) {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Closed(_)) => Err(WsSendError::Closed),
             Err(mpsc::error::TrySendError::Full(_)) => {

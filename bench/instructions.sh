@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-read -r -a SERVERS <<< "${SERVERS:-hyper_raw hyper_full axum_plain axum_layers lauren_plain lauren_full}"
+read -r -a SERVERS <<< "${SERVERS:-hyper_raw hyper_matchit hyper_full axum_plain axum_layers lauren_plain lauren_full}"
 read -r -a ENDPOINTS <<< "${ENDPOINTS:-/plaintext}"
 DURATION=${DURATION:-6}
 PORT=18090

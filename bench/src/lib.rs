@@ -55,7 +55,7 @@ pub fn axum_routes() -> axum::Router {
         .route("/echo", post(|Json(value): Json<serde_json::Value>| async move { Json(value) }))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Response<Full<Bytes>> {
+pub fn json<T: serde::Serialize>(value: &T) -> Response<Full<Bytes>> {
     let body = serde_json::to_vec(value).unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(body)));
     response
@@ -117,7 +117,85 @@ pub async fn hyper_handle(request: Request<Incoming>) -> Result<Response<Full<By
     })
 }
 
-fn status(status: StatusCode) -> Response<Full<Bytes>> {
+/// The four endpoints of the routed hand-written servers.
+#[derive(Debug, Clone, Copy)]
+pub enum Endpoint {
+    Plaintext,
+    Json,
+    User,
+    Echo,
+}
+
+/// The route table `hyper_matchit` and `hyper_full` look requests up in, built once.
+pub fn router() -> &'static matchit::Router<Endpoint> {
+    static ROUTER: std::sync::OnceLock<matchit::Router<Endpoint>> = std::sync::OnceLock::new();
+    ROUTER.get_or_init(|| {
+        let mut router = matchit::Router::new();
+        for (path, endpoint) in [
+            ("/plaintext", Endpoint::Plaintext),
+            ("/json", Endpoint::Json),
+            ("/users/{id}", Endpoint::User),
+            ("/echo", Endpoint::Echo),
+        ] {
+            router.insert(path, endpoint).expect("distinct routes");
+        }
+        router
+    })
+}
+
+/// What a routed request asks for, its path parameter parsed; `Err` is the status to answer.
+pub fn route(request: &Request<Incoming>) -> Result<(Endpoint, u64), StatusCode> {
+    let found = router().at(request.uri().path()).map_err(|_| StatusCode::NOT_FOUND)?;
+    let method = match found.value {
+        Endpoint::Echo => Method::POST,
+        _ => Method::GET,
+    };
+    if request.method() != method {
+        return Err(StatusCode::METHOD_NOT_ALLOWED);
+    }
+    let id = match found.value {
+        Endpoint::User => found
+            .params
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .ok_or(StatusCode::UNPROCESSABLE_ENTITY)?,
+        _ => 0,
+    };
+    Ok((*found.value, id))
+}
+
+/// `hyper_handle`'s endpoints, routed by matchit as a real router would: `hyper_matchit`.
+pub async fn matchit_handle(
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    Ok(match route(&request) {
+        Err(code) => status(code),
+        Ok((Endpoint::Plaintext, _)) => plaintext(),
+        Ok((Endpoint::Json, _)) => json(&Message { message: "Hello, World!" }),
+        Ok((Endpoint::User, id)) => json(&User { id, name: format!("user-{id}") }),
+        Ok((Endpoint::Echo, _)) => echo(request).await,
+    })
+}
+
+pub fn plaintext() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+pub async fn echo(request: Request<Incoming>) -> Response<Full<Bytes>> {
+    match request.into_body().collect().await {
+        Ok(body) => match serde_json::from_slice::<serde_json::Value>(&body.to_bytes()) {
+            Ok(value) => json(&value),
+            Err(_) => status(StatusCode::UNPROCESSABLE_ENTITY),
+        },
+        Err(_) => status(StatusCode::BAD_REQUEST),
+    }
+}
+
+pub fn status(status: StatusCode) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::default());
     *response.status_mut() = status;
     response

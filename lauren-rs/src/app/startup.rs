@@ -291,7 +291,9 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     || !pre_interceptors.is_empty()
                     || scoped_interceptors
                     || !exception_handlers.is_empty();
+                let layout = crate::pipeline::Layout::of(&template);
                 routes.push(Route {
+                    layout,
                     descriptor,
                     controller,
                     template: template.into_boxed_str(),

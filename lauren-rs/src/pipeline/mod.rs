@@ -20,7 +20,7 @@ pub use self::context::Request;
 pub use self::context::{ExecutionContext, OriginalUri, RequestHead};
 pub(crate) use self::metadata::RouteMetadata;
 pub use self::metadata::{FromMetadata, MetaEntry, MetaLiteral, MetaValue};
-pub(crate) use self::params::PathParams;
+pub(crate) use self::params::{Layout, PathParams};
 pub use self::problem::ErrorFormat;
 pub use self::route::ControllerHandle;
 pub(crate) use self::route::{ControllerRef, Injected, Route, before_routing};
@@ -118,12 +118,14 @@ macro_rules! serve_in_place {
         let app: &$crate::app::AppInner = $app;
         let (head, body) = $request.into_parts();
         let raw_path = head.uri.path();
-        match app.router.at(&head.method, $crate::router::normalize_request_path(raw_path)) {
+        let path = $crate::router::normalize_request_path(raw_path);
+        match app.router.at(&head.method, path) {
             $crate::router::Lookup::Found { route, params } => {
                 let route = &app.routes[route];
-                let params = $crate::pipeline::PathParams::from_match(
-                    raw_path,
+                let params = $crate::pipeline::PathParams::for_route(
+                    path,
                     &params,
+                    route.layout.as_ref(),
                     route.param_names.len(),
                 );
                 if !route.direct {
@@ -217,10 +219,16 @@ async fn serve_after_pre_interceptors(
         carried.head.extensions.insert(OriginalUri(received));
     }
     let raw_path = carried.head.uri.path();
-    match app.router.at(&carried.head.method, normalize_request_path(raw_path)) {
+    let path = normalize_request_path(raw_path);
+    match app.router.at(&carried.head.method, path) {
         Lookup::Found { route, params } => {
             let route = &app.routes[route];
-            let params = PathParams::from_match(raw_path, &params, route.param_names.len());
+            let params = PathParams::for_route(
+                path,
+                &params,
+                route.layout.as_ref(),
+                route.param_names.len(),
+            );
             let mut ctx =
                 ExecutionContext::resume(route, &app.container, carried, params, app.options.body);
             if !route.middleware.is_empty() {
@@ -325,11 +333,17 @@ async fn with_route_middleware(
             let (head, body) = req.into_parts();
             // A middleware may have changed the path: take this route's parameters from it.
             let raw_path = head.uri.path();
-            let params = match app.router.at(&head.method, normalize_request_path(raw_path)) {
+            let path = normalize_request_path(raw_path);
+            let params = match app.router.at(&head.method, path) {
                 Lookup::Found { route: found, params }
                     if std::ptr::eq(&app.routes[found], route) =>
                 {
-                    PathParams::from_match(raw_path, &params, route.param_names.len())
+                    PathParams::for_route(
+                        path,
+                        &params,
+                        route.layout.as_ref(),
+                        route.param_names.len(),
+                    )
                 }
                 _ => return Err(HttpError::route_not_found(&head.method, raw_path)),
             };

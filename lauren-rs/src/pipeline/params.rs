@@ -20,7 +20,98 @@ pub(crate) struct PathParams {
     values: SmallVec<[ParamValue; 4]>,
 }
 
+/// Where a template's variables sit in a path it matched, when every variable is a whole
+/// segment (`/users/{id}`, `/files/{*rest}`): the values are then cut from the path by its
+/// slashes, without walking matchit's parameters (which re-checks each value's UTF-8).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout(Box<[Segment]>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    Literal,
+    Variable,
+    Rest,
+}
+
+impl Layout {
+    /// The layout of `template`, or `None` when a segment mixes a variable with text
+    /// (`/{id}.json`) or escapes a brace: matchit's parameters serve those.
+    pub(crate) fn of(template: &str) -> Option<Self> {
+        let segments = template
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .map(|segment| {
+                let braces = segment.contains(['{', '}']);
+                let whole = segment.starts_with('{')
+                    && segment.ends_with('}')
+                    && !segment.starts_with("{{")
+                    && segment[1..segment.len() - 1].chars().all(|c| c != '{' && c != '}');
+                match (braces, whole) {
+                    (false, _) => Some(Segment::Literal),
+                    (true, true) if segment.starts_with("{*") => Some(Segment::Rest),
+                    (true, true) => Some(Segment::Variable),
+                    (true, false) => None,
+                }
+            })
+            .collect::<Option<Box<[Segment]>>>()?;
+        Some(Self(segments))
+    }
+}
+
 impl PathParams {
+    /// The values of a route's variables in `path` (the path it matched, normalised; the
+    /// ranges are also right in the raw path, of which it is a prefix).
+    #[inline]
+    pub(crate) fn for_route(
+        path: &str,
+        params: &matchit::Params<'_, '_>,
+        layout: Option<&Layout>,
+        slots: usize,
+    ) -> Self {
+        let Some(layout) = layout else { return Self::from_match(path, params, slots) };
+        if slots == 0 {
+            return Self::default();
+        }
+        let bytes = path.as_bytes();
+        let mut values = SmallVec::new();
+        let mut at = 0;
+        for segment in layout.0.iter() {
+            // Past the slash that starts the segment.
+            at += 1;
+            if *segment == Segment::Rest {
+                let start = at.min(bytes.len());
+                values.push(ParamValue::Raw(start..bytes.len()));
+                break;
+            }
+            let start = at.min(bytes.len());
+            let end =
+                bytes[start..].iter().position(|&b| b == b'/').map_or(bytes.len(), |i| start + i);
+            if *segment == Segment::Variable {
+                values.push(ParamValue::Raw(start..end));
+            }
+            at = end;
+        }
+        while values.len() < slots {
+            values.push(ParamValue::Raw(0..0));
+        }
+        let found = Self { values };
+        debug_assert_eq!(
+            found.texts(path),
+            Self::from_match(path, params, slots).texts(path),
+            "the layout of a route disagrees with matchit on {path}"
+        );
+        found
+    }
+
+    /// The values as text (for the debug check against matchit).
+    fn texts<'a>(&'a self, path: &'a str) -> Vec<&'a str> {
+        (0..self.values.len())
+            .filter_map(|i| match self.get(path, i)? {
+                RawOrDecoded::Raw(text) | RawOrDecoded::Decoded(text) => Some(text),
+            })
+            .collect()
+    }
+
     pub(crate) fn from_match(path: &str, params: &matchit::Params<'_, '_>, slots: usize) -> Self {
         let base = path.as_ptr() as usize;
         let mut values = SmallVec::new();
@@ -82,4 +173,44 @@ impl<'a> RawOrDecoded<'a> {
 
 pub(crate) fn decode_lossy(raw: &str) -> Cow<'_, str> {
     percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values `template` gives for `path`, by its layout (which also checks them against
+    /// matchit's in debug builds).
+    fn values(template: &str, path: &str) -> Vec<String> {
+        let mut router = matchit::Router::new();
+        router.insert(template, ()).expect("a template");
+        let matched = router.at(path).expect("the path matches");
+        let slots = crate::router::template_params(template).len();
+        let layout = Layout::of(template);
+        let params = PathParams::for_route(path, &matched.params, layout.as_ref(), slots);
+        (0..slots)
+            .map(|i| match params.get(path, i) {
+                Some(RawOrDecoded::Raw(text) | RawOrDecoded::Decoded(text)) => text.to_owned(),
+                None => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whole_segment_variables_are_cut_by_slashes() {
+        assert_eq!(values("/users/{id}", "/users/42"), ["42"]);
+        assert_eq!(values("/a/{x}/b/{y}", "/a/1/b/%2F2"), ["1", "%2F2"]);
+        assert_eq!(values("/files/{*rest}", "/files/a/b/c.txt"), ["a/b/c.txt"]);
+        assert_eq!(values("/{first}", "/only"), ["only"]);
+    }
+
+    #[test]
+    fn only_whole_segments_have_a_layout() {
+        assert!(Layout::of("/users/{id}").is_some());
+        assert!(Layout::of("/files/{*rest}").is_some());
+        assert!(Layout::of("/plain/path").is_some());
+        assert!(Layout::of("/{id}.json").is_none());
+        assert!(Layout::of("/{{literal}}").is_none());
+        assert!(Layout::of("/a{b}").is_none());
+    }
 }

@@ -53,6 +53,8 @@ pub(crate) struct Route {
     pub(crate) template: Box<str>,
     /// The template's variables, in order.
     pub(crate) param_names: Box<[Box<str>]>,
+    /// Where they sit in a matched path, when each is a whole segment.
+    pub(crate) layout: Option<super::params::Layout>,
     /// For each of the handler's `path_vars`, its index in `param_names`.
     pub(crate) var_slots: Box<[usize]>,
     /// The controller instance the handler runs on.
@@ -159,6 +161,7 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
         controller: &NO_CONTROLLER,
         template,
         param_names: Box::new([]),
+        layout: None,
         var_slots: Box::new([]),
         instance: ControllerRef::Singleton(placeholder),
         chain: Box::new([]),

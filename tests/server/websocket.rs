@@ -307,6 +307,13 @@ async fn guards_and_the_connect_handler_refuse_over_http() {
     )
     .await;
     assert_eq!(bad_key.status, 400);
+    // An upgrade to something else is not a WebSocket handshake.
+    let h2c = once(
+        server.addr,
+        b"GET /calc HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+    )
+    .await;
+    assert_eq!(h2c.status, 426);
     let old = once(
         server.addr,
         b"GET /calc HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",

@@ -101,10 +101,8 @@ impl Preconditions {
             _ => return Answer::Whole,
         };
         match parsed.validate(file.len) {
-            Ok(ranges) if ranges.len() == 1 => {
-                ranges.into_iter().next().map_or(Answer::Whole, Answer::Part)
-            }
-            Ok(_) => Answer::Whole,
+            // One range was asked for: at most one comes back (none for an empty file).
+            Ok(ranges) => ranges.into_iter().next().map_or(Answer::Whole, Answer::Part),
             Err(http_range_header::RangeUnsatisfiableError::Unsatisfiable) => Answer::Unsatisfiable,
             Err(_) => Answer::Whole,
         }

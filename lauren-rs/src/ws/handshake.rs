@@ -193,6 +193,7 @@ mod tests {
     #[test]
     fn keys_are_sixteen_bytes_of_base64() {
         assert!(valid_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+        assert!(valid_key(b"+/+/+/+/+/+/+/+/+/+/+w=="), "`+` and `/` are base64");
         assert!(!valid_key(b"dGhlIHNhbXBsZSBub25jZQ="));
         assert!(!valid_key(b"dGhlIHNhbXBsZSBub25jZ!=="));
         assert!(!valid_key(b""));

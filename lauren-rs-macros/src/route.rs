@@ -506,7 +506,10 @@ pub(crate) fn expand_entry(
     let (this, call) = if handler.has_receiver {
         (
             quote! {
-                let __instance = __ctx.controller().await?;
+                let __instance = match __ctx.shared_controller() {
+                    ::core::option::Option::Some(__shared) => __shared,
+                    ::core::option::Option::None => __ctx.controller().await?,
+                };
                 let __this = #private::downcast::<#self_ty>(&__instance)?;
             },
             quote!(<#self_ty>::#method(__this, #(#args),*)),

@@ -535,6 +535,18 @@ impl<'r> ExecutionContext<'r> {
             .ok_or_else(|| HttpError::internal("ProviderMismatch"))
     }
 
+    /// The route's singleton controller, without a future to poll (the common case); `None`
+    /// for a controller built per request, which `controller().await` builds. Used by
+    /// generated code.
+    #[doc(hidden)]
+    #[inline]
+    pub fn shared_controller(&self) -> Option<ControllerHandle<'r>> {
+        match &self.route.instance {
+            ControllerRef::Singleton(instance) => Some(ControllerHandle::Shared(&**instance)),
+            ControllerRef::Scoped(_) => None,
+        }
+    }
+
     /// The controller this route's handler runs on: the singleton, or one built for this
     /// request. Used by generated code.
     #[doc(hidden)]

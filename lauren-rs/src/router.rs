@@ -186,7 +186,7 @@ fn parameter_name_conflicts(paths: &[PathEntry]) -> Vec<Problem> {
 }
 
 /// A whole segment that is one variable, `{id}` or `{*rest}`.
-fn is_variable(segment: &str) -> bool {
+pub(crate) fn is_variable(segment: &str) -> bool {
     segment.starts_with('{') && !segment.starts_with("{{") && segment.ends_with('}')
 }
 

@@ -38,30 +38,42 @@ fn tools() -> Option<(String, PathBuf)> {
     Some((chromium, browser_dir))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_chat_tabs_exchange_messages_in_chromium() {
-    let Some((chromium, browser_dir)) = tools() else { return };
-    let running = serve(crate::examples::chat::app()).await;
-    let base = format!("http://{}", running.addr);
-    let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chat-page.png");
-    let script = browser_dir.join("chat_page.mjs");
+/// Runs `script` (in `tests/browser`) with node against `base`, keeping a screenshot at
+/// `target/tmp/<screenshot>`, then any `args`; the one JSON line it prints, once it succeeded.
+async fn run_script(
+    (chromium, browser_dir): (String, PathBuf),
+    script: &str,
+    base: String,
+    screenshot: &str,
+    args: Vec<String>,
+) -> Value {
+    let script = browser_dir.join(script);
+    let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(screenshot);
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .arg(script)
+            .arg(&script)
             .arg(&base)
             .arg(&screenshot)
+            .args(&args)
             .env("CHROMIUM", &chromium)
             .output()
     })
     .await
     .expect("the browser task does not panic")
     .expect("node runs");
-    running.shutdown().await;
-
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the chat check failed:\n{stdout}\n{stderr}");
-    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert!(output.status.success(), "the page check failed:\n{stdout}\n{stderr}");
+    serde_json::from_str(stdout.trim()).expect("one JSON line")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_chat_tabs_exchange_messages_in_chromium() {
+    let Some(tools) = tools() else { return };
+    let running = serve(crate::examples::chat::app()).await;
+    let base = format!("http://{}", running.addr);
+    let seen = run_script(tools, "chat_page.mjs", base, "chat-page.png", Vec::new()).await;
+    running.shutdown().await;
     for tab in ["tab1", "tab2"] {
         let lines: Vec<&str> =
             seen[tab].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
@@ -82,7 +94,7 @@ async fn two_chat_tabs_exchange_messages_in_chromium() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_docs_page_lists_every_operation_and_runs_one_in_chromium() {
-    let Some((chromium, browser_dir)) = tools() else { return };
+    let Some(tools) = tools() else { return };
 
     let app = crate::examples::openapi::app().build().await.expect("the example builds");
     let document = app.openapi_document().expect("the example enables OpenAPI").clone();
@@ -95,30 +107,10 @@ async fn the_docs_page_lists_every_operation_and_runs_one_in_chromium() {
     assert!(expected.len() >= 5, "{expected:?}");
     let running = serve(app).await;
     let base = format!("http://{}", running.addr);
-    let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docs-page.png");
-
-    let script = browser_dir.join("docs_page.mjs");
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .arg(&base)
-            .arg(&screenshot)
-            .args(&expected)
-            .arg("--")
-            .arg("GET /orders/{id}")
-            .arg("id=7")
-            .env("CHROMIUM", &chromium)
-            .output()
-    })
-    .await
-    .expect("the browser task does not panic")
-    .expect("node runs");
+    let mut args = expected;
+    args.extend(["--", "GET /orders/{id}", "id=7"].map(str::to_owned));
+    let seen = run_script(tools, "docs_page.mjs", base, "docs-page.png", args).await;
     running.shutdown().await;
-
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the page check failed:\n{stdout}\n{stderr}");
-    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
     assert_eq!(seen["missing"], serde_json::json!([]), "{seen:#}");
     assert_eq!(seen["offsite"], serde_json::json!([]), "the page loads nothing from elsewhere");
     assert_eq!(seen["executed"]["status"], "200", "{seen:#}");

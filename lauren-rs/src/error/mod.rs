@@ -103,6 +103,15 @@ impl HttpError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// 405 `method_not_allowed`, with the `Allow` header the status requires.
+    pub(crate) fn method_not_allowed(
+        message: impl Into<Cow<'static, str>>,
+        allow: HeaderValue,
+    ) -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message)
+            .with_header(http::header::ALLOW, allow)
+    }
+
     /// 409 `conflict`.
     pub fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use http::header::{ALLOW, HeaderValue};
+use http::header::HeaderValue;
 use http::{Method, StatusCode};
 
 use super::File;
@@ -100,12 +100,10 @@ impl StaticDir {
     async fn serve(self, request: http::Request<RequestBody>) -> http::Response<Body> {
         let (head, _body) = request.into_parts();
         if head.method != Method::GET && head.method != Method::HEAD {
-            return HttpError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+            return HttpError::method_not_allowed(
                 format!("{} not allowed for static files", head.method),
+                HeaderValue::from_static("GET, HEAD"),
             )
-            .with_header(ALLOW, HeaderValue::from_static("GET, HEAD"))
             .into_response();
         }
         let Some(relative) = relative_path(head.uri.path()) else {

@@ -10,8 +10,8 @@ mod route;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt as _;
-use http::header::{ALLOW, CONTENT_LENGTH, HeaderValue};
-use http::{Method, StatusCode};
+use http::Method;
+use http::header::{CONTENT_LENGTH, HeaderValue};
 
 #[cfg(feature = "xml")]
 pub(crate) use self::content_type::is_xml;
@@ -612,12 +612,10 @@ pub(crate) fn method_not_allowed(
     path: &str,
     entry: &PathEntry,
 ) -> http::Response<Body> {
-    HttpError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+    HttpError::method_not_allowed(
         format!("{method} not allowed for {path}"),
+        entry.allow_header().clone(),
     )
     .with_detail("allow", entry.allow_list())
-    .with_header(ALLOW, entry.allow_header().clone())
     .into_response()
 }

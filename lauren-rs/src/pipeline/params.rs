@@ -42,10 +42,9 @@ impl Layout {
             .filter(|segment| !segment.is_empty())
             .map(|segment| {
                 let braces = segment.contains(['{', '}']);
-                let whole = segment.starts_with('{')
-                    && segment.ends_with('}')
-                    && !segment.starts_with("{{")
-                    && segment[1..segment.len() - 1].chars().all(|c| c != '{' && c != '}');
+                // One variable, nothing around or inside it (`{a}{b}` is not one).
+                let whole = crate::router::is_variable(segment)
+                    && !segment[1..segment.len() - 1].contains(['{', '}']);
                 match (braces, whole) {
                     (false, _) => Some(Segment::Literal),
                     (true, true) if segment.starts_with("{*") => Some(Segment::Rest),

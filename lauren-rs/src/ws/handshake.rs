@@ -32,12 +32,10 @@ impl Handshake {
     pub fn check(ctx: &mut ExecutionContext<'_>) -> Result<Self, HttpError> {
         if ctx.method() != http::Method::GET {
             // `HEAD` reaches `GET` routes; only a `GET` may upgrade (RFC 6455 section 4.1).
-            return Err(HttpError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+            return Err(HttpError::method_not_allowed(
                 "only GET opens a WebSocket",
-            )
-            .with_header(http::header::ALLOW, HeaderValue::from_static("GET")));
+                HeaderValue::from_static("GET"),
+            ));
         }
         let headers = &ctx.request().headers;
         if !has_token(headers, &CONNECTION, "upgrade") || !has_token(headers, &UPGRADE, "websocket")

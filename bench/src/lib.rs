@@ -179,9 +179,10 @@ pub async fn matchit_handle(
 
 pub fn plaintext() -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     response
 }
 

@@ -130,6 +130,33 @@ impl Interceptor for Inspect {
     }
 }
 
+/// Reads only what every reply answers (`INSPECTS_VALUE = false`): on a route where no other
+/// interceptor looks at the value, the value is rendered before this one sees it.
+#[derive(Default)]
+struct Stamp;
+
+impl Interceptor for Stamp {
+    const INSPECTS_VALUE: bool = false;
+
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let reply = next.handle(ctx).await?;
+        let typed = reply.downcast_ref::<Json<Value>>().is_some()
+            || reply.downcast_ref::<&'static str>().is_some();
+        let json = reply.to_json().map_or("none".to_owned(), |value| value.to_string());
+        let content_type =
+            reply.header("content-type").and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
+        Ok(reply
+            .with_header("x-typed", typed.to_string())
+            .with_header("x-json", json)
+            .with_header("x-content-type", content_type)
+            .with_status(StatusCode::ACCEPTED))
+    }
+}
+
 #[derive(Default)]
 struct ReplyController;
 
@@ -180,6 +207,24 @@ impl ReplyController {
     #[post("/silence")]
     async fn silence(&self) -> (StatusCode, &'static str) {
         (StatusCode::CREATED, "made")
+    }
+
+    #[use_interceptors(Stamp)]
+    #[get("/stamp-json")]
+    async fn stamp_json(&self) -> Json<Value> {
+        Json(json!({"id": 1}))
+    }
+
+    #[use_interceptors(Stamp)]
+    #[get("/stamp-text")]
+    async fn stamp_text(&self) -> &'static str {
+        "plain"
+    }
+
+    #[use_interceptors(Stamp, Enrich)]
+    #[get("/stamp-enrich")]
+    async fn stamp_enrich(&self) -> Json<Value> {
+        Json(json!({"id": 1}))
     }
 
     #[use_interceptors(Unwrap)]
@@ -274,6 +319,32 @@ async fn a_reply_says_its_content_type_value_type_and_body_before_it_is_sent() {
     assert_eq!(empty.header("x-body-len"), Some("0"));
 }
 
+#[tokio::test]
+async fn interceptors_that_leave_the_value_alone_see_it_rendered() {
+    let client = client().await;
+    let json = client.get("/rp/stamp-json").await;
+    assert_eq!(json.status(), 202);
+    assert_eq!(json.text(), r#"{"id":1}"#);
+    // Rendered at once: not downcastable, but its JSON, content type and status are there.
+    assert_eq!(json.header("x-typed"), Some("false"));
+    assert_eq!(json.header("x-json"), Some(r#"{"id":1}"#));
+    assert_eq!(json.header("x-content-type"), Some("application/json"));
+    let text = client.get("/rp/stamp-text").await;
+    assert_eq!((text.status().as_u16(), text.text()), (202, "plain".to_owned()));
+    assert_eq!(text.header("x-typed"), Some("false"));
+    assert_eq!(text.header("x-json"), Some(r#""plain""#));
+    assert_eq!(text.header("x-content-type"), Some("text/plain; charset=utf-8"));
+}
+
+#[tokio::test]
+async fn one_interceptor_that_inspects_keeps_the_value_typed_for_the_whole_chain() {
+    let response = client().await.get("/rp/stamp-enrich").await;
+    // Stamp (outer) sees the value Enrich (inner) edited, still typed.
+    assert_eq!(response.header("x-typed"), Some("true"));
+    assert_eq!(response.header("x-json"), Some(r#"{"enriched":true,"id":1}"#));
+    assert_eq!(response.json::<Value>(), json!({"id": 1, "enriched": true}));
+}
+
 /// A value whose serialization fails.
 pub(crate) struct Broken;
 
@@ -308,12 +379,28 @@ impl BrokenController {
     }
 }
 
-#[module(controllers = [BrokenController])]
+#[derive(Default)]
+struct RenderedBrokenController;
+
+// Rendered at once (Stamp leaves the value alone), then Stamp sets a status.
+#[controller("/broken-rendered")]
+#[use_interceptors(Stamp)]
+impl RenderedBrokenController {
+    #[get]
+    async fn show(&self) -> Json<Broken> {
+        Json(Broken)
+    }
+}
+
+#[module(controllers = [BrokenController, RenderedBrokenController])]
 struct BrokenModule;
 
 #[tokio::test]
 async fn an_interceptors_status_never_hides_a_failed_render() {
-    let response = TestClient::new(LaurenFactory::create(BrokenModule)).await.get("/broken").await;
-    assert_eq!(response.status(), 500);
-    assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"serialization"}));
+    let client = TestClient::new(LaurenFactory::create(BrokenModule)).await;
+    for path in ["/broken", "/broken-rendered"] {
+        let response = client.get(path).await;
+        assert_eq!(response.status(), 500, "{path}");
+        assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"serialization"}));
+    }
 }

@@ -1,5 +1,7 @@
 //! lauren-rs with three global interceptors doing what `axum_layers`' layers do, a
-//! `#[set_metadata]` read, and an injected singleton service used by the handler.
+//! `#[set_metadata]` read, and an injected singleton service used by the handler. None of the
+//! interceptors looks at the handler's value (`INSPECTS_VALUE = false`), so it renders at once
+//! and `x-elapsed-us` times the handler with its serialization, as axum's layer does.
 
 use std::time::Instant;
 
@@ -18,6 +20,9 @@ static X_POWERED_BY: http::HeaderName = http::HeaderName::from_static("x-powered
 struct RequestIdInterceptor;
 
 impl Interceptor for RequestIdInterceptor {
+    // Headers only: the handler's value renders at once, inside the chain.
+    const INSPECTS_VALUE: bool = false;
+
     async fn intercept(
         &self,
         ctx: &mut ExecutionContext<'_>,
@@ -35,6 +40,9 @@ impl Interceptor for RequestIdInterceptor {
 struct TimingInterceptor;
 
 impl Interceptor for TimingInterceptor {
+    // Headers only: the handler's value renders at once, inside the chain.
+    const INSPECTS_VALUE: bool = false;
+
     async fn intercept(
         &self,
         ctx: &mut ExecutionContext<'_>,
@@ -51,6 +59,9 @@ impl Interceptor for TimingInterceptor {
 struct PoweredByInterceptor;
 
 impl Interceptor for PoweredByInterceptor {
+    // Headers only: the handler's value renders at once, inside the chain.
+    const INSPECTS_VALUE: bool = false;
+
     async fn intercept(
         &self,
         ctx: &mut ExecutionContext<'_>,

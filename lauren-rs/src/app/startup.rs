@@ -259,6 +259,10 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                 });
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
+                // One built per request is not known before it is built: it may look.
+                let renders_directly = chain.iter().all(|entry| {
+                    matches!(entry, ChainEntry::Shared(interceptor) if !interceptor.inspects_value)
+                });
                 let injected: Box<[Injected]> = descriptor
                     .dependencies
                     .iter()
@@ -301,6 +305,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     var_slots: var_slots.into_boxed_slice(),
                     instance: instance.clone(),
                     chain,
+                    renders_directly,
                     needs_scope,
                     scoped_interceptors,
                     injected,

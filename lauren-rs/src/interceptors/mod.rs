@@ -47,6 +47,33 @@ use crate::reply::Reply;
     note = "or, for hooks ordered by sort, `impl LifecycleInterceptor for {Self} {{ fn sort(&self) -> i32 {{ 100 }} }}`; a `PreInterceptor` attaches with `#[use_pre_interceptors(..)]`"
 )]
 pub trait Interceptor: Send + Sync + 'static {
+    /// Whether [`intercept`](Self::intercept) looks at the handler's value itself, with
+    /// [`Reply::downcast_ref`], [`downcast_mut`](Reply::downcast_mut) or
+    /// [`into_inner`](Reply::into_inner). Set it to `false` for an interceptor that only reads
+    /// or sets the status and headers, times the call, or replaces the reply: when no
+    /// interceptor of a route looks at the value, the handler's value is rendered at once
+    /// (one allocation and about 500 instructions less per request) and these three methods
+    /// find nothing (`None`, `Err`). [`Reply::to_json`], [`status`](Reply::status),
+    /// [`header`](Reply::header), [`with_header`](Reply::with_header) and
+    /// [`replace`](Reply::replace) work either way.
+    ///
+    /// ```
+    /// use lauren::prelude::*;
+    ///
+    /// #[derive(Default)]
+    /// #[interceptor]
+    /// struct PoweredBy;
+    ///
+    /// impl Interceptor for PoweredBy {
+    ///     const INSPECTS_VALUE: bool = false;
+    ///
+    ///     async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+    ///         Ok(next.handle(ctx).await?.with_header("x-powered-by", "lauren"))
+    ///     }
+    /// }
+    /// ```
+    const INSPECTS_VALUE: bool = true;
+
     /// Runs around the rest of the chain.
     fn intercept(
         &self,
@@ -89,6 +116,8 @@ impl<T: Interceptor> DynInterceptor for T {
 pub struct InterceptorInstance {
     pub(crate) inner: Arc<dyn DynInterceptor>,
     pub(crate) type_name: &'static str,
+    /// [`Interceptor::INSPECTS_VALUE`] of its type.
+    pub(crate) inspects_value: bool,
     /// Its hooks, when it is a lifecycle interceptor (grouped at startup).
     pub(crate) lifecycle: Option<LifecycleMember>,
 }
@@ -109,6 +138,7 @@ impl InterceptorInstance {
     pub(crate) fn from_arc<T: Interceptor>(interceptor: Arc<T>) -> Self {
         Self {
             lifecycle: T::lifecycle(Arc::clone(&interceptor)),
+            inspects_value: T::INSPECTS_VALUE,
             inner: interceptor,
             type_name: crate::error::short_type_name::<T>(),
         }
@@ -116,7 +146,13 @@ impl InterceptorInstance {
 
     /// A route's lifecycle group, as one hop of its chain.
     pub(crate) fn group(group: LifecycleGroup) -> Self {
-        Self { inner: Arc::new(group), type_name: "LifecycleGroup", lifecycle: None }
+        // `on_success` hooks see the typed reply.
+        Self {
+            inner: Arc::new(group),
+            type_name: "LifecycleGroup",
+            inspects_value: true,
+            lifecycle: None,
+        }
     }
 }
 

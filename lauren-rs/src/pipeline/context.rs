@@ -622,9 +622,9 @@ impl<'r> ExecutionContext<'r> {
         self.params.clone()
     }
 
-    /// True when no interceptor will see the handler's value, so it may be rendered at once.
+    /// True when no interceptor will look at the handler's value, so it may be rendered at once.
     #[doc(hidden)]
     pub fn renders_directly(&self) -> bool {
-        self.route.chain.is_empty()
+        self.route.renders_directly
     }
 }

@@ -61,6 +61,8 @@ pub(crate) struct Route {
     pub(crate) instance: ControllerRef,
     /// Global -> module -> controller -> route interceptors, outermost first.
     pub(crate) chain: Box<[ChainEntry]>,
+    /// No interceptor of the chain looks at the handler's value: it is rendered at once.
+    pub(crate) renders_directly: bool,
     /// The body kind the content-type gate checks; `None` without a gate (no body extractor,
     /// or the gate is off).
     pub(crate) body_gate: Option<crate::extract::BodyKind>,
@@ -165,6 +167,7 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
         var_slots: Box::new([]),
         instance: ControllerRef::Singleton(placeholder),
         chain: Box::new([]),
+        renders_directly: true,
         needs_scope: false,
         scoped_interceptors: false,
         full_pipeline: false,

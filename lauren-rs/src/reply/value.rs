@@ -173,7 +173,19 @@ impl Reply {
         match &self.inner {
             Inner::Value(pending) => pending.to_json(),
             Inner::Rendered(response) => {
-                serde_json::from_slice(&crate::reply::rendered_bytes(response)?).ok()
+                let bytes = crate::reply::rendered_bytes(response)?;
+                // Text is a JSON string, as the value's own `to_json` says.
+                let text = response.headers().get(CONTENT_TYPE).is_some_and(|value| {
+                    value
+                        .as_bytes()
+                        .get(..10)
+                        .is_some_and(|t| t.eq_ignore_ascii_case(b"text/plain"))
+                });
+                if text {
+                    String::from_utf8(bytes.into()).ok().map(Value::String)
+                } else {
+                    serde_json::from_slice(&bytes).ok()
+                }
             }
         }
     }
@@ -243,12 +255,19 @@ impl Reply {
         }
     }
 
-    /// Overrides the status.
+    /// Overrides the status, unless the value rendered (or renders) to an error: a 4xx or 5xx
+    /// of the value itself is never hidden.
     #[must_use]
     pub fn with_status(mut self, status: StatusCode) -> Self {
         match &mut self.inner {
             Inner::Value(pending) => pending.changes_mut().status = Some(status),
-            Inner::Rendered(response) => *response.status_mut() = status,
+            Inner::Rendered(response) => {
+                let failed =
+                    response.status().is_client_error() || response.status().is_server_error();
+                if !failed {
+                    *response.status_mut() = status;
+                }
+            }
         }
         self
     }

@@ -533,8 +533,8 @@ pub(crate) fn expand_entry(
     quote! {
         fn #entry<'__a, '__r>(
             __ctx: &'__a mut #private::ExecutionContext<'__r>,
-        ) -> #private::BoxFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
-            ::std::boxed::Box::pin(async move {
+        ) -> #private::InlineFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
+            #private::inline_future(async move {
                 #handshake
                 #this
                 #(#bindings)*

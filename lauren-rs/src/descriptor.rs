@@ -21,13 +21,27 @@ use crate::reply::Reply;
 /// A shared, type-erased instance of a provider: an `Inject<T>` behind `dyn Any`.
 pub type Instance = Arc<dyn Any + Send + Sync>;
 
-/// The one boxed future a request pays for: the handler's type is erased behind a fn pointer.
+/// A boxed, type-erased future: an interceptor hop's, a provider build's, a middleware's.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// The generated entry point of one handler: get the controller, extract, call, reply. Its
-/// boxed future is the only allocation a route without interceptors makes for its handler.
+/// How many bytes a handler's (or the outermost interceptor's) future may take to be kept in the
+/// request's own future; a larger one is boxed. Most handlers' futures take 100-200.
+pub const INLINE_FUTURE_BYTES: usize = 256;
+
+/// A type-erased future kept inline, without an allocation, when it fits in
+/// [`INLINE_FUTURE_BYTES`] (boxed inside otherwise): what a handler's entry point returns, so
+/// that a route without interceptors allocates nothing for its handler.
+pub type InlineFuture<'a, T> = stackfuture::StackFuture<'a, T, INLINE_FUTURE_BYTES>;
+
+/// Erases `future` into an [`InlineFuture`]: inline when it fits, boxed otherwise.
+#[inline(always)]
+pub fn inline_future<'a, T>(future: impl Future<Output = T> + Send + 'a) -> InlineFuture<'a, T> {
+    InlineFuture::from_or_box(future)
+}
+
+/// The generated entry point of one handler: get the controller, extract, call, reply.
 pub type HandlerFn =
-    for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> BoxFuture<'a, Result<Reply, HttpError>>;
+    for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> InlineFuture<'a, Result<Reply, HttpError>>;
 
 /// How a route documents itself in the OpenAPI document (feature `openapi`): generated from the
 /// handler's signature, doc comment and `#[openapi(..)]` attributes. Without the feature it is

@@ -185,7 +185,8 @@ pub mod __private {
     pub use crate::descriptor::{
         BoxFuture, Bundle, BundleDescriptor, BundleRef, ComponentDescriptor, Controller,
         ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn,
-        Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor, RouteDescriptor, Scope,
+        InlineFuture, Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor,
+        RouteDescriptor, Scope, inline_future,
     };
     pub use crate::di::{
         DepKind, Dependency, FactoryOutput, Inject, Injectable, Key, Provider, ProviderDescriptor,

@@ -348,3 +348,74 @@ async fn a_panicking_handler_is_a_500_and_the_app_keeps_serving() {
     );
     assert_eq!(client.get("/r/str").await.text(), "static");
 }
+
+/// Keeps 2 KiB across an await: a future far larger than the inline space, so it is boxed.
+#[derive(Default)]
+struct Ballast;
+
+impl Interceptor for Ballast {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        let ballast = std::hint::black_box([7u8; 2048]);
+        let reply = next.handle(ctx).await?;
+        let sum: usize = ballast.iter().map(|&b| usize::from(b)).sum();
+        Ok(reply.with_header("x-ballast", sum.to_string()))
+    }
+}
+
+#[derive(Default)]
+struct FutureSizeController;
+
+#[controller("/sizes")]
+impl FutureSizeController {
+    #[get("/small/{n}")]
+    async fn small(&self, n: u32) -> String {
+        tokio::task::yield_now().await;
+        (n * 2).to_string()
+    }
+
+    #[get("/large/{n}")]
+    async fn large(&self, n: u32) -> String {
+        let ballast = std::hint::black_box([1u8; 4096]);
+        tokio::task::yield_now().await;
+        let sum: u32 = ballast.iter().map(|&b| u32::from(b)).sum();
+        (sum + n).to_string()
+    }
+
+    #[use_interceptors(Ballast)]
+    #[get("/large-hop/{n}")]
+    async fn large_hop(&self, n: u32) -> String {
+        let ballast = std::hint::black_box([1u8; 4096]);
+        tokio::task::yield_now().await;
+        let sum: u32 = ballast.iter().map(|&b| u32::from(b)).sum();
+        (sum + n).to_string()
+    }
+
+    #[get("/panics-later")]
+    async fn panics_later(&self) -> String {
+        tokio::task::yield_now().await;
+        panic!("after an await")
+    }
+}
+
+#[module(controllers = [FutureSizeController])]
+struct FutureSizeModule;
+
+#[tokio::test]
+async fn handlers_of_any_future_size_run_inline_or_boxed_and_stay_panic_safe() {
+    // Small futures are kept inline, large ones boxed; both suspend and resume.
+    let client = TestClient::new(LaurenFactory::create(FutureSizeModule)).await;
+    assert_eq!(client.get("/sizes/small/21").await.text(), "42");
+    assert_eq!(client.get("/sizes/large/1").await.text(), "4097");
+    let hop = client.get("/sizes/large-hop/2").await;
+    assert_eq!(hop.text(), "4098");
+    assert_eq!(hop.header("x-ballast"), Some("14336"));
+    let panicked = client.get("/sizes/panics-later").await;
+    assert_eq!(panicked.status(), 500);
+    assert_eq!(panicked.json::<Value>()["error"]["detail"], json!({"type": "panic"}));
+    // The panic left the app serving.
+    assert_eq!(client.get("/sizes/small/1").await.text(), "2");
+}

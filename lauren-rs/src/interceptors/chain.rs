@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use super::ChainEntry;
-use crate::descriptor::BoxFuture;
+use crate::descriptor::{BoxFuture, InlineFuture};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -53,6 +53,21 @@ impl CallHandler<'_> {
                     interceptor.inner.intercept_dyn(ctx, rest).await
                 })
             }
+            // Interceptors hold the handler's future behind a pointer, as they do each other's.
+            None => Box::pin((ctx.route().descriptor.handler)(ctx)),
+        }
+    }
+
+    /// The same, with the first step's future kept inline when it fits: for the request's own
+    /// future, so that a route pays no allocation for its handler or its outermost interceptor.
+    pub(crate) fn handle_inline<'c>(
+        self,
+        ctx: &'c mut ExecutionContext<'_>,
+    ) -> InlineFuture<'c, Result<Reply, HttpError>> {
+        let rest = CallHandler { next: self.next + 1, len: self.len, _chain: PhantomData };
+        match ctx.route().chain.get(self.next) {
+            Some(ChainEntry::Shared(first)) => first.inner.intercept_inline(ctx, rest),
+            Some(ChainEntry::Scoped { .. }) => crate::descriptor::inline_future(self.handle(ctx)),
             None => (ctx.route().descriptor.handler)(ctx),
         }
     }

@@ -284,6 +284,14 @@ impl super::DynInterceptor for LifecycleGroup {
     ) -> BoxFuture<'a, Result<Reply, HttpError>> {
         Box::pin(run_group(&self.members, ctx, next))
     }
+
+    fn intercept_inline<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> crate::descriptor::InlineFuture<'a, Result<Reply, HttpError>> {
+        crate::descriptor::inline_future(run_group(&self.members, ctx, next))
+    }
 }
 
 /// Something a group runs the hooks of.

@@ -11,7 +11,7 @@ pub use self::chain::CallHandler;
 pub(crate) use self::lifecycle::LifecycleGroup;
 pub use self::lifecycle::{LifecycleInterceptor, LifecycleMember, RouteSetup};
 pub use self::list::IntoInterceptors;
-use crate::descriptor::{BoxFuture, Instance};
+use crate::descriptor::{BoxFuture, InlineFuture, Instance};
 use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
@@ -99,6 +99,14 @@ pub(crate) trait DynInterceptor: Send + Sync + 'static {
         ctx: &'a mut ExecutionContext<'_>,
         next: CallHandler<'a>,
     ) -> BoxFuture<'a, Result<Reply, HttpError>>;
+
+    /// The same future, kept inline when it fits: for the outermost hop, which the request's
+    /// own future holds.
+    fn intercept_inline<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> InlineFuture<'a, Result<Reply, HttpError>>;
 }
 
 impl<T: Interceptor> DynInterceptor for T {
@@ -108,6 +116,14 @@ impl<T: Interceptor> DynInterceptor for T {
         next: CallHandler<'a>,
     ) -> BoxFuture<'a, Result<Reply, HttpError>> {
         Box::pin(self.intercept(ctx, next))
+    }
+
+    fn intercept_inline<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> InlineFuture<'a, Result<Reply, HttpError>> {
+        crate::descriptor::inline_future(self.intercept(ctx, next))
     }
 }
 

@@ -145,11 +145,18 @@ macro_rules! serve_in_place {
                     );
                     // Without interceptors this is the handler's own future (which renders at
                     // once).
-                    let outcome =
+                    // Pinned where it is made: the wrappers then move a pointer, not the
+                    // inline future.
+                    let outcome = {
+                        let handler = ::std::pin::pin!(
+                            $crate::interceptors::CallHandler::start(&route.chain)
+                                .handle_inline(&mut ctx)
+                        );
                         ::futures_util::FutureExt::catch_unwind(::std::panic::AssertUnwindSafe(
-                            $crate::interceptors::CallHandler::start(&route.chain).handle(&mut ctx),
+                            handler,
                         ))
-                        .await;
+                        .await
+                    };
                     let response = $crate::pipeline::settle(route, ctx.method(), outcome, true);
                     $crate::pipeline::tear_down(app, &mut ctx);
                     response.unwrap_or_else($crate::error::HttpError::into_response)
@@ -371,9 +378,9 @@ async fn run_route(
         if route.full_pipeline {
             AssertUnwindSafe(run_full(app, &mut *ctx)).catch_unwind().await
         } else {
-            AssertUnwindSafe(CallHandler::start(&route.chain).handle(&mut *ctx))
-                .catch_unwind()
-                .await
+            // Pinned where it is made, as in `serve_in_place!`.
+            let handler = std::pin::pin!(CallHandler::start(&route.chain).handle_inline(&mut *ctx));
+            AssertUnwindSafe(handler).catch_unwind().await
         }
     };
     let outcome = match route.timeout {
@@ -487,7 +494,7 @@ pub(crate) async fn run_socket_handler(
         if route.scoped_interceptors {
             ctx.build_interceptors().await?;
         }
-        CallHandler::start(&route.chain).handle(&mut *ctx).await
+        CallHandler::start(&route.chain).handle_inline(&mut *ctx).await
     };
     let outcome = AssertUnwindSafe(work).catch_unwind().await;
     let outcome = match outcome {
@@ -552,7 +559,7 @@ async fn run_full(
     if route.scoped_interceptors {
         ctx.build_interceptors().await?;
     }
-    CallHandler::start(&route.chain).handle(ctx).await
+    CallHandler::start(&route.chain).handle_inline(ctx).await
 }
 
 /// Logs a 5xx with what the client never sees: the source error and its chain.

@@ -193,19 +193,21 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
 #[cfg(feature = "openapi")]
 fn static_reply<'a>(
     ctx: &'a mut super::ExecutionContext<'_>,
-) -> crate::descriptor::BoxFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
+) -> crate::descriptor::InlineFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
     let reply = ctx.route().static_body.clone().map(|fixed| {
         let mut response = crate::reply::with_content_type(fixed.body, fixed.content_type);
         response.headers_mut().insert(http::header::CACHE_CONTROL, fixed.cache_control);
         crate::reply::Reply::new(response)
     });
-    Box::pin(async move { reply.ok_or_else(|| crate::error::HttpError::internal("NoHandler")) })
+    crate::descriptor::inline_future(async move {
+        reply.ok_or_else(|| crate::error::HttpError::internal("NoHandler"))
+    })
 }
 
 fn no_handler<'a>(
     _: &'a mut super::ExecutionContext<'_>,
-) -> crate::descriptor::BoxFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
-    Box::pin(async { Err(crate::error::HttpError::internal("NoHandler")) })
+) -> crate::descriptor::InlineFuture<'a, Result<crate::reply::Reply, crate::error::HttpError>> {
+    crate::descriptor::inline_future(async { Err(crate::error::HttpError::internal("NoHandler")) })
 }
 
 fn unit_provider() -> &'static crate::di::ProviderDescriptor {

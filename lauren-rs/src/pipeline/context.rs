@@ -214,7 +214,11 @@ impl<'r> ExecutionContext<'r> {
     /// The request head, mutably: later extractors and the handler see the change.
     pub fn request_mut(&mut self) -> &mut RequestHead {
         // Path params point into the URI by offset; make them independent before it can change.
-        self.params.detach(self.head.uri.path());
+        self.params.detach(
+            self.head.uri.path(),
+            self.route.layout.as_ref(),
+            self.route.param_names.len(),
+        );
         &mut self.head
     }
 
@@ -227,7 +231,7 @@ impl<'r> ExecutionContext<'r> {
         let Some(slot) = self.route.slot_of(name) else {
             return self.head.extensions.get::<EarlyParams>()?.get(name).map(Cow::Borrowed);
         };
-        match self.params.get(self.head.uri.path(), slot)? {
+        match self.param(slot)? {
             RawOrDecoded::Raw(raw) => Some(super::params::decode_lossy(raw)),
             RawOrDecoded::Decoded(text) => Some(Cow::Borrowed(text)),
         }
@@ -240,7 +244,7 @@ impl<'r> ExecutionContext<'r> {
         name: &str,
     ) -> Option<Result<Cow<'_, str>, std::str::Utf8Error>> {
         let slot = self.route.slot_of(name)?;
-        Some(self.params.get(self.head.uri.path(), slot)?.decode())
+        Some(self.param(slot)?.decode())
     }
 
     /// Every path parameter of the route, `(name, value)` in template order, decoded like
@@ -267,7 +271,13 @@ impl<'r> ExecutionContext<'r> {
     pub fn set_path_param(&mut self, name: &str, value: impl Into<String>) -> bool {
         match self.route.slot_of(name) {
             Some(slot) => {
-                self.params.set(slot, value.into().into_boxed_str());
+                self.params.set(
+                    slot,
+                    value.into().into_boxed_str(),
+                    self.head.uri.path(),
+                    self.route.layout.as_ref(),
+                    self.route.param_names.len(),
+                );
                 true
             }
             None if self.route.is_before_routing() => {
@@ -449,10 +459,15 @@ impl<'r> ExecutionContext<'r> {
         }
     }
 
+    /// The value of a path variable's slot, raw or as set.
+    fn param(&self, slot: usize) -> Option<RawOrDecoded<'_>> {
+        self.params.get(self.head.uri.path(), self.route.layout.as_ref(), slot)
+    }
+
     /// The handler's `i`-th bound path variable, decoded; used by generated code.
     pub(crate) fn path_var(&self, i: usize) -> Option<Result<Cow<'_, str>, std::str::Utf8Error>> {
         let slot = *self.route.var_slots.get(i)?;
-        Some(self.params.get(self.head.uri.path(), slot)?.decode())
+        Some(self.param(slot)?.decode())
     }
 
     pub(crate) fn route(&self) -> &'r Route {
@@ -619,7 +634,10 @@ impl<'r> ExecutionContext<'r> {
     /// The matched path parameters, for another context of the same URI.
     #[cfg(feature = "ws")]
     pub(crate) fn params(&self) -> PathParams {
-        self.params.clone()
+        let mut params = self.params.clone();
+        // Cut by this route's layout: the other context's route may not share it.
+        params.cut(self.head.uri.path(), self.route.layout.as_ref(), self.route.param_names.len());
+        params
     }
 
     /// True when no interceptor will look at the handler's value, so it may be rendered at once.

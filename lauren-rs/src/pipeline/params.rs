@@ -18,6 +18,9 @@ pub(crate) enum ParamValue {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct PathParams {
     values: SmallVec<[ParamValue; 4]>,
+    /// Not cut yet (`values` is empty): each value is found from the route's layout in the
+    /// request path when it is asked for, so a request pays only for the values it reads.
+    by_layout: bool,
 }
 
 /// Where a template's variables sit in a path it matched, when every variable is a whole
@@ -57,9 +60,38 @@ impl Layout {
     }
 }
 
+impl Layout {
+    /// The range of the `i`-th variable in `path` (a path the template matched, normalised);
+    /// `None` past the last one.
+    fn range(&self, path: &str, i: usize) -> Option<Range<usize>> {
+        let bytes = path.as_bytes();
+        let mut at = 0;
+        let mut seen = 0;
+        for segment in self.0.iter() {
+            // Past the slash that starts the segment.
+            at += 1;
+            let start = at.min(bytes.len());
+            if *segment == Segment::Rest {
+                return (seen == i).then_some(start..bytes.len());
+            }
+            let end =
+                bytes[start..].iter().position(|&b| b == b'/').map_or(bytes.len(), |j| start + j);
+            if *segment == Segment::Variable {
+                if seen == i {
+                    return Some(start..end);
+                }
+                seen += 1;
+            }
+            at = end;
+        }
+        None
+    }
+}
+
 impl PathParams {
     /// The values of a route's variables in `path` (the path it matched, normalised; the
-    /// ranges are also right in the raw path, of which it is a prefix).
+    /// ranges are also right in the raw path, of which it is a prefix). With a layout nothing
+    /// is cut here: [`get`](Self::get) finds a value when it is asked for.
     #[inline]
     pub(crate) fn for_route(
         path: &str,
@@ -71,44 +103,33 @@ impl PathParams {
         if slots == 0 {
             return Self::default();
         }
-        let bytes = path.as_bytes();
-        let mut values = SmallVec::new();
-        let mut at = 0;
-        for segment in layout.0.iter() {
-            // Past the slash that starts the segment.
-            at += 1;
-            if *segment == Segment::Rest {
-                let start = at.min(bytes.len());
-                values.push(ParamValue::Raw(start..bytes.len()));
-                break;
-            }
-            let start = at.min(bytes.len());
-            let end =
-                bytes[start..].iter().position(|&b| b == b'/').map_or(bytes.len(), |i| start + i);
-            if *segment == Segment::Variable {
-                values.push(ParamValue::Raw(start..end));
-            }
-            at = end;
-        }
-        while values.len() < slots {
-            values.push(ParamValue::Raw(0..0));
-        }
-        let found = Self { values };
+        let found = Self { values: SmallVec::new(), by_layout: true };
         debug_assert_eq!(
-            found.texts(path),
-            Self::from_match(path, params, slots).texts(path),
+            found.texts(path, Some(layout), slots),
+            Self::from_match(path, params, slots).texts(path, None, slots),
             "the layout of a route disagrees with matchit on {path}"
         );
         found
     }
 
     /// The values as text (for the debug check against matchit).
-    fn texts<'a>(&'a self, path: &'a str) -> Vec<&'a str> {
-        (0..self.values.len())
-            .filter_map(|i| match self.get(path, i)? {
+    fn texts<'a>(&'a self, path: &'a str, layout: Option<&Layout>, slots: usize) -> Vec<&'a str> {
+        (0..slots)
+            .filter_map(|i| match self.get(path, layout, i)? {
                 RawOrDecoded::Raw(text) | RawOrDecoded::Decoded(text) => Some(text),
             })
             .collect()
+    }
+
+    /// Cuts every value now (before one is set, or the path changes underneath).
+    pub(crate) fn cut(&mut self, path: &str, layout: Option<&Layout>, slots: usize) {
+        if !std::mem::take(&mut self.by_layout) {
+            return;
+        }
+        let path = crate::router::normalize_request_path(path);
+        self.values = (0..slots)
+            .map(|i| ParamValue::Raw(layout.and_then(|l| l.range(path, i)).unwrap_or(0..0)))
+            .collect();
     }
 
     pub(crate) fn from_match(path: &str, params: &matchit::Params<'_, '_>, slots: usize) -> Self {
@@ -123,25 +144,46 @@ impl PathParams {
         while values.len() < slots {
             values.push(ParamValue::Raw(0..0));
         }
-        Self { values }
+        Self { values, by_layout: false }
     }
 
-    /// The raw or owned text of slot `i`.
-    pub(crate) fn get<'a>(&'a self, path: &'a str, i: usize) -> Option<RawOrDecoded<'a>> {
+    /// The raw or owned text of slot `i` in `path` (the request's, as routed), cut by the
+    /// route's `layout` unless the values were cut already.
+    pub(crate) fn get<'a>(
+        &'a self,
+        path: &'a str,
+        layout: Option<&Layout>,
+        i: usize,
+    ) -> Option<RawOrDecoded<'a>> {
+        if self.by_layout {
+            let path = crate::router::normalize_request_path(path);
+            // A slot past the layout's variables is a tail wildcard that matched nothing.
+            let range = layout?.range(path, i).unwrap_or(0..0);
+            return Some(RawOrDecoded::Raw(path.get(range).unwrap_or("")));
+        }
         Some(match self.values.get(i)? {
             ParamValue::Raw(range) => RawOrDecoded::Raw(path.get(range.clone()).unwrap_or("")),
             ParamValue::Owned(text) => RawOrDecoded::Decoded(text),
         })
     }
 
-    pub(crate) fn set(&mut self, i: usize, value: Box<str>) {
+    pub(crate) fn set(
+        &mut self,
+        i: usize,
+        value: Box<str>,
+        path: &str,
+        layout: Option<&Layout>,
+        slots: usize,
+    ) {
+        self.cut(path, layout, slots);
         if let Some(slot) = self.values.get_mut(i) {
             *slot = ParamValue::Owned(value);
         }
     }
 
     /// Turns every range into owned text, so the path may change underneath.
-    pub(crate) fn detach(&mut self, path: &str) {
+    pub(crate) fn detach(&mut self, path: &str, layout: Option<&Layout>, slots: usize) {
+        self.cut(path, layout, slots);
         for value in &mut self.values {
             if let ParamValue::Raw(range) = value {
                 let raw = path.get(range.clone()).unwrap_or("");
@@ -188,7 +230,7 @@ mod tests {
         let layout = Layout::of(template);
         let params = PathParams::for_route(path, &matched.params, layout.as_ref(), slots);
         (0..slots)
-            .map(|i| match params.get(path, i) {
+            .map(|i| match params.get(path, layout.as_ref(), i) {
                 Some(RawOrDecoded::Raw(text) | RawOrDecoded::Decoded(text)) => text.to_owned(),
                 None => String::new(),
             })

@@ -50,10 +50,10 @@ impl Activity {
 
     /// Marks a request head as complete; the request counts as in flight until the guard drops
     /// (also when the client goes away and the request future is dropped).
-    pub(crate) fn request(self: &Arc<Self>) -> InFlight {
+    pub(crate) fn request(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         self.progressed.store(true, Ordering::Relaxed);
-        InFlight(Arc::clone(self))
+        InFlight(self)
     }
 
     fn wrote(&self) {
@@ -81,18 +81,22 @@ impl Activity {
         self.task.wake();
     }
 
-    /// True once [`close`](Self::close) was called; registers `waker` to hear about it.
-    pub(crate) fn closing(&self, waker: &Waker) -> bool {
+    /// Registers `waker` to hear about [`close`](Self::close).
+    pub(crate) fn listen(&self, waker: &Waker) {
         self.task.register(waker);
+    }
+
+    /// True once [`close`](Self::close) was called.
+    pub(crate) fn closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)
     }
 }
 
 /// A request being handled; see [`Activity::request`].
 #[derive(Debug)]
-pub(crate) struct InFlight(Arc<Activity>);
+pub(crate) struct InFlight<'a>(&'a Activity);
 
-impl Drop for InFlight {
+impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         // The response is out: until a byte of the next head arrives, the connection is idle.
         self.0.reading.store(false, Ordering::Relaxed);

@@ -9,6 +9,7 @@ use std::future::poll_fn;
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Waker;
 use std::time::Duration;
 
 use hyper_util::server::graceful::GracefulConnection;
@@ -170,10 +171,19 @@ impl Drop for OpenGuard {
 async fn serve<C: GracefulConnection>(conn: C, activity: &Activity) -> C::Output {
     let mut conn = pin!(conn);
     let mut closing = false;
+    // The waker the activity holds: registered again only when the task's changes (a tokio
+    // task's does not), not on every poll (an atomic handshake each time).
+    let mut listening: Option<Waker> = None;
     poll_fn(|cx| {
-        if !closing && activity.closing(cx.waker()) {
-            closing = true;
-            conn.as_mut().graceful_shutdown();
+        if !closing {
+            if !listening.as_ref().is_some_and(|waker| waker.will_wake(cx.waker())) {
+                activity.listen(cx.waker());
+                listening = Some(cx.waker().clone());
+            }
+            if activity.closing() {
+                closing = true;
+                conn.as_mut().graceful_shutdown();
+            }
         }
         conn.as_mut().poll(cx)
     })

@@ -203,16 +203,19 @@ fn service(
     Error = Infallible,
     Future = impl Future<Output = Result<http::Response<ResponseBody>, Infallible>> + Send,
 > + Clone {
+    // One reference count per request for both: the app and the connection's activity.
+    let connection = Arc::new((app, activity));
     hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        let app = app.clone();
-        let in_flight = activity.request();
+        let connection = Arc::clone(&connection);
         async move {
+            let (app, activity) = &*connection;
+            let in_flight = activity.request();
             // Nearly free when nobody listens at DEBUG for `lauren::request` (a level check);
             // the span is built only on the traced path.
             let response = if tracing::enabled!(target: "lauren::request", tracing::Level::DEBUG) {
-                Box::pin(traced(&app, request)).await
+                Box::pin(traced(app, request)).await
             } else {
-                respond!(&app, request)
+                respond!(app, request)
             };
             drop(in_flight);
             Ok(response)

@@ -27,7 +27,12 @@ pub(crate) struct PathParams {
 /// segment (`/users/{id}`, `/files/{*rest}`): the values are then cut from the path by its
 /// slashes, without walking matchit's parameters (which re-checks each value's UTF-8).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Layout(Box<[Segment]>);
+pub(crate) struct Layout {
+    segments: Box<[Segment]>,
+    /// Where each variable starts when only literal segments come before it (they matched
+    /// byte for byte, so the offset is the same in every path), and whether it ends the path.
+    fixed: Box<[Option<Fixed>]>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Segment {
@@ -36,13 +41,20 @@ enum Segment {
     Rest,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    start: usize,
+    /// Nothing follows it: it runs to the end of the (normalised) path.
+    last: bool,
+}
+
 impl Layout {
     /// The layout of `template`, or `None` when a segment mixes a variable with text
     /// (`/{id}.json`) or escapes a brace: matchit's parameters serve those.
     pub(crate) fn of(template: &str) -> Option<Self> {
-        let segments = template
-            .split('/')
-            .filter(|segment| !segment.is_empty())
+        let texts: Vec<&str> = template.split('/').filter(|segment| !segment.is_empty()).collect();
+        let segments = texts
+            .iter()
             .map(|segment| {
                 let braces = segment.contains(['{', '}']);
                 // One variable, nothing around or inside it (`{a}{b}` is not one).
@@ -56,18 +68,44 @@ impl Layout {
                 }
             })
             .collect::<Option<Box<[Segment]>>>()?;
-        Some(Self(segments))
+        let mut fixed = Vec::new();
+        // The offset of the next segment's first byte while every segment so far is literal.
+        let mut offset = Some(0);
+        for (at, (segment, text)) in segments.iter().zip(&texts).enumerate() {
+            let start = offset.map(|offset| offset + 1);
+            match segment {
+                Segment::Literal => offset = start.map(|start| start + text.len()),
+                Segment::Variable | Segment::Rest => {
+                    let last = *segment == Segment::Rest || at + 1 == segments.len();
+                    fixed.push(start.map(|start| Fixed { start, last }));
+                    offset = None;
+                }
+            }
+        }
+        Some(Self { segments, fixed: fixed.into_boxed_slice() })
     }
 }
 
 impl Layout {
     /// The range of the `i`-th variable in `path` (a path the template matched, normalised);
     /// `None` past the last one.
+    #[inline]
     fn range(&self, path: &str, i: usize) -> Option<Range<usize>> {
         let bytes = path.as_bytes();
+        if let Some(Some(fixed)) = self.fixed.get(i) {
+            let start = fixed.start.min(bytes.len());
+            let end = match fixed.last {
+                true => bytes.len(),
+                false => bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'/')
+                    .map_or(bytes.len(), |j| start + j),
+            };
+            return Some(start..end);
+        }
         let mut at = 0;
         let mut seen = 0;
-        for segment in self.0.iter() {
+        for segment in self.segments.iter() {
             // Past the slash that starts the segment.
             at += 1;
             let start = at.min(bytes.len());
@@ -243,6 +281,14 @@ mod tests {
         assert_eq!(values("/a/{x}/b/{y}", "/a/1/b/%2F2"), ["1", "%2F2"]);
         assert_eq!(values("/files/{*rest}", "/files/a/b/c.txt"), ["a/b/c.txt"]);
         assert_eq!(values("/{first}", "/only"), ["only"]);
+    }
+
+    #[test]
+    fn variables_after_literals_and_after_variables_are_both_found() {
+        // Fixed offsets (after literals only) and found by walking (after a variable).
+        assert_eq!(values("/a/{x}/{y}/c/{z}", "/a/1/22/c/333"), ["1", "22", "333"]);
+        assert_eq!(values("/v1/users/{id}/posts", "/v1/users/7/posts"), ["7"]);
+        assert_eq!(values("/{a}/{*rest}", "/x/y/z"), ["x", "y/z"]);
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! Cost of the interceptor chain (the same route with 0, 1 and 3 pass-through interceptors, one
-//! pre-interceptor, a lifecycle group of 3) and of request scope (a request-scoped controller; one sharing request-scoped state with its
-//! interceptor), called in-process through the app's `tower::Service` (the full pipeline minus sockets).
+//! Cost of each kind of stage: the same route with 0, 1 and 3 pass-through around interceptors
+//! (typed, or leaving the value alone), one pre-interceptor, a lifecycle group of 3, one guard,
+//! one route middleware; and of request scope (a request-scoped controller; one sharing
+//! request-scoped state with its interceptor). Called in-process through the app's
+//! `tower::Service` (the full pipeline minus sockets).
 //!
-//! `cargo bench -p lauren --bench chain`. Prints ns per request and heap allocations per
-//! request; it measures, it asserts nothing.
+//! `cargo bench -p lauren --bench chain` prints ns and heap allocations per request; it
+//! measures, it asserts nothing. With `CHAIN_ROUTE=/one CHAIN_ITERATIONS=N` it serves that route
+//! N times and prints nothing: `bench/chain_instructions.sh` runs it under callgrind for
+//! instructions per request and per hop.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -53,6 +57,48 @@ macro_rules! pass_through {
 }
 
 pass_through!(A, B, C);
+
+macro_rules! leaves_value {
+    ($($name:ident),*) => {$(
+        #[derive(Default)]
+        #[interceptor]
+        struct $name;
+
+        impl Interceptor for $name {
+            const INSPECTS_VALUE: bool = false;
+
+            async fn intercept(&self, ctx: &mut ExecutionContext<'_>, next: CallHandler<'_>) -> lauren::Result<Reply> {
+                next.handle(ctx).await
+            }
+        }
+    )*};
+}
+
+leaves_value!(R1, R2, R3);
+
+/// A guard that lets everything through.
+#[derive(Default)]
+struct Allow;
+
+impl Guard for Allow {
+    async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        Ok(black_box(ctx.method()) != http::Method::DELETE)
+    }
+}
+
+/// Route middleware that passes the request on.
+#[derive(Default)]
+struct Through;
+
+impl lauren::middleware::Middleware for Through {
+    async fn handle(
+        &self,
+        req: lauren::middleware::MiddlewareRequest,
+        next: lauren::middleware::Next<'_>,
+    ) -> lauren::Result<lauren::middleware::MiddlewareResponse> {
+        next.run(req).await
+    }
+}
 
 /// Adds two headers to the reply, as a typical timing or branding interceptor does.
 #[derive(Default)]
@@ -136,6 +182,30 @@ impl Bench {
     #[use_interceptors(L1, L2, L3)]
     #[get("/lifecycle")]
     async fn lifecycle(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_interceptors(R1)]
+    #[get("/one-rendered")]
+    async fn one_rendered(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_interceptors(R1, R2, R3)]
+    #[get("/three-rendered")]
+    async fn three_rendered(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_guards(Allow)]
+    #[get("/guard")]
+    async fn guard(&self) -> &'static str {
+        "Hello, World!"
+    }
+
+    #[use_middleware(Through)]
+    #[get("/middleware")]
+    async fn middleware(&self) -> &'static str {
         "Hello, World!"
     }
 
@@ -227,21 +297,42 @@ fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &'static str) 
     })
 }
 
+/// Serves `path` `iterations` times and nothing else (for callgrind: the difference of two
+/// runs is the cost of the extra requests alone).
+fn serve_only(rt: &tokio::runtime::Runtime, app: &lauren::App, path: &str, iterations: u32) {
+    let mut app = app.clone();
+    rt.block_on(async {
+        for _ in 0..iterations {
+            let request = http::Request::get(path).body(Full::<Bytes>::default());
+            black_box(app.call(request.expect("valid request")).await.expect("infallible"));
+        }
+    });
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     let app = rt.block_on(LaurenFactory::create(BenchModule).build()).expect("bench app builds");
+    if let Ok(path) = std::env::var("CHAIN_ROUTE") {
+        let iterations = std::env::var("CHAIN_ITERATIONS").ok().and_then(|n| n.parse().ok());
+        serve_only(&rt, &app, &path, iterations.unwrap_or(10_000));
+        return;
+    }
     let routes = [
         ("/none", 0u32),
         ("/one", 1),
         ("/three", 3),
+        ("/one-rendered", 1),
+        ("/three-rendered", 3),
         ("/headers", 1),
         ("/pre", 1),
         ("/lifecycle", 1),
+        ("/guard", 1),
+        ("/middleware", 1),
         ("/scoped", 0),
         ("/shared", 1),
     ];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
-    let mut best = [(Duration::MAX, 0.0); 8];
+    let mut best = [(Duration::MAX, 0.0); 12];
     for _ in 0..7 {
         for (i, (path, _)) in routes.iter().enumerate() {
             let (time, allocs) = measure(&rt, &app, path);
@@ -250,7 +341,7 @@ fn main() {
             }
         }
     }
-    println!("| route | interceptors | ns / request | per hop (ns) | allocations / request |");
+    println!("| route | stages | ns / request | per hop (ns) | allocations / request |");
     println!("|---|---|---|---|---|");
     let base = best[0].0.as_nanos() as f64;
     for ((path, hops), (time, allocs)) in routes.iter().zip(best) {

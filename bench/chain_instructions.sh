@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Instructions per request and per hop of each kind of stage, counted by callgrind in-process
+# (`lauren-rs/benches/chain.rs`, through the app's tower::Service, no sockets): each route is
+# served twice, LOW and HIGH times, and the difference of the two totals is divided by the
+# extra requests, so startup and warm-up cancel out. Deterministic to a few instructions.
+#
+#   bash bench/chain_instructions.sh
+#   ROUTES="/none /one" bash bench/chain_instructions.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+read -r -a ROUTES <<< "${ROUTES:-/none /one /three /one-rendered /three-rendered /headers /pre /lifecycle /guard /middleware /scoped /shared}"
+LOW=${LOW:-2000}
+HIGH=${HIGH:-12000}
+
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+
+exe=$(cargo bench -p lauren --bench chain --no-run --message-format=json 2>/dev/null \
+  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+[ -x "$exe" ] || { echo "could not build the chain bench" >&2; exit 1; }
+
+total() {
+  local out
+  out=$(mktemp)
+  CHAIN_ROUTE=$1 CHAIN_ITERATIONS=$2 valgrind --tool=callgrind --callgrind-out-file="$out" \
+    "$exe" >/dev/null 2>&1
+  awk '/^summary:/ {print $2; exit}' "$out"
+  rm -f "$out"
+}
+
+hops() {
+  case $1 in
+    /none|/scoped) echo 0 ;;
+    /three|/three-rendered) echo 3 ;;
+    *) echo 1 ;;
+  esac
+}
+
+echo "| route | stages | instructions / request | per hop |"
+echo "|---|---|---|---|"
+base=""
+for route in "${ROUTES[@]}"; do
+  low=$(total "$route" "$LOW")
+  high=$(total "$route" "$HIGH")
+  per=$(( (high - low) / (HIGH - LOW) ))
+  [ "$route" = /none ] && base=$per
+  n=$(hops "$route")
+  if [ "$n" = 0 ] || [ -z "$base" ]; then hop="-"; else hop=$(( (per - base) / n )); fi
+  printf '| `%s` | %s | %s | %s |\n' "$route" "$n" "$per" "$hop"
+done

@@ -243,6 +243,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
     let mut routes = Vec::new();
     for (h, handler) in model.handlers.iter().enumerate() {
         let entry = format_ident!("__lauren_entry_{}", h);
+        let entry_boxed = format_ident!("__lauren_entry_{}_boxed", h);
         entries.push(route::expand_entry(handler, self_ty, &entry));
         entries.push(route::expand_checks(handler));
         let (pattern_statics, patterns) = route::expand_patterns(handler, &entry);
@@ -292,6 +293,7 @@ fn expand_model(model: &Model<'_>) -> TokenStream {
                     path: #path,
                     handler_name: #handler_name,
                     handler: #entry,
+                    handler_boxed: #entry_boxed,
                     path_vars: &[#(#path_vars),*],
                     body: #body,
                     interceptors: #interceptors,

@@ -530,18 +530,36 @@ pub(crate) fn expand_entry(
     // The upgrade is checked before anything else: a plain GET gets its 426 at once.
     let handshake =
         is_upgrade.then(|| quote!(let __handshake = #private::ws::Handshake::check(&mut *__ctx)?;));
+    let future = format_ident!("{}_future", entry);
+    let boxed = format_ident!("{}_boxed", entry);
+    // One future type, erased two ways: inline for the request's own future, boxed at its own
+    // size behind interceptors.
     quote! {
-        fn #entry<'__a, '__r>(
+        fn #future<'__a, '__r>(
             __ctx: &'__a mut #private::ExecutionContext<'__r>,
-        ) -> #private::InlineFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
-            #private::inline_future(async move {
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<#private::Reply, #private::HttpError>,
+        > + ::core::marker::Send + use<'__a, '__r> {
+            async move {
                 #handshake
                 #this
                 #(#bindings)*
                 #(#borrows)*
                 let __value = #call.await;
                 #reply
-            })
+            }
+        }
+
+        fn #entry<'__a, '__r>(
+            __ctx: &'__a mut #private::ExecutionContext<'__r>,
+        ) -> #private::InlineFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
+            #private::inline_future(#future(__ctx))
+        }
+
+        fn #boxed<'__a, '__r>(
+            __ctx: &'__a mut #private::ExecutionContext<'__r>,
+        ) -> #private::BoxFuture<'__a, ::core::result::Result<#private::Reply, #private::HttpError>> {
+            ::std::boxed::Box::pin(#future(__ctx))
         }
     }
 }

@@ -43,6 +43,11 @@ pub fn inline_future<'a, T>(future: impl Future<Output = T> + Send + 'a) -> Inli
 pub type HandlerFn =
     for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> InlineFuture<'a, Result<Reply, HttpError>>;
 
+/// The same entry point with its future boxed at its own size: what an interceptor's
+/// `next.handle(ctx)` awaits (a small box is much cheaper to allocate than the inline room).
+pub type BoxedHandlerFn =
+    for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> BoxFuture<'a, Result<Reply, HttpError>>;
+
 /// How a route documents itself in the OpenAPI document (feature `openapi`): generated from the
 /// handler's signature, doc comment and `#[openapi(..)]` attributes. Without the feature it is
 /// never set and names no schema type.
@@ -132,6 +137,8 @@ pub struct RouteDescriptor {
     pub handler_name: &'static str,
     /// The generated entry point.
     pub handler: HandlerFn,
+    /// The generated entry point, boxed (behind interceptors).
+    pub handler_boxed: BoxedHandlerFn,
     /// Path variables the handler binds one by one, in the order the entry point asks for them.
     pub path_vars: &'static [&'static str],
     /// What the handler reads the body as (`FromRequest::BODY` of its body extractor): `Json`

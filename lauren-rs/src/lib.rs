@@ -183,9 +183,9 @@ pub mod __private {
     pub use crate::descriptor::DocumentFn;
     pub use crate::descriptor::RouteKind;
     pub use crate::descriptor::{
-        BoxFuture, Bundle, BundleDescriptor, BundleRef, ComponentDescriptor, Controller,
-        ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef, GuardRef, HandlerFn,
-        InlineFuture, Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor,
+        BoxFuture, BoxedHandlerFn, Bundle, BundleDescriptor, BundleRef, ComponentDescriptor,
+        Controller, ControllerDescriptor, ControllerRegistration, ExceptionHandlerRef, GuardRef,
+        HandlerFn, InlineFuture, Instance, InterceptorRef, MiddlewareRef, Module, ModuleDescriptor,
         RouteDescriptor, Scope, inline_future,
     };
     pub use crate::di::{

@@ -54,7 +54,7 @@ impl CallHandler<'_> {
                 })
             }
             // Interceptors hold the handler's future behind a pointer, as they do each other's.
-            None => Box::pin((ctx.route().descriptor.handler)(ctx)),
+            None => (ctx.route().descriptor.handler_boxed)(ctx),
         }
     }
 

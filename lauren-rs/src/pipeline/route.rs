@@ -218,6 +218,7 @@ fn unit_provider() -> &'static crate::di::ProviderDescriptor {
 const fn stand_in(
     handler_name: &'static str,
     handler: crate::descriptor::HandlerFn,
+    handler_boxed: crate::descriptor::BoxedHandlerFn,
 ) -> RouteDescriptor {
     RouteDescriptor {
         kind: crate::descriptor::RouteKind::Http,
@@ -225,6 +226,7 @@ const fn stand_in(
         path: "",
         handler_name,
         handler,
+        handler_boxed,
         path_vars: &[],
         body: None,
         interceptors: &[],
@@ -240,10 +242,12 @@ const fn stand_in(
     }
 }
 
-static BEFORE_ROUTING: RouteDescriptor = stand_in("(before routing)", no_handler);
+static BEFORE_ROUTING: RouteDescriptor =
+    stand_in("(before routing)", no_handler, |ctx| Box::pin(no_handler(ctx)));
 
 #[cfg(feature = "openapi")]
-static FIXED: RouteDescriptor = stand_in("openapi", static_reply);
+static FIXED: RouteDescriptor =
+    stand_in("openapi", static_reply, |ctx| Box::pin(static_reply(ctx)));
 
 /// The owner of the routes lauren serves itself, as logs and route conflicts name it.
 #[cfg(feature = "openapi")]

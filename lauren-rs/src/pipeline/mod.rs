@@ -131,7 +131,7 @@ macro_rules! serve_in_place {
                 if !route.direct {
                     // Boxed, so that the hot path's future stays small: the routes that use a
                     // stage pay one allocation, the others nothing.
-                    Box::pin($crate::pipeline::serve_staged(app, route, head, body, params)).await
+                    $crate::pipeline::serve_staged(app, route, head, body, params).await
                 } else if let Err(err) = $crate::pipeline::gate(app, route, &head) {
                     err.into_response()
                 } else {
@@ -279,26 +279,29 @@ fn end_scope(app: &AppInner, carried: context::Carried) {
     end_request_scope(app, carried.into_scope());
 }
 
-/// A route with middleware, guards, per-request interceptors or exception handlers.
-pub(crate) async fn serve_staged(
-    app: &AppInner,
-    route: &Route,
+/// A route with middleware, guards, per-request interceptors or exception handlers, in one
+/// boxed future. The context is built before the future, which holds it once (an `async fn`
+/// would hold the head, body and parameters it is built from as well): the box's size is what
+/// moving the future into it copies.
+pub(crate) fn serve_staged<'a>(
+    app: &'a AppInner,
+    route: &'a Route,
     head: RequestHead,
     body: RequestBody,
     params: PathParams,
-) -> http::Response<Body> {
+) -> BoxFuture<'a, http::Response<Body>> {
     if !route.middleware.is_empty() {
-        return serve_with_route_middleware(app, route, http::Request::from_parts(head, body))
-            .await;
+        let request = http::Request::from_parts(head, body);
+        return Box::pin(serve_with_route_middleware(app, route, request));
     }
     if !route.full_pipeline {
         if let Err(err) = gate(app, route, &head) {
-            return err.into_response();
+            return Box::pin(std::future::ready(err.into_response()));
         }
     }
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
-    run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response)
+    Box::pin(async move { run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response) })
 }
 
 /// A routed request through its route's middleware; a panic in one is a 500.
@@ -374,20 +377,12 @@ async fn run_route(
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<http::Response<Body>, HttpError> {
     let route = ctx.route();
-    let work = async {
-        if route.full_pipeline {
-            AssertUnwindSafe(run_full(app, &mut *ctx)).catch_unwind().await
-        } else {
-            // Pinned where it is made, as in `serve_in_place!`.
-            let handler = std::pin::pin!(CallHandler::start(&route.chain).handle_inline(&mut *ctx));
-            AssertUnwindSafe(handler).catch_unwind().await
-        }
-    };
     let outcome = match route.timeout {
-        None => work.await,
+        None => guarded(app, &mut *ctx).await,
         // The work's future is dropped when the time is up; the context outlives it, so the
-        // request scope is still torn down below.
-        Some(limit) => tokio::time::timeout(limit, work)
+        // request scope is still torn down below. Boxed: the routes without a timeout keep a
+        // future that holds the work once.
+        Some(limit) => Box::pin(tokio::time::timeout(limit, guarded(app, &mut *ctx)))
             .await
             .unwrap_or_else(|_| Ok(Err(HttpError::route_timed_out(limit)))),
     };
@@ -400,6 +395,21 @@ async fn run_route(
     let result = settle(route, ctx.method(), outcome, route.middleware.is_empty());
     tear_down(app, ctx);
     result
+}
+
+/// A route's stages and chain, a panic caught.
+async fn guarded(
+    app: &AppInner,
+    ctx: &mut ExecutionContext<'_>,
+) -> std::thread::Result<Result<crate::reply::Reply, HttpError>> {
+    let route = ctx.route();
+    if route.full_pipeline {
+        AssertUnwindSafe(run_full(app, ctx)).catch_unwind().await
+    } else {
+        // Pinned where it is made, as in `serve_in_place!`.
+        let handler = std::pin::pin!(CallHandler::start(&route.chain).handle_inline(ctx));
+        AssertUnwindSafe(handler).catch_unwind().await
+    }
 }
 
 /// The reply, error or panic a route ended in, as a response or an error to render, logged

@@ -17,7 +17,10 @@ pub(crate) enum ParamValue {
 /// The values of a route's path variables, in template order.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct PathParams {
-    values: SmallVec<[ParamValue; 4]>,
+    /// Two inline: most routes cut nothing here (their layout finds values when asked), and the
+    /// context that holds this is copied whole into a staged route's box, whose size decides
+    /// whether the allocator serves it from its per-thread cache (up to about 1 KiB).
+    values: SmallVec<[ParamValue; 2]>,
     /// Not cut yet (`values` is empty): each value is found from the route's layout in the
     /// request path when it is asked for, so a request pays only for the values it reads.
     by_layout: bool,

@@ -3,7 +3,7 @@
 # on a shared VM is not. Each server runs under valgrind; after a warm-up the counters are zeroed,
 # wrk drives one endpoint, the counters are dumped and divided by the requests wrk completed.
 #
-#   bash bench/instructions.sh
+#   bash bench/instructions.sh      # every server, then each one's ratio to its peer
 #   SERVERS="lauren_plain lauren_full" ENDPOINTS="/plaintext /users/42" bash bench/instructions.sh
 #   FEATURES=lauren/openapi bash bench/instructions.sh   # lauren built with a feature
 set -euo pipefail
@@ -21,6 +21,11 @@ command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq
 cargo build --release --quiet ${FEATURES:+--features "$FEATURES"}
 
 source ./common.sh
+
+# Each server's peer: hand-written hyper doing the same work.
+declare -A PEER=([lauren_plain]=hyper_matchit [axum_plain]=hyper_matchit [lauren_full]=hyper_full
+  [axum_layers]=hyper_full [hyper_matchit]=hyper_raw)
+declare -A COUNT
 
 echo "| server | endpoint | requests | instructions / request |"
 echo "|---|---|---|---|"
@@ -41,9 +46,21 @@ for server in "${SERVERS[@]}"; do
     wait "$pid" 2>/dev/null || true
     # The dump taken on request is the file with a part number (cg.PID.1).
     total=$(awk '/^summary:/ {print $2; exit}' "$OUT/cg.$pid.1")
-    printf '| %s | %s | %s | %s |\n' "$server" "$endpoint" "$requests" \
-      "$(( total / requests ))"
+    COUNT[$server$endpoint]=$(( total / requests ))
+    printf '| %s | %s | %s | %s |\n' "$server" "$endpoint" "$requests" "${COUNT[$server$endpoint]}"
     rm -f "$OUT"/cg."$pid"*
   done
 done
 rm -rf "$OUT"
+
+echo
+echo "| server | endpoint | ratio to its peer |"
+echo "|---|---|---|"
+for server in "${SERVERS[@]}"; do
+  peer=${PEER[$server]:-}
+  for endpoint in "${ENDPOINTS[@]}"; do
+    [ -n "$peer" ] && [ -n "${COUNT[$peer$endpoint]:-}" ] || continue
+    ratio=$(awk -v a="${COUNT[$server$endpoint]}" -v b="${COUNT[$peer$endpoint]}" 'BEGIN {printf "%.2f", a / b}')
+    printf '| %s | %s | %s (%s) |\n' "$server" "$endpoint" "$ratio" "$peer"
+  done
+done

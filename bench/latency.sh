@@ -45,8 +45,11 @@ from pathlib import Path
 from statistics import median
 
 out, servers, rates = Path(sys.argv[1]), sys.argv[2].split(), sys.argv[3].split()
-print("| rate (req/s) | server | p50 (ms) | p99 (ms) | p99.9 (ms) | p99 vs hyper_raw | errors |")
-print("|---|---|---|---|---|---|---|")
+# Each server's peer: hand-written hyper doing the same work.
+PEERS = {"lauren_plain": "hyper_matchit", "lauren_full": "hyper_full", "axum_plain": "hyper_matchit",
+         "axum_layers": "hyper_full"}
+print("| rate (req/s) | server | p50 (ms) | p99 (ms) | p99.9 (ms) | p99 vs hyper_raw | p99 vs its peer | errors |")
+print("|---|---|---|---|---|---|---|---|")
 for rate in rates:
     rows = {}
     for server in servers:
@@ -60,6 +63,8 @@ for rate in rates:
         rows[server] = (pct("p50"), pct("p99"), pct("p99.9"), errors)
     base = rows["hyper_raw"][1]
     for server, (p50, p99, p999, errors) in rows.items():
-        print(f"| {rate} | {server} | {p50:.3f} | {p99:.3f} | {p999:.3f} | {p99 / base:.2f} | {errors} |")
+        peer = PEERS.get(server)
+        vs_peer = f"{p99 / rows[peer][1]:.2f} ({peer})" if peer in rows else ""
+        print(f"| {rate} | {server} | {p50:.3f} | {p99:.3f} | {p999:.3f} | {p99 / base:.2f} | {vs_peer} | {errors} |")
 EOF
 rm -rf "$OUT"

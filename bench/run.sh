@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # Cross-framework benchmark: every server pinned to core 0 with one tokio worker, wrk pinned to
 # core 1, servers interleaved A B C .. then .. C B A so drift and slot effects hit them alike. Prints a markdown table
-# of req/s and p99 with each server's ratio to hyper_raw, measured in the same run.
+# of req/s and p99 with each server's ratio to hyper_raw and to its peer (hyper_matchit for
+# lauren_plain and axum_plain, hyper_full for lauren_full and axum_layers), measured in the same run.
 #
-#   bash bench/run.sh            # ~5 minutes on a 2-core machine, plus a first build (~1.5)
+#   bash bench/run.sh            # ~7 minutes on a 2-core machine, plus a first build (~2.5)
 #   ROUNDS=4 bash bench/run.sh   # ~9.5 minutes: what docs/performance.md records (medians of 4)
 #   ROUNDS=1 DURATION=3 bash bench/run.sh   # quicker, noisier
 #   SERVERS="lauren_plain hyper_raw axum_layers" ENDPOINTS=/plaintext bash bench/run.sh
-#   SERVERS="hyper_raw hyper_full axum_layers lauren_full" bash bench/run.sh   # the work vs the framework
 #   KEEP=1 bash bench/run.sh     # keep every wrk output (the directory is printed)
-# hyper_raw and axum_layers must be in SERVERS: the ratios are taken against them.
+# hyper_raw must be in SERVERS: the first ratio is taken against it; a peer column is filled
+# when the peer was measured too.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Two rounds (one each way) keep a cold run, build included, under 10 minutes.
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-5}
-read -r -a SERVERS <<< "${SERVERS:-hyper_raw axum_plain axum_layers lauren_plain lauren_full}"
+read -r -a SERVERS <<< "${SERVERS:-hyper_raw hyper_matchit hyper_full axum_plain axum_layers lauren_plain lauren_full}"
 read -r -a ENDPOINTS <<< "${ENDPOINTS:-/plaintext /json /users/42 /echo}"
 PORT=18080
 OUT=$(mktemp -d)

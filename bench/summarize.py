@@ -37,35 +37,33 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-# hyper_full is hyper_raw doing lauren_full's interceptor work by hand: against it, lauren_full's
-# ratio is the framework's own cost, apart from the work.
-full_peer = "hyper_full" in servers
+# Each server's peer: hand-written hyper doing the same work (hyper_matchit routes like any
+# framework; hyper_full adds lauren_full's interceptor work). Against its peer a server's ratio
+# is the framework's own cost, apart from the work.
+PEERS = {"lauren_plain": "hyper_matchit", "lauren_full": "hyper_full", "axum_plain": "hyper_matchit",
+         "axum_layers": "hyper_full"}
 print(
     "| endpoint | server | req/s | vs hyper_raw | lauren vs axum_layers "
-    "| p99 (ms) | p99 vs hyper_raw | errors |" + (" lauren_full vs hyper_full (req/s, p99) |" if full_peer else "")
+    "| p99 (ms) | p99 vs hyper_raw | vs its peer (req/s, p99) | errors |"
 )
-print("|---|---|---|---|---|---|---|---|" + ("---|" if full_peer else ""))
+print("|---|---|---|---|---|---|---|---|---|")
 for endpoint in endpoints:
     key = endpoint.replace("/", "_")
     base = median(rps[("hyper_raw", key)])
     base_p99 = median(p99[("hyper_raw", key)])
-    layers = median(rps[("axum_layers", key)])
+    layers = median(rps[("axum_layers", key)]) if "axum_layers" in servers else None
     for server in servers:
         r = median(rps[(server, key)])
         tail = median(p99[(server, key)])
-        vs_layers = f"{r / layers:.2f}" if server.startswith("lauren") else ""
-        row = (
+        vs_layers = f"{r / layers:.2f}" if layers and server.startswith("lauren") else ""
+        peer = PEERS.get(server)
+        vs_peer = ""
+        if peer in servers:
+            vs_peer = f"{r / median(rps[(peer, key)]):.2f}, {tail / median(p99[(peer, key)]):.2f} ({peer})"
+        print(
             f"| `{endpoint}` | {server} | {r:,.0f} | {r / base:.2f} | {vs_layers} "
-            f"| {tail:.2f} | {tail / base_p99:.2f} | {errors[(server, key)]} |"
+            f"| {tail:.2f} | {tail / base_p99:.2f} | {vs_peer} | {errors[(server, key)]} |"
         )
-        if full_peer:
-            vs_full = ""
-            if server == "lauren_full":
-                peer_rps = median(rps[("hyper_full", key)])
-                peer_p99 = median(p99[("hyper_full", key)])
-                vs_full = f"{r / peer_rps:.2f}, {tail / peer_p99:.2f}"
-            row += f" {vs_full} |"
-        print(row)
 
 print()
 print("| server | idle RSS (KiB) | RSS after load (KiB) |")

@@ -294,6 +294,49 @@ mod tests {
         assert_eq!(values("/{a}/{*rest}", "/x/y/z"), ["x", "y/z"]);
     }
 
+    fn text<'a>(
+        params: &'a PathParams,
+        path: &'a str,
+        layout: Option<&Layout>,
+        i: usize,
+    ) -> &'a str {
+        match params.get(path, layout, i) {
+            Some(RawOrDecoded::Raw(text) | RawOrDecoded::Decoded(text)) => text,
+            None => "(none)",
+        }
+    }
+
+    #[test]
+    fn values_are_read_from_the_request_path_with_its_trailing_slash() {
+        let mut router = matchit::Router::new();
+        router.insert("/users/{id}", ()).expect("a template");
+        let layout = Layout::of("/users/{id}");
+        let matched = router.at("/users/42").expect("matches");
+        let params = PathParams::for_route("/users/42", &matched.params, layout.as_ref(), 1);
+        // The request's raw path may end in slashes the router ignored.
+        assert_eq!(text(&params, "/users/42/", layout.as_ref(), 0), "42");
+        assert_eq!(text(&params, "/users/42//", layout.as_ref(), 0), "42");
+    }
+
+    #[test]
+    fn setting_one_value_cuts_the_others_first() {
+        let template = "/a/{x}/{y}/{*rest}";
+        let mut router = matchit::Router::new();
+        router.insert(template, ()).expect("a template");
+        let layout = Layout::of(template);
+        let path = "/a/1/22/t/u";
+        let matched = router.at(path).expect("matches");
+        let mut params = PathParams::for_route(path, &matched.params, layout.as_ref(), 3);
+        params.set(1, "set".into(), path, layout.as_ref(), 3);
+        assert_eq!(text(&params, path, layout.as_ref(), 0), "1");
+        assert_eq!(text(&params, path, layout.as_ref(), 1), "set");
+        assert_eq!(text(&params, path, layout.as_ref(), 2), "t/u");
+        // Detached values no longer depend on the path they were cut from.
+        params.detach(path, layout.as_ref(), 3);
+        assert_eq!(text(&params, "/elsewhere", layout.as_ref(), 0), "1");
+        assert_eq!(text(&params, "/elsewhere", layout.as_ref(), 2), "t/u");
+    }
+
     #[test]
     fn only_whole_segments_have_a_layout() {
         assert!(Layout::of("/users/{id}").is_some());

@@ -14,7 +14,9 @@ use crate::body::Body;
 use crate::error::HttpError;
 
 /// What a handler returned, as interceptors see it: inspect it, replace it, add headers or change
-/// the status. It is rendered once, after the whole chain has unwound.
+/// the status. It is rendered once: after the whole chain has unwound, or at once when no
+/// interceptor of the route looks at the value
+/// ([`Interceptor::INSPECTS_VALUE`](crate::Interceptor::INSPECTS_VALUE)).
 ///
 /// ```
 /// use lauren::{Json, Reply, StatusCode};
@@ -35,8 +37,9 @@ pub struct Reply {
 }
 
 enum Inner {
-    /// A route without interceptors renders at once: nobody can look at the value, so it is
-    /// not boxed, and status or header changes go straight into the response.
+    /// A route whose interceptors all leave the value alone (or that has none) renders at once:
+    /// nobody looks at the value, so it is not boxed, and status or header changes go straight
+    /// into the response.
     Rendered(http::Response<Body>),
     /// The value with the changes asked for so far, in the one allocation the value needs anyway.
     Value(Box<dyn ErasedValue>),
@@ -158,7 +161,10 @@ impl Reply {
         }
     }
 
-    /// Replaces the value, keeping the status and headers set on this reply.
+    /// Replaces the value, keeping the status and headers set on this reply (on a reply
+    /// rendered at once, because every interceptor of the route leaves the value alone, the
+    /// changes made so far are part of the old response: the new value starts without them).
+    /// A status or header set after `replace` applies either way.
     pub fn replace<T: IntoReply + Send + 'static>(&mut self, value: T) {
         let changes = match &mut self.inner {
             Inner::Value(pending) => std::mem::take(pending.changes_mut()),
@@ -173,18 +179,23 @@ impl Reply {
         match &self.inner {
             Inner::Value(pending) => pending.to_json(),
             Inner::Rendered(response) => {
+                // As the value's own `to_json` would answer: JSON bodies parsed, text as a JSON
+                // string, anything else (and a value that rendered to an error) none.
+                let status = response.status();
+                if status.is_client_error() || status.is_server_error() {
+                    return None;
+                }
+                let content_type = response.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+                let essence = content_type.split(';').next().unwrap_or("").trim();
                 let bytes = crate::reply::rendered_bytes(response)?;
-                // Text is a JSON string, as the value's own `to_json` says.
-                let text = response.headers().get(CONTENT_TYPE).is_some_and(|value| {
-                    value
-                        .as_bytes()
-                        .get(..10)
-                        .is_some_and(|t| t.eq_ignore_ascii_case(b"text/plain"))
-                });
-                if text {
+                if essence.eq_ignore_ascii_case("text/plain") {
                     String::from_utf8(bytes.into()).ok().map(Value::String)
-                } else {
+                } else if essence.eq_ignore_ascii_case("application/json")
+                    || essence.to_ascii_lowercase().ends_with("+json")
+                {
                     serde_json::from_slice(&bytes).ok()
+                } else {
+                    None
                 }
             }
         }

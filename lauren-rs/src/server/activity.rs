@@ -4,7 +4,8 @@
 //! Both replace per-request machinery. hyper's `header_read_timeout` arms a fresh timer for every
 //! request head (about 1,400 instructions per request, `docs/performance.md`), and hyper-util's
 //! graceful shutdown polls a `watch` channel on every wake of every connection. Here a request
-//! costs two uncontended atomic updates and a poll registers the task's waker; the accept loop
+//! costs two uncontended atomic updates and the connection registers its task's waker when it
+//! changes (a tokio task's never does); the accept loop
 //! ([`Connections`](super::connections::Connections)) does the checking.
 
 use std::io;
@@ -50,10 +51,11 @@ impl Activity {
 
     /// Marks a request head as complete; the request counts as in flight until the guard drops
     /// (also when the client goes away and the request future is dropped).
-    pub(crate) fn request(&self) -> InFlight<'_> {
-        self.in_flight.fetch_add(1, Ordering::Relaxed);
-        self.progressed.store(true, Ordering::Relaxed);
-        InFlight(self)
+    pub(crate) fn request<C: AsRef<Self>>(connection: Arc<C>) -> InFlight<C> {
+        let activity = (*connection).as_ref();
+        activity.in_flight.fetch_add(1, Ordering::Relaxed);
+        activity.progressed.store(true, Ordering::Relaxed);
+        InFlight(connection)
     }
 
     fn wrote(&self) {
@@ -94,14 +96,22 @@ impl Activity {
 
 /// A request being handled; see [`Activity::request`].
 #[derive(Debug)]
-pub(crate) struct InFlight<'a>(&'a Activity);
+pub(crate) struct InFlight<C: AsRef<Activity>>(Arc<C>);
 
-impl Drop for InFlight<'_> {
+impl<C: AsRef<Activity>> InFlight<C> {
+    /// What the connection shares with its requests (the app, for the server).
+    pub(crate) fn connection(&self) -> &C {
+        &self.0
+    }
+}
+
+impl<C: AsRef<Activity>> Drop for InFlight<C> {
     fn drop(&mut self) {
+        let activity = (*self.0).as_ref();
         // The response is out: until a byte of the next head arrives, the connection is idle.
-        self.0.reading.store(false, Ordering::Relaxed);
-        self.0.progressed.store(true, Ordering::Relaxed);
-        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+        activity.reading.store(false, Ordering::Relaxed);
+        activity.progressed.store(true, Ordering::Relaxed);
+        activity.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -193,6 +193,18 @@ static HOST_BYTES: [bool; 256] = {
     table
 };
 
+/// What a connection's requests share: the app, and the connection's progress marks.
+struct Connection {
+    app: App,
+    activity: Arc<Activity>,
+}
+
+impl AsRef<Activity> for Connection {
+    fn as_ref(&self) -> &Activity {
+        &self.activity
+    }
+}
+
 /// The per-connection hyper service. Its future is the pipeline's own, unboxed.
 fn service(
     app: App,
@@ -203,13 +215,14 @@ fn service(
     Error = Infallible,
     Future = impl Future<Output = Result<http::Response<ResponseBody>, Infallible>> + Send,
 > + Clone {
-    // One reference count per request for both: the app and the connection's activity.
-    let connection = Arc::new((app, activity));
+    // One reference count per request for both: the app and the connection's activity. The
+    // request is in flight from the call (an HTTP/2 stream's future is polled later, in a task
+    // of its own) until its future is done or dropped.
+    let connection = Arc::new(Connection { app, activity });
     hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        let connection = Arc::clone(&connection);
+        let in_flight = Activity::request(Arc::clone(&connection));
         async move {
-            let (app, activity) = &*connection;
-            let in_flight = activity.request();
+            let app = &in_flight.connection().app;
             // Nearly free when nobody listens at DEBUG for `lauren::request` (a level check);
             // the span is built only on the traced path.
             let response = if tracing::enabled!(target: "lauren::request", tracing::Level::DEBUG) {

@@ -39,6 +39,24 @@ pub fn inline_future<'a, T>(future: impl Future<Output = T> + Send + 'a) -> Inli
     InlineFuture::from_or_box(future)
 }
 
+/// How many bytes the future of one step of a sequential stage (a guard's check, a
+/// pre-interceptor, a lifecycle hook) may take to be kept inline in the stage's own future; a
+/// larger one is boxed. A step that awaits nothing takes 16-40 (its arguments); a step that
+/// holds more across an await is boxed, as it would be without the room. Kept small so that
+/// moving the room costs a few stores, not a copy call.
+pub const STAGE_FUTURE_BYTES: usize = 64;
+
+/// A sequential step's type-erased future, inline when it fits in [`STAGE_FUTURE_BYTES`]: the
+/// steps of a stage run one after another, so one room serves them all and a guard, a
+/// pre-interceptor or a lifecycle hook costs no allocation.
+pub type StageFuture<'a, T> = stackfuture::StackFuture<'a, T, STAGE_FUTURE_BYTES>;
+
+/// Erases `future` into a [`StageFuture`]: inline when it fits, boxed otherwise.
+#[inline(always)]
+pub fn stage_future<'a, T>(future: impl Future<Output = T> + Send + 'a) -> StageFuture<'a, T> {
+    StageFuture::from_or_box(future)
+}
+
 /// The generated entry point of one handler: get the controller, extract, call, reply.
 pub type HandlerFn =
     for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> InlineFuture<'a, Result<Reply, HttpError>>;

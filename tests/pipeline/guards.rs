@@ -203,3 +203,96 @@ async fn an_applied_bundle_runs_first_at_its_level_and_yields_metadata_to_the_ta
     let denied = client.get("/bundled").header("x-deny", "GlobalGuard").await;
     assert_eq!(denied.status(), 403);
 }
+
+/// A guard, a pre-interceptor and a lifecycle interceptor that each hold a 4 KB buffer across an
+/// await: their futures are too big for a stage's inline room and are boxed.
+#[derive(Default)]
+struct HeavyGuard;
+
+impl Guard for HeavyGuard {
+    async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        let ballast = std::hint::black_box([1u8; 4096]);
+        tokio::task::yield_now().await;
+        if ctx.headers().contains_key("x-heavy-panic") {
+            panic!("the heavy guard exploded after an await");
+        }
+        let sum: u32 = ballast.iter().map(|&b| u32::from(b)).sum();
+        ctx.set_metadata("heavy_guard", sum);
+        Ok(!ctx.headers().contains_key("x-heavy-deny"))
+    }
+}
+
+#[derive(Default)]
+struct HeavyPre;
+
+impl PreInterceptor for HeavyPre {
+    async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        let ballast = std::hint::black_box([2u8; 4096]);
+        tokio::task::yield_now().await;
+        let sum: u32 = ballast.iter().map(|&b| u32::from(b)).sum();
+        ctx.set_metadata("heavy_pre", sum);
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct HeavyHooks;
+
+impl LifecycleInterceptor for HeavyHooks {
+    async fn on_success(&self, ctx: &mut ExecutionContext<'_>, reply: &mut Reply) {
+        let ballast = std::hint::black_box([3u8; 4096]);
+        tokio::task::yield_now().await;
+        let sum: u32 = ballast.iter().map(|&b| u32::from(b)).sum();
+        let seen = ctx.metadata::<u32>("heavy_guard").unwrap_or(0);
+        *reply = std::mem::replace(reply, Reply::new(()))
+            .with_header("x-heavy-hooks", format!("{sum}/{seen}"));
+    }
+}
+
+/// The same three kinds, small enough to run inline.
+#[derive(Default)]
+struct LightGuard;
+
+impl Guard for LightGuard {
+    async fn can_activate(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<bool> {
+        Ok(!ctx.headers().contains_key("x-light-deny"))
+    }
+}
+
+#[derive(Default)]
+struct HeavyController;
+
+#[controller("/heavy")]
+impl HeavyController {
+    #[use_pre_interceptors(HeavyPre)]
+    #[use_guards(LightGuard, HeavyGuard)]
+    #[use_interceptors(HeavyHooks)]
+    #[get("/")]
+    async fn index(&self, ctx: &ExecutionContext<'_>) -> String {
+        let pre = ctx.metadata::<u32>("heavy_pre").unwrap_or(0);
+        let guard = ctx.metadata::<u32>("heavy_guard").unwrap_or(0);
+        format!("{pre}/{guard}")
+    }
+}
+
+#[module(controllers = [HeavyController])]
+struct HeavyModule;
+
+#[tokio::test]
+async fn stages_of_any_future_size_run_inline_or_boxed_and_stay_panic_safe() {
+    let client = TestClient::new(LaurenFactory::create(HeavyModule)).await;
+    let response = client.get("/heavy").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), "8192/4096");
+    assert_eq!(response.header("x-heavy-hooks"), Some("12288/4096"));
+    let denied = client.get("/heavy").header("x-heavy-deny", "1").await;
+    assert_eq!(denied.status(), 403);
+    assert_eq!(denied.json::<Value>()["error"]["detail"], json!({"guard": "HeavyGuard"}));
+    let light = client.get("/heavy").header("x-light-deny", "1").await;
+    assert_eq!(light.json::<Value>()["error"]["detail"], json!({"guard": "LightGuard"}));
+    let panicked = client.get("/heavy").header("x-heavy-panic", "1").await;
+    assert_eq!(panicked.status(), 500);
+    assert_eq!(panicked.json::<Value>()["error"]["detail"], json!({"type": "panic"}));
+    // The panic left the app serving.
+    assert_eq!(client.get("/heavy").await.text(), "8192/4096");
+}

@@ -312,6 +312,7 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     // Exception handlers must see every error, the gate's 415 included.
                     full_pipeline,
                     direct: !full_pipeline && middleware.is_empty() && timeout.is_none(),
+                    boxed: !middleware.is_empty() || timeout.is_some(),
                     timeout,
                     guards,
                     pre_interceptors,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 pub use self::list::IntoGuards;
 pub use self::security::{SecurityScheme, no_security, security_of};
-use crate::descriptor::{Attached, BoxFuture, ComponentDescriptor, Instance};
+use crate::descriptor::{Attached, ComponentDescriptor, Instance, StageFuture, stage_future};
 use crate::di::Inject;
 use crate::error::HttpError;
 use crate::error::kinds::Forbidden;
@@ -65,15 +65,15 @@ pub(crate) trait DynGuard: Send + Sync + 'static {
     fn can_activate_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> BoxFuture<'a, Result<bool, HttpError>>;
+    ) -> StageFuture<'a, Result<bool, HttpError>>;
 }
 
 impl<T: Guard> DynGuard for T {
     fn can_activate_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> BoxFuture<'a, Result<bool, HttpError>> {
-        Box::pin(self.can_activate(ctx))
+    ) -> StageFuture<'a, Result<bool, HttpError>> {
+        stage_future(self.can_activate(ctx))
     }
 }
 
@@ -133,9 +133,16 @@ pub(crate) type GuardEntry = Attached<GuardInstance>;
 pub(crate) async fn check(ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
     let guards = &ctx.route().guards;
     for entry in guards.iter() {
-        let guard = ctx.attached(entry, "GuardMismatch").await?;
-        if !guard.inner.can_activate_dyn(ctx).await? {
-            return Err(denied(guard.type_name));
+        // A shared guard is asked where the route holds it: no reference count per request.
+        let (allowed, name) = match entry {
+            Attached::Shared(guard) => (guard.inner.can_activate_dyn(ctx).await?, guard.type_name),
+            Attached::Scoped { .. } => {
+                let guard = ctx.attached(entry, "GuardMismatch").await?;
+                (guard.inner.can_activate_dyn(ctx).await?, guard.type_name)
+            }
+        };
+        if !allowed {
+            return Err(denied(name));
         }
     }
     Ok(())

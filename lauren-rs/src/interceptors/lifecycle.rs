@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures_util::FutureExt as _;
 
 use super::{CallHandler, Interceptor};
-use crate::descriptor::BoxFuture;
+use crate::descriptor::{BoxFuture, StageFuture, stage_future};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -168,18 +168,18 @@ pub(crate) trait DynLifecycle: Send + Sync + 'static {
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> BoxFuture<'a, Result<(), HttpError>>;
+    ) -> StageFuture<'a, Result<(), HttpError>>;
     fn on_success_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         reply: &'a mut Reply,
-    ) -> BoxFuture<'a, ()>;
+    ) -> StageFuture<'a, ()>;
     fn on_exception_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         err: HttpError,
-    ) -> BoxFuture<'a, HttpError>;
-    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> BoxFuture<'a, ()>;
+    ) -> StageFuture<'a, HttpError>;
+    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> StageFuture<'a, ()>;
 }
 
 impl<T: LifecycleInterceptor> DynLifecycle for T {
@@ -189,25 +189,25 @@ impl<T: LifecycleInterceptor> DynLifecycle for T {
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> BoxFuture<'a, Result<(), HttpError>> {
-        Box::pin(self.before(ctx))
+    ) -> StageFuture<'a, Result<(), HttpError>> {
+        stage_future(self.before(ctx))
     }
     fn on_success_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         reply: &'a mut Reply,
-    ) -> BoxFuture<'a, ()> {
-        Box::pin(self.on_success(ctx, reply))
+    ) -> StageFuture<'a, ()> {
+        stage_future(self.on_success(ctx, reply))
     }
     fn on_exception_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         err: HttpError,
-    ) -> BoxFuture<'a, HttpError> {
-        Box::pin(self.on_exception(ctx, err))
+    ) -> StageFuture<'a, HttpError> {
+        stage_future(self.on_exception(ctx, err))
     }
-    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> BoxFuture<'a, ()> {
-        Box::pin(self.after(ctx))
+    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> StageFuture<'a, ()> {
+        stage_future(self.after(ctx))
     }
 }
 

@@ -128,11 +128,11 @@ macro_rules! serve_in_place {
                     route.layout.as_ref(),
                     route.param_names.len(),
                 );
-                if !route.direct {
-                    // Boxed, so that the hot path's future stays small: the routes that use a
-                    // stage pay one allocation, the others nothing.
+                if route.boxed {
+                    // Boxed, so that the hot path's future stays small: the routes with
+                    // middleware or a timeout pay one allocation, the others nothing.
                     $crate::pipeline::serve_staged(app, route, head, body, params).await
-                } else if let Err(err) = $crate::pipeline::gate(app, route, &head) {
+                } else if let Err(err) = $crate::pipeline::gate_direct(app, route, &head) {
                     err.into_response()
                 } else {
                     let mut ctx = $crate::pipeline::ExecutionContext::new(
@@ -143,11 +143,11 @@ macro_rules! serve_in_place {
                         body,
                         app.options.body,
                     );
-                    // Without interceptors this is the handler's own future (which renders at
-                    // once).
-                    // Pinned where it is made: the wrappers then move a pointer, not the
+                    // Pinned where they are made: the wrappers then move a pointer, not the
                     // inline future.
-                    let outcome = {
+                    let outcome = if route.direct {
+                        // Without interceptors this is the handler's own future (which
+                        // renders at once).
                         let handler = ::std::pin::pin!(
                             $crate::interceptors::CallHandler::start(&route.chain)
                                 .handle_inline(&mut ctx)
@@ -156,6 +156,21 @@ macro_rules! serve_in_place {
                             handler,
                         ))
                         .await
+                    } else {
+                        // Guards, pre-interceptors, exception handlers: their steps' futures
+                        // take turns in one room of this future, so they cost no allocation.
+                        let staged = {
+                            let stages =
+                                ::std::pin::pin!($crate::pipeline::run_full(app, &mut ctx));
+                            ::futures_util::FutureExt::catch_unwind(::std::panic::AssertUnwindSafe(
+                                stages,
+                            ))
+                            .await
+                        };
+                        match staged {
+                            Ok(Err(err)) => Ok($crate::pipeline::recover(err, &mut ctx).await),
+                            other => other,
+                        }
                     };
                     let response = $crate::pipeline::settle(route, ctx.method(), outcome, true);
                     $crate::pipeline::tear_down(app, &mut ctx);
@@ -253,10 +268,8 @@ async fn serve_after_pre_interceptors(
                     },
                 };
             }
-            if !route.full_pipeline {
-                if let Err(err) = gate(app, route, ctx.request()) {
-                    return err.into_response();
-                }
+            if let Err(err) = gate_direct(app, route, ctx.request()) {
+                return err.into_response();
             }
             run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response)
         }
@@ -279,8 +292,7 @@ fn end_scope(app: &AppInner, carried: context::Carried) {
     end_request_scope(app, carried.into_scope());
 }
 
-/// A route with middleware, guards, per-request interceptors or exception handlers, in one
-/// boxed future. The context is built before the future, which holds it once (an `async fn`
+/// A route with middleware or a timeout, in one boxed future. The context is built before the future, which holds it once (an `async fn`
 /// would hold the head, body and parameters it is built from as well): the box's size is what
 /// moving the future into it copies.
 pub(crate) fn serve_staged<'a>(
@@ -294,10 +306,8 @@ pub(crate) fn serve_staged<'a>(
         let request = http::Request::from_parts(head, body);
         return Box::pin(serve_with_route_middleware(app, route, request));
     }
-    if !route.full_pipeline {
-        if let Err(err) = gate(app, route, &head) {
-            return Box::pin(std::future::ready(err.into_response()));
-        }
+    if let Err(err) = gate_direct(app, route, &head) {
+        return Box::pin(std::future::ready(err.into_response()));
     }
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
@@ -357,9 +367,7 @@ async fn with_route_middleware(
                 }
                 _ => return Err(HttpError::route_not_found(&head.method, raw_path)),
             };
-            if !route.full_pipeline {
-                gate(app, route, &head)?;
-            }
+            gate_direct(app, route, &head)?;
             let mut ctx =
                 ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
             run_route(app, &mut ctx).await
@@ -516,7 +524,7 @@ pub(crate) async fn run_socket_handler(
 
 /// Offers an error to the route's exception handlers (route -> controller -> global), if it
 /// has any; a handler that panics is a 500 like anything else.
-async fn recover(
+pub(crate) async fn recover(
     err: HttpError,
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<crate::reply::Reply, HttpError> {
@@ -527,6 +535,17 @@ async fn recover(
         Ok(outcome) => outcome,
         Err(_) => Err(HttpError::panic()),
     }
+}
+
+/// The content-type gate, before the context is built, of a route without guards or
+/// pre-interceptors (with them, it comes after them, in `run_full`).
+#[inline(always)]
+pub(crate) fn gate_direct(
+    app: &AppInner,
+    route: &Route,
+    head: &RequestHead,
+) -> Result<(), HttpError> {
+    if route.full_pipeline { Ok(()) } else { gate(app, route, head) }
 }
 
 /// The content-type gate of a body route: `Err(415)` under the strict policy, a warning under
@@ -554,7 +573,7 @@ pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<
 /// Pre-interceptors, guards, the content-type gate, the per-request interceptors' builds, then
 /// the chain: Lauren's order (with Esmerald's pre-interceptors first) for a route that has any
 /// of them.
-async fn run_full(
+pub(crate) async fn run_full(
     app: &AppInner,
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<crate::reply::Reply, HttpError> {

@@ -18,8 +18,9 @@ pub(crate) enum ParamValue {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct PathParams {
     /// Two inline: most routes cut nothing here (their layout finds values when asked), and the
-    /// context that holds this is copied whole into a staged route's box, whose size decides
-    /// whether the allocator serves it from its per-thread cache (up to about 1 KiB).
+    /// context that holds this is copied whole into the request's future (or, behind route
+    /// middleware or a timeout, into the route's box, whose size decides whether the allocator
+    /// serves it from its per-thread cache: up to about 1 KiB).
     values: SmallVec<[ParamValue; 2]>,
     /// Not cut yet (`values` is empty): each value is found from the route's layout in the
     /// request path when it is asked for, so a request pays only for the values it reads.

@@ -76,6 +76,9 @@ pub(crate) struct Route {
     /// No middleware, no full pipeline, no timeout: the server's future calls the handler's
     /// directly.
     pub(crate) direct: bool,
+    /// Route middleware or a timeout: the route runs in a boxed future of its own
+    /// (`serve_staged`). Every other route runs inside the server's future.
+    pub(crate) boxed: bool,
     /// How long the route may take (pre-interceptors to reply); `None`: no bound.
     pub(crate) timeout: Option<std::time::Duration>,
     /// Module -> controller -> route middleware, outermost first (singletons).
@@ -172,6 +175,7 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
         scoped_interceptors: false,
         full_pipeline: false,
         direct: true,
+        boxed: false,
         timeout: None,
         guards: Box::new([]),
         pre_interceptors: Box::new([]),

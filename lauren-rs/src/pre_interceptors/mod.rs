@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 pub use self::list::IntoPreInterceptors;
 pub use self::settings::{Settings, SettingsDescriptor, SettingsEntry, SettingsRegistration};
-use crate::descriptor::{Attached, BoxFuture, ComponentDescriptor, Instance};
+use crate::descriptor::{Attached, ComponentDescriptor, Instance, StageFuture, stage_future};
 use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
@@ -60,15 +60,15 @@ pub(crate) trait DynPreInterceptor: Send + Sync + 'static {
     fn intercept_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> BoxFuture<'a, Result<(), HttpError>>;
+    ) -> StageFuture<'a, Result<(), HttpError>>;
 }
 
 impl<T: PreInterceptor> DynPreInterceptor for T {
     fn intercept_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> BoxFuture<'a, Result<(), HttpError>> {
-        Box::pin(self.intercept(ctx))
+    ) -> StageFuture<'a, Result<(), HttpError>> {
+        stage_future(self.intercept(ctx))
     }
 }
 
@@ -109,9 +109,9 @@ impl std::fmt::Debug for PreInterceptorInstance {
 }
 
 /// Runs a `Default`-built pre-interceptor made for this request: one future holds the instance
-/// and its call.
+/// and its call (inline when it fits, as every step of a stage).
 pub type FreshFn =
-    for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> BoxFuture<'a, Result<(), HttpError>>;
+    for<'a, 'r> fn(&'a mut ExecutionContext<'r>) -> StageFuture<'a, Result<(), HttpError>>;
 
 /// A pre-interceptor type named in an attribute, a module, or settings.
 pub struct PreInterceptorDescriptor {
@@ -152,8 +152,8 @@ pub fn registered_pre_interceptors() -> impl Iterator<Item = &'static PreInterce
 /// The body of [`FreshFn`] for `T`.
 pub(crate) fn run_fresh<'a, T: PreInterceptor + Default>(
     ctx: &'a mut ExecutionContext<'_>,
-) -> BoxFuture<'a, Result<(), HttpError>> {
-    Box::pin(async move {
+) -> StageFuture<'a, Result<(), HttpError>> {
+    stage_future(async move {
         let interceptor = T::default();
         interceptor.intercept(ctx).await
     })
@@ -176,6 +176,10 @@ pub(crate) async fn run(
     for entry in entries {
         match entry {
             PreEntry::Fresh(run) => run(ctx).await?,
+            // A shared one is called where the route holds it: no reference count per request.
+            PreEntry::Attached(Attached::Shared(interceptor)) => {
+                interceptor.inner.intercept_dyn(ctx).await?;
+            }
             PreEntry::Attached(attached) => {
                 let interceptor = ctx.attached(attached, "PreInterceptorMismatch").await?;
                 interceptor.inner.intercept_dyn(ctx).await?;

@@ -577,18 +577,20 @@ pub(crate) async fn run_full(
     app: &AppInner,
     ctx: &mut ExecutionContext<'_>,
 ) -> Result<crate::reply::Reply, HttpError> {
+    // Each step's future is pinned where it is made: awaiting it then moves a pointer, not the
+    // future (a copy call each, measured).
     let route = ctx.route();
     if !route.pre_interceptors.is_empty() {
-        crate::pre_interceptors::run(&route.pre_interceptors, ctx).await?;
+        std::pin::pin!(crate::pre_interceptors::run(&route.pre_interceptors, ctx)).await?;
     }
     if !route.guards.is_empty() {
-        crate::guards::check(ctx).await?;
+        std::pin::pin!(crate::guards::check(ctx)).await?;
     }
     gate(app, route, ctx.request())?;
     if route.scoped_interceptors {
         ctx.build_interceptors().await?;
     }
-    CallHandler::start(&route.chain).handle_inline(ctx).await
+    std::pin::pin!(CallHandler::start(&route.chain).handle_inline(ctx)).await
 }
 
 /// Logs a 5xx with what the client never sees: the source error and its chain.

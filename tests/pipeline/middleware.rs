@@ -239,3 +239,71 @@ async fn route_middleware_still_runs_behind_app_level_pre_interceptors() {
         ]
     );
 }
+
+/// Rewrites the path to `x-rewrite` and the method to `x-method` when they are given.
+#[derive(Default)]
+struct Rewrite;
+
+impl Middleware for Rewrite {
+    async fn handle(
+        &self,
+        mut req: MiddlewareRequest,
+        next: Next<'_>,
+    ) -> lauren::Result<MiddlewareResponse> {
+        let header = |req: &MiddlewareRequest, name: &str| {
+            req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        };
+        if let Some(path) = header(&req, "x-rewrite") {
+            *req.uri_mut() = path.parse().expect("a valid path");
+        }
+        if let Some(method) = header(&req, "x-method") {
+            *req.method_mut() = method.parse().expect("a valid method");
+        }
+        next.run(req).await
+    }
+}
+
+#[derive(Default)]
+struct ItemsController;
+
+#[controller("/items")]
+#[use_middleware(Rewrite)]
+impl ItemsController {
+    #[get("/{id}")]
+    async fn show(&self, id: String) -> String {
+        format!("get {id}")
+    }
+
+    #[post("/{id}")]
+    async fn update(&self, id: String) -> String {
+        format!("post {id}")
+    }
+
+    #[get("/{id}/detail")]
+    async fn detail(&self, id: String) -> String {
+        format!("detail {id}")
+    }
+}
+
+#[module(controllers = [ItemsController])]
+struct ItemsModule;
+
+#[tokio::test]
+async fn the_route_behind_middleware_reads_its_parameters_from_the_path_they_leave() {
+    let client = TestClient::new(LaurenFactory::create(ItemsModule)).await;
+    // Untouched: the parameters found when the request was first routed.
+    assert_eq!(client.get("/items/a%20b").await.text(), "get a b");
+    assert_eq!(client.get("/items/a%20b/detail").await.text(), "detail a b");
+    // Another value on the same route: the new path's.
+    let rewritten = client.get("/items/1").header("x-rewrite", "/items/7").await;
+    assert_eq!(rewritten.text(), "get 7");
+    // A path or a method of another route: the route behind the middleware is not it.
+    let elsewhere = client.get("/items/1").header("x-rewrite", "/items/7/detail").await;
+    assert_eq!(elsewhere.status(), 404);
+    let other_method = client.get("/items/1").header("x-method", "POST").await;
+    assert_eq!(other_method.status(), 404);
+    // The same method and path written anew: the same route.
+    let same =
+        client.get("/items/3").header("x-rewrite", "/items/3").header("x-method", "GET").await;
+    assert_eq!(same.text(), "get 3");
+}

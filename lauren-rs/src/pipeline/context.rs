@@ -154,6 +154,7 @@ impl<'r> ExecutionContext<'r> {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn new(
         route: &'r Route,
         container: &'r Container,

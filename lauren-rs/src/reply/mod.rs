@@ -95,6 +95,7 @@ pub(crate) fn rendered_bytes(response: &http::Response<Body>) -> Option<Bytes> {
     }
 }
 
+#[inline(always)]
 pub(crate) fn with_content_type(body: Bytes, content_type: HeaderValue) -> http::Response<Body> {
     let mut response = http::Response::new(Body::from(body));
     response.headers_mut().insert(CONTENT_TYPE, content_type);

@@ -9,7 +9,8 @@ use lauren::testing::TestClient;
 use crate::support::{G1, R1, record, take};
 
 /// Declares lifecycle interceptors that log every hook. `x-fail-<name>` makes `before` fail
-/// with a 401; `x-replace-<name>` makes `on_exception` replace the error with a 418.
+/// with a 401; `x-replace-<name>` makes `on_exception` replace the error with a 418;
+/// `x-panic-<name>: <hook>` makes that hook panic once it has logged.
 macro_rules! lifecycle_taggers {
     ($($name:ident sort $sort:literal;)*) => {$(
         #[derive(Default)]
@@ -22,6 +23,7 @@ macro_rules! lifecycle_taggers {
 
             async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
                 record(ctx, concat!(stringify!($name), ":before"));
+                panic_in(ctx, stringify!($name), "before");
                 let fail = format!("x-fail-{}", stringify!($name).to_ascii_lowercase());
                 if ctx.headers().contains_key(fail.as_str()) {
                     return Err(HttpError::unauthorized(concat!(stringify!($name), " says no")));
@@ -31,6 +33,7 @@ macro_rules! lifecycle_taggers {
 
             async fn on_success(&self, ctx: &mut ExecutionContext<'_>, reply: &mut Reply) {
                 record(ctx, format!("{}:success({})", stringify!($name), reply.status().as_u16()));
+                panic_in(ctx, stringify!($name), "on_success");
                 *reply = std::mem::replace(reply, Reply::new(())).with_header(
                     concat!("x-", stringify!($name)),
                     "seen",
@@ -39,6 +42,7 @@ macro_rules! lifecycle_taggers {
 
             async fn on_exception(&self, ctx: &mut ExecutionContext<'_>, err: HttpError) -> HttpError {
                 record(ctx, format!("{}:exception({})", stringify!($name), err.code()));
+                panic_in(ctx, stringify!($name), "on_exception");
                 let replace = format!("x-replace-{}", stringify!($name).to_ascii_lowercase());
                 if ctx.headers().contains_key(replace.as_str()) {
                     return HttpError::new(StatusCode::IM_A_TEAPOT, "replaced", "replaced by a hook");
@@ -48,9 +52,17 @@ macro_rules! lifecycle_taggers {
 
             async fn after(&self, ctx: &mut ExecutionContext<'_>) {
                 record(ctx, concat!(stringify!($name), ":after"));
+                panic_in(ctx, stringify!($name), "after");
             }
         }
     )*};
+}
+
+fn panic_in(ctx: &ExecutionContext<'_>, name: &str, hook: &str) {
+    let header = format!("x-panic-{}", name.to_ascii_lowercase());
+    if ctx.headers().get(header.as_str()).is_some_and(|v| v == hook) {
+        panic!("{name} panicked in {hook} on purpose");
+    }
 }
 
 lifecycle_taggers! {
@@ -383,4 +395,70 @@ async fn the_default_sort_is_zero() {
     let befores: Vec<String> =
         take("life-default-sort").into_iter().filter(|e| e.ends_with(":before")).collect();
     assert_eq!(befores, ["Early:before", "AdminOnlyPaths:before", "L1:before"]);
+}
+
+/// The log of `/life` when `x-panic-l100` names `hook`, and the response's status and code.
+async fn with_l100_panicking_in(
+    hook: &str,
+    extra: Option<(&str, &str)>,
+) -> (u16, String, Vec<String>) {
+    let id = format!("life-panic-{hook}");
+    let mut request =
+        client().await.get("/life").header("x-test-id", &id).header("x-panic-l100", hook);
+    if let Some((name, value)) = extra {
+        request = request.header(name, value);
+    }
+    let res = request.send().await;
+    let code = res.json::<serde_json::Value>()["error"]["code"].as_str().unwrap_or("").to_owned();
+    (res.status().as_u16(), code, take(&id))
+}
+
+#[tokio::test]
+async fn a_panicking_hook_is_a_500_and_every_after_still_runs() {
+    const EXCEPTIONS: [&str; 3] = [
+        "L1:exception(internal_error)",
+        "L100:exception(internal_error)",
+        "L999:exception(internal_error)",
+    ];
+    // In `before`: the handler and the later `before`s do not run; the outcome hooks see a 500.
+    let (status, code, log_before) = with_l100_panicking_in("before", None).await;
+    assert_eq!((status, code.as_str()), (500, "internal_error"));
+    assert_eq!(log_before, log(&[&BEFORE[..5], &EXCEPTIONS, &AFTER]));
+    // In `on_success`: the reply becomes a 500, the later `on_success` hooks do not run.
+    let (status, _, log_success) = with_l100_panicking_in("on_success", None).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        log_success,
+        log(&[
+            &BEFORE,
+            &["R1:before", "handler", "R1:after"],
+            &["L1:success(200)", "L100:success(200)"],
+            &AFTER,
+        ])
+    );
+    // In `on_exception`: the error becomes a 500.
+    let (status, _, log_exception) =
+        with_l100_panicking_in("on_exception", Some(("x-handler-fails", "1"))).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        log_exception,
+        log(&[
+            &BEFORE,
+            &["R1:before", "handler"],
+            &["L1:exception(bad_request)", "L100:exception(bad_request)"],
+            &AFTER,
+        ])
+    );
+    // In `after`: the others' `after` still run, and the response is a 500.
+    let (status, _, log_after) = with_l100_panicking_in("after", None).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        log_after,
+        log(&[
+            &BEFORE,
+            &["R1:before", "handler", "R1:after"],
+            &["L1:success(200)", "L100:success(200)", "L999:success(200)"],
+            &AFTER,
+        ])
+    );
 }

@@ -24,6 +24,9 @@ use crate::reply::Reply;
 ///   panicked (not when the request itself is cancelled: a request timeout or a client gone
 ///   drops the whole chain).
 ///
+/// A hook that panics counts as one that failed with a 500 `internal_error`; every `after` still
+/// runs.
+///
 /// Equal sorts keep declaration order. Every hook is optional. Attach them like any interceptor
 /// (`#[use_interceptors(..)]`, `interceptors = [..]`, `.global_interceptors(..)`).
 ///
@@ -316,45 +319,74 @@ async fn run_group<H: Hooks>(
     ctx: &mut ExecutionContext<'_>,
     next: CallHandler<'_>,
 ) -> Result<Reply, HttpError> {
-    let mut failed = None;
-    for member in members {
-        if let Err(err) = member.hooks().before_dyn(ctx).await {
-            failed = Some(err);
-            break;
+    // A hook that panics counts as a hook that failed with a 500: the group goes on to the
+    // outcome hooks and, whatever happened, to every `after` (each in its own catch, so one
+    // that panics does not keep the others from releasing what their `before` took).
+    let befores = AssertUnwindSafe(async {
+        for member in members {
+            member.hooks().before_dyn(ctx).await?;
         }
-    }
-    let outcome = match failed {
-        Some(err) => Err(err),
-        None => match AssertUnwindSafe(next.handle(ctx)).catch_unwind().await {
+        Ok(())
+    })
+    .catch_unwind()
+    .await;
+    let outcome = match befores {
+        Ok(Ok(())) => match AssertUnwindSafe(next.handle(ctx)).catch_unwind().await {
             Ok(outcome) => outcome,
-            Err(payload) => {
-                // The group turns the panic into a 500 so its hooks still run: say so here, the
-                // route will only see the error.
-                tracing::error!(
-                    route = ctx.route_template(),
-                    panic = crate::pipeline::panic_message(&*payload),
-                    "the handler panicked"
-                );
-                Err(HttpError::panic())
-            }
+            Err(payload) => Err(panicked(ctx, "the handler", &*payload)),
         },
+        Ok(Err(err)) => Err(err),
+        Err(payload) => Err(panicked(ctx, "a lifecycle `before` hook", &*payload)),
     };
     let outcome = match outcome {
         Ok(mut reply) => {
-            for member in members {
-                member.hooks().on_success_dyn(ctx, &mut reply).await;
+            let hooks = AssertUnwindSafe(async {
+                for member in members {
+                    member.hooks().on_success_dyn(ctx, &mut reply).await;
+                }
+            })
+            .catch_unwind()
+            .await;
+            match hooks {
+                Ok(()) => Ok(reply),
+                Err(payload) => Err(panicked(ctx, "a lifecycle `on_success` hook", &*payload)),
             }
-            Ok(reply)
         }
-        Err(mut err) => {
-            for member in members {
-                err = member.hooks().on_exception_dyn(ctx, err).await;
-            }
-            Err(err)
+        Err(err) => {
+            let hooks = AssertUnwindSafe(async {
+                let mut err = err;
+                for member in members {
+                    err = member.hooks().on_exception_dyn(ctx, err).await;
+                }
+                err
+            })
+            .catch_unwind()
+            .await;
+            Err(hooks.unwrap_or_else(|payload| {
+                panicked(ctx, "a lifecycle `on_exception` hook", &*payload)
+            }))
         }
     };
+    let mut outcome = outcome;
     for member in members.iter().rev() {
-        member.hooks().after_dyn(ctx).await;
+        let after = AssertUnwindSafe(member.hooks().after_dyn(ctx)).catch_unwind().await;
+        if let Err(payload) = after {
+            outcome = Err(panicked(ctx, "a lifecycle `after` hook", &*payload));
+        }
     }
     outcome
+}
+
+/// Logs a panic the group caught (the route will only see the error) and gives its 500.
+fn panicked(
+    ctx: &ExecutionContext<'_>,
+    what: &str,
+    payload: &(dyn std::any::Any + Send),
+) -> HttpError {
+    tracing::error!(
+        route = ctx.route_template(),
+        panic = crate::pipeline::panic_message(payload),
+        "{what} panicked"
+    );
+    HttpError::panic()
 }

@@ -292,9 +292,9 @@ fn end_scope(app: &AppInner, carried: context::Carried) {
     end_request_scope(app, carried.into_scope());
 }
 
-/// A route with middleware or a timeout, in one boxed future. The context is built before the future, which holds it once (an `async fn`
-/// would hold the head, body and parameters it is built from as well): the box's size is what
-/// moving the future into it copies.
+/// A route with middleware or a timeout, in one boxed future. The context is built before the
+/// future, which holds it once (an `async fn` would hold the head, body and parameters it is
+/// built from as well): the box's size is what moving the future into it copies.
 pub(crate) fn serve_staged<'a>(
     app: &'a AppInner,
     route: &'a Route,
@@ -537,8 +537,9 @@ pub(crate) async fn recover(
     }
 }
 
-/// The content-type gate, before the context is built, of a route without guards or
-/// pre-interceptors (with them, it comes after them, in `run_full`).
+/// The content-type gate, before the context is built, of a route that does not run the full
+/// pipeline; on one that does (guards, pre-interceptors, exception handlers, per-request
+/// interceptors), `run_full` checks it after the guards.
 #[inline(always)]
 pub(crate) fn gate_direct(
     app: &AppInner,

@@ -338,7 +338,7 @@ async fn run_group<H: Hooks>(
         Ok(Err(err)) => Err(err),
         Err(payload) => Err(panicked(ctx, "a lifecycle `before` hook", &*payload)),
     };
-    let outcome = match outcome {
+    let mut outcome = match outcome {
         Ok(mut reply) => {
             let hooks = AssertUnwindSafe(async {
                 for member in members {
@@ -367,7 +367,6 @@ async fn run_group<H: Hooks>(
             }))
         }
     };
-    let mut outcome = outcome;
     for member in members.iter().rev() {
         let after = AssertUnwindSafe(member.hooks().after_dyn(ctx)).catch_unwind().await;
         if let Err(payload) = after {

@@ -320,8 +320,8 @@ async fn run_group<H: Hooks>(
     next: CallHandler<'_>,
 ) -> Result<Reply, HttpError> {
     // A hook that panics counts as a hook that failed with a 500: the group goes on to the
-    // outcome hooks and, whatever happened, to every `after` (each in its own catch, so one
-    // that panics does not keep the others from releasing what their `before` took).
+    // outcome hooks and, whatever happened, to every `after` (one that panics does not keep the
+    // others from releasing what their `before` took).
     let befores = AssertUnwindSafe(async {
         for member in members {
             member.hooks().before_dyn(ctx).await?;
@@ -367,13 +367,22 @@ async fn run_group<H: Hooks>(
             }))
         }
     };
-    for member in members.iter().rev() {
-        let after = AssertUnwindSafe(member.hooks().after_dyn(ctx)).catch_unwind().await;
-        if let Err(payload) = after {
-            outcome = Err(panicked(ctx, "a lifecycle `after` hook", &*payload));
+    // One catch for all of them; after a panic it is entered again for the ones left (the
+    // iterator is already past the one that panicked).
+    let mut afters = members.iter().rev();
+    loop {
+        let run = AssertUnwindSafe(async {
+            for member in afters.by_ref() {
+                member.hooks().after_dyn(ctx).await;
+            }
+        })
+        .catch_unwind()
+        .await;
+        match run {
+            Ok(()) => break outcome,
+            Err(payload) => outcome = Err(panicked(ctx, "a lifecycle `after` hook", &*payload)),
         }
     }
-    outcome
 }
 
 /// Logs a panic the group caught (the route will only see the error) and gives its 500.

@@ -576,18 +576,18 @@ impl<'r> ExecutionContext<'r> {
     }
 
     /// An attached component (guard, interceptor, exception handler) for this request: the
-    /// shared instance, or one built from its binding; `mismatch` names a binding that holds
-    /// something else.
-    pub(crate) async fn attached<A: Clone>(
+    /// shared instance where the route holds it (no reference count per request), or one built
+    /// from its binding; `mismatch` names a binding that holds something else.
+    pub(crate) async fn attached<'e, A: Clone>(
         &self,
-        entry: &Attached<A>,
+        entry: &'e Attached<A>,
         mismatch: &'static str,
-    ) -> Result<A, HttpError> {
+    ) -> Result<Cow<'e, A>, HttpError> {
         match entry {
-            Attached::Shared(component) => Ok(component.clone()),
+            Attached::Shared(component) => Ok(Cow::Borrowed(component)),
             Attached::Scoped { binding, adapt } => {
                 let built = self.provided(*binding).await?;
-                adapt(&built).ok_or_else(|| HttpError::internal(mismatch))
+                adapt(&built).map(Cow::Owned).ok_or_else(|| HttpError::internal(mismatch))
             }
         }
     }
@@ -600,7 +600,7 @@ impl<'r> ExecutionContext<'r> {
         let mut built = vec![None; chain.len()];
         for (i, entry) in chain.iter().enumerate().rev() {
             if let ChainEntry::Scoped { .. } = entry {
-                built[i] = Some(self.attached(entry, "InterceptorMismatch").await?);
+                built[i] = Some(self.attached(entry, "InterceptorMismatch").await?.into_owned());
             }
         }
         self.built = Some(built.into_boxed_slice());

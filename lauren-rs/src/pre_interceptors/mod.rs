@@ -176,7 +176,7 @@ pub(crate) async fn run(
     for entry in entries {
         match entry {
             PreEntry::Fresh(run) => run(ctx).await?,
-            // A shared one is called where the route holds it: no reference count per request.
+            // A shared one is called without awaiting `attached`, as guards are.
             PreEntry::Attached(Attached::Shared(interceptor)) => {
                 interceptor.inner.intercept_dyn(ctx).await?;
             }

@@ -3,12 +3,42 @@
 use http::StatusCode;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 
-use super::RequestHead;
+use super::{RequestHead, Route};
+use crate::app::AppInner;
+use crate::app::options::ContentTypePolicy;
 use crate::error::HttpError;
 use crate::extract::BodyKind;
 
 const JSON: [&str; 2] = ["application/json", "application/*+json"];
 const FORM: [&str; 1] = ["application/x-www-form-urlencoded"];
+
+/// The content-type gate, before the context is built, of a route that does not run the full
+/// pipeline; on one that does (guards, pre-interceptors, exception handlers, per-request
+/// interceptors), `run_full` checks it after the guards.
+#[inline(always)]
+pub(crate) fn gate_direct(
+    app: &AppInner,
+    route: &Route,
+    head: &RequestHead,
+) -> Result<(), HttpError> {
+    if route.full_pipeline { Ok(()) } else { gate(app, route, head) }
+}
+
+/// The content-type gate of a body route: `Err(415)` under the strict policy, a warning under
+/// `Warn`.
+#[inline(always)]
+pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<(), HttpError> {
+    let Some(kind) = route.body_gate else { return Ok(()) };
+    match require(kind, head, &route.template) {
+        // Only on the error path: routes without `XmlParse` pay nothing for it.
+        Err(_) if kind == BodyKind::Json && route.xml_body && is_xml(head) => Ok(()),
+        Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
+            tracing::warn!(route = %route.template, "{}", err.message());
+            Ok(())
+        }
+        other => other,
+    }
+}
 
 /// `Err(415)` unless the request's body, if it announces one, has the media type `kind` reads.
 /// Raw bodies (`Bytes`, `RawBody`) take any content type.

@@ -6,6 +6,7 @@ mod metadata;
 mod params;
 mod problem;
 mod route;
+mod route_middleware;
 
 use std::panic::AssertUnwindSafe;
 
@@ -15,6 +16,7 @@ use http::header::{CONTENT_LENGTH, HeaderValue};
 
 #[cfg(feature = "xml")]
 pub(crate) use self::content_type::is_xml;
+pub(crate) use self::content_type::{gate, gate_direct};
 #[allow(deprecated)]
 pub use self::context::Request;
 pub use self::context::{ExecutionContext, OriginalUri, RequestHead};
@@ -26,8 +28,8 @@ pub use self::route::ControllerHandle;
 pub(crate) use self::route::{ControllerRef, Injected, Route, before_routing};
 #[cfg(feature = "openapi")]
 pub(crate) use self::route::{StaticBody, fixed as fixed_route};
+use self::route_middleware::serve_with_route_middleware;
 use crate::app::AppInner;
-use crate::app::options::ContentTypePolicy;
 use crate::body::{Body, RequestBody};
 use crate::descriptor::BoxFuture;
 use crate::error::HttpError;
@@ -314,68 +316,6 @@ pub(crate) fn serve_staged<'a>(
     Box::pin(async move { run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response) })
 }
 
-/// A routed request through its route's middleware; a panic in one is a 500.
-async fn serve_with_route_middleware(
-    app: &AppInner,
-    route: &Route,
-    request: http::Request<RequestBody>,
-) -> http::Response<Body> {
-    let method = request.method().clone();
-    let outcome = AssertUnwindSafe(with_route_middleware(app, route, request))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|payload| {
-            tracing::error!(
-                route = %route.template,
-                panic = panic_message(&*payload),
-                "a route middleware panicked"
-            );
-            Err(HttpError::panic())
-        });
-    outcome.unwrap_or_else(|err| {
-        // An error a middleware made itself has not been logged yet.
-        if err.status().is_server_error() {
-            log_server_error(route, &method, &err);
-        }
-        err.into_response()
-    })
-}
-
-/// Module -> controller -> route middleware around the route. An error the route ends in
-/// passes through them as an `Err` and is rendered after them.
-async fn with_route_middleware(
-    app: &AppInner,
-    route: &Route,
-    request: http::Request<RequestBody>,
-) -> Result<http::Response<Body>, HttpError> {
-    let inner = |req: MiddlewareRequest| -> BoxFuture<'_, Result<MiddlewareResponse, HttpError>> {
-        Box::pin(async move {
-            let (head, body) = req.into_parts();
-            // A middleware may have changed the path: take this route's parameters from it.
-            let raw_path = head.uri.path();
-            let path = normalize_request_path(raw_path);
-            let params = match app.router.at(&head.method, path) {
-                Lookup::Found { route: found, params }
-                    if std::ptr::eq(&app.routes[found], route) =>
-                {
-                    PathParams::for_route(
-                        path,
-                        &params,
-                        route.layout.as_ref(),
-                        route.param_names.len(),
-                    )
-                }
-                _ => return Err(HttpError::route_not_found(&head.method, raw_path)),
-            };
-            gate_direct(app, route, &head)?;
-            let mut ctx =
-                ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
-            run_route(app, &mut ctx).await
-        })
-    };
-    Next::new(&route.middleware, &inner).run(request).await
-}
-
 /// The route from its context (its gate already passed unless it runs the full pipeline):
 /// guards, interceptors and handler, exception handlers, teardown. `Err` is an error no
 /// exception handler took (already logged when it is a 5xx, unless route middleware will see
@@ -534,40 +474,6 @@ pub(crate) async fn recover(
     match AssertUnwindSafe(crate::exceptions::handle(err, ctx)).catch_unwind().await {
         Ok(outcome) => outcome,
         Err(_) => Err(HttpError::panic()),
-    }
-}
-
-/// The content-type gate, before the context is built, of a route that does not run the full
-/// pipeline; on one that does (guards, pre-interceptors, exception handlers, per-request
-/// interceptors), `run_full` checks it after the guards.
-#[inline(always)]
-pub(crate) fn gate_direct(
-    app: &AppInner,
-    route: &Route,
-    head: &RequestHead,
-) -> Result<(), HttpError> {
-    if route.full_pipeline { Ok(()) } else { gate(app, route, head) }
-}
-
-/// The content-type gate of a body route: `Err(415)` under the strict policy, a warning under
-/// `Warn`.
-#[inline(always)]
-pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<(), HttpError> {
-    let Some(kind) = route.body_gate else { return Ok(()) };
-    match content_type::require(kind, head, &route.template) {
-        // Only on the error path: routes without `XmlParse` pay nothing for it.
-        Err(_)
-            if kind == crate::extract::BodyKind::Json
-                && route.xml_body
-                && content_type::is_xml(head) =>
-        {
-            Ok(())
-        }
-        Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
-            tracing::warn!(route = %route.template, "{}", err.message());
-            Ok(())
-        }
-        other => other,
     }
 }
 

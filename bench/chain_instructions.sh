@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-read -r -a ROUTES <<< "${ROUTES:-/none /one /three /one-rendered /three-rendered /headers /pre /lifecycle /guard /middleware /scoped /shared}"
+read -r -a ROUTES <<< "${ROUTES:-/none /one /three /one-rendered /three-rendered /headers /pre /pre3 /lifecycle /guard /guard3 /middleware /middleware3 /scoped /shared}"
 LOW=${LOW:-2000}
 HIGH=${HIGH:-12000}
 
@@ -31,20 +31,30 @@ total() {
 hops() {
   case $1 in
     /none|/scoped) echo 0 ;;
-    /three|/three-rendered) echo 3 ;;
+    /three|/three-rendered|/pre3|/guard3|/middleware3) echo 3 ;;
     *) echo 1 ;;
   esac
 }
 
-echo "| route | stages | instructions / request | per hop |"
-echo "|---|---|---|---|"
+# "per hop" spreads the route's whole extra cost over its stages, the first stage's fixed cost
+# (entering the staged path, a box) included; "each further" is what the second and third of a
+# kind add: (three - one) / 2, for the kinds measured with both.
+echo "| route | stages | instructions / request | per hop | each further |"
+echo "|---|---|---|---|---|"
 base=""
+declare -A PER
 for route in "${ROUTES[@]}"; do
   low=$(total "$route" "$LOW")
   high=$(total "$route" "$HIGH")
   per=$(( (high - low) / (HIGH - LOW) ))
+  PER[$route]=$per
   [ "$route" = /none ] && base=$per
   n=$(hops "$route")
   if [ "$n" = 0 ] || [ -z "$base" ]; then hop="-"; else hop=$(( (per - base) / n )); fi
-  printf '| `%s` | %s | %s | %s |\n' "$route" "$n" "$per" "$hop"
+  one=${route%3}
+  [ "$route" = /three ] && one=/one
+  [ "$route" = /three-rendered ] && one=/one-rendered
+  further="-"
+  if [ "$n" = 3 ] && [ -n "${PER[$one]:-}" ]; then further=$(( (per - PER[$one]) / 2 )); fi
+  printf '| `%s` | %s | %s | %s | %s |\n' "$route" "$n" "$per" "$hop" "$further"
 done

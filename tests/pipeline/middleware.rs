@@ -307,3 +307,53 @@ async fn the_route_behind_middleware_reads_its_parameters_from_the_path_they_lea
         client.get("/items/3").header("x-rewrite", "/items/3").header("x-method", "GET").await;
     assert_eq!(same.text(), "get 3");
 }
+
+/// Panics when asked: before its future is made (`x-panic: early`), or inside it (`late`).
+#[derive(Default)]
+struct Fragile;
+
+impl Middleware for Fragile {
+    #[allow(clippy::manual_async_fn)]
+    fn handle(
+        &self,
+        req: MiddlewareRequest,
+        next: Next<'_>,
+    ) -> impl Future<Output = lauren::Result<MiddlewareResponse>> + Send {
+        let when = req.headers().get("x-panic").map(|v| v.as_bytes().to_vec());
+        if when.as_deref() == Some(b"early") {
+            panic!("route middleware exploded before its future");
+        }
+        async move {
+            if when.as_deref() == Some(b"late") {
+                panic!("route middleware exploded in its future");
+            }
+            next.run(req).await
+        }
+    }
+}
+
+#[derive(Default)]
+struct FragileController;
+
+#[controller("/fragile")]
+#[use_middleware(Fragile)]
+impl FragileController {
+    #[get]
+    async fn show(&self) -> &'static str {
+        "intact"
+    }
+}
+
+#[module(controllers = [FragileController])]
+struct FragileModule;
+
+#[tokio::test]
+async fn a_route_middleware_panicking_before_or_in_its_future_is_a_500() {
+    let client = TestClient::new(LaurenFactory::create(FragileModule)).await;
+    for when in ["early", "late"] {
+        let response = client.get("/fragile").header("x-panic", when).await;
+        assert_eq!(response.status(), 500, "a panic {when}");
+        assert_eq!(response.json::<Value>()["error"]["detail"], json!({"type":"panic"}));
+    }
+    assert_eq!(client.get("/fragile").await.text(), "intact");
+}

@@ -109,9 +109,27 @@ impl MiddlewareInstance {
 /// A middleware type named in `#[use_middleware(..)]` or a module's `middleware = [..]`.
 pub type MiddlewareDescriptor = crate::descriptor::ComponentDescriptor<MiddlewareInstance>;
 
-/// What the innermost middleware's `next` runs: routing and the route, or the route's pipeline.
-pub(crate) type Inner<'a> =
-    &'a (dyn Fn(MiddlewareRequest) -> BoxFuture<'a, Result<MiddlewareResponse, HttpError>> + Sync);
+/// What the innermost middleware's `next` runs. A value rather than a closure, so that a
+/// middleware chain's future can be made and boxed at once, without a future around it to keep
+/// the closure alive.
+#[derive(Clone, Copy)]
+pub(crate) enum Inner<'a> {
+    /// Global middleware: routing, then the route.
+    Routing(&'a crate::app::AppInner),
+    /// Route middleware: the route's own pipeline.
+    Route(&'a crate::app::AppInner, &'a crate::pipeline::Route),
+}
+
+impl<'a> Inner<'a> {
+    fn call(self, req: MiddlewareRequest) -> BoxFuture<'a, Result<MiddlewareResponse, HttpError>> {
+        match self {
+            Self::Routing(app) => {
+                Box::pin(async move { Ok(crate::pipeline::serve(app, req).await) })
+            }
+            Self::Route(app, route) => crate::pipeline::behind_route_middleware(app, route, req),
+        }
+    }
+}
 
 /// The rest of the request: the next middleware, or what they wrap.
 pub struct Next<'a> {
@@ -126,12 +144,16 @@ impl<'a> Next<'a> {
 
     /// Runs the rest with `req` (changed as you like) and returns its response, or the error
     /// the route ended in.
-    pub async fn run(self, req: MiddlewareRequest) -> Result<MiddlewareResponse, HttpError> {
+    ///
+    /// The next step's future is made by this call and only awaited by the caller: the request
+    /// moves once, into it, rather than into a future of `run`'s own that would hold it too.
+    pub fn run(
+        self,
+        req: MiddlewareRequest,
+    ) -> impl Future<Output = Result<MiddlewareResponse, HttpError>> + Send + 'a {
         match self.rest.split_first() {
-            Some((first, rest)) => {
-                first.inner.handle_dyn(req, Next { rest, inner: self.inner }).await
-            }
-            None => (self.inner)(req).await,
+            Some((first, rest)) => first.inner.handle_dyn(req, Next { rest, inner: self.inner }),
+            None => self.inner.call(req),
         }
     }
 }

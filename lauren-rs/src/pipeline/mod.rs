@@ -28,13 +28,14 @@ pub use self::route::ControllerHandle;
 pub(crate) use self::route::{ControllerRef, Injected, Route, before_routing};
 #[cfg(feature = "openapi")]
 pub(crate) use self::route::{StaticBody, fixed as fixed_route};
+pub(crate) use self::route_middleware::behind_route_middleware;
 use self::route_middleware::serve_with_route_middleware;
 use crate::app::AppInner;
 use crate::body::{Body, RequestBody};
 use crate::descriptor::BoxFuture;
 use crate::error::HttpError;
 use crate::interceptors::CallHandler;
-use crate::middleware::{MiddlewareRequest, MiddlewareResponse, Next};
+use crate::middleware::{Inner, Next};
 use crate::router::{Lookup, PathEntry, normalize_request_path};
 
 /// True when a request needs none of `dispatch`'s wrapping (no HEAD, no global middleware), so
@@ -81,13 +82,10 @@ async fn with_global_middleware(
     app: &AppInner,
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
-    let inner = |req: MiddlewareRequest| -> BoxFuture<'_, Result<MiddlewareResponse, HttpError>> {
-        Box::pin(async move { Ok(serve(app, req).await) })
-    };
     // The middleware takes the request: keep what global exception handlers will see of it,
     // when there are any to offer an error to.
     let head = (!app.before_routing.exception_handlers.is_empty()).then(|| head_copy(&request));
-    let err = match (Next::new(&app.middleware, &inner).run(request).await, head) {
+    let err = match (Next::new(&app.middleware, Inner::Routing(app)).run(request).await, head) {
         (Ok(response), _) => return response,
         (Err(err), None) => err,
         (Err(err), Some(head)) => {
@@ -305,8 +303,7 @@ pub(crate) fn serve_staged<'a>(
     params: PathParams,
 ) -> BoxFuture<'a, http::Response<Body>> {
     if !route.middleware.is_empty() {
-        let request = http::Request::from_parts(head, body);
-        return Box::pin(serve_with_route_middleware(app, route, request));
+        return serve_with_route_middleware(app, route, http::Request::from_parts(head, body));
     }
     if let Err(err) = gate_direct(app, route, &head) {
         return Box::pin(std::future::ready(err.into_response()));

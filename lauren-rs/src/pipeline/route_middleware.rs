@@ -8,23 +8,33 @@ use super::{
     ExecutionContext, PathParams, Route, gate_direct, log_server_error, panic_message, run_route,
 };
 use crate::app::AppInner;
-use crate::body::{Body, RequestBody};
+use crate::body::Body;
 use crate::descriptor::BoxFuture;
 use crate::error::HttpError;
-use crate::middleware::{MiddlewareRequest, MiddlewareResponse, Next};
+use crate::middleware::{Inner, MiddlewareRequest, MiddlewareResponse, Next};
 use crate::router::{Lookup, normalize_request_path};
 
-/// A routed request through its route's middleware; a panic in one is a 500.
-pub(super) async fn serve_with_route_middleware(
-    app: &AppInner,
-    route: &Route,
-    request: http::Request<RequestBody>,
-) -> http::Response<Body> {
+/// A routed request through its route's middleware, in one box; a panic in one is a 500.
+///
+/// The outermost middleware's future is made here and boxed by its own call: the box this
+/// returns holds that pointer, not the request or the chain (the size of a box is what making
+/// it copies).
+pub(super) fn serve_with_route_middleware<'a>(
+    app: &'a AppInner,
+    route: &'a Route,
+    request: MiddlewareRequest,
+) -> BoxFuture<'a, http::Response<Body>> {
     let method = request.method().clone();
-    let outcome = AssertUnwindSafe(with_route_middleware(app, route, request))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|payload| {
+    // A `handle` may run code of its own before it returns its future: caught as well.
+    let chain = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        Next::new(&route.middleware, Inner::Route(app, route)).run(request)
+    }));
+    Box::pin(async move {
+        let outcome = match chain {
+            Ok(chain) => AssertUnwindSafe(chain).catch_unwind().await,
+            Err(payload) => Err(payload),
+        };
+        let outcome = outcome.unwrap_or_else(|payload| {
             tracing::error!(
                 route = %route.template,
                 panic = panic_message(&*payload),
@@ -32,46 +42,44 @@ pub(super) async fn serve_with_route_middleware(
             );
             Err(HttpError::panic())
         });
-    outcome.unwrap_or_else(|err| {
-        // An error a middleware made itself has not been logged yet.
-        if err.status().is_server_error() {
-            log_server_error(route, &method, &err);
-        }
-        err.into_response()
+        outcome.unwrap_or_else(|err| {
+            // An error a middleware made itself has not been logged yet.
+            if err.status().is_server_error() {
+                log_server_error(route, &method, &err);
+            }
+            err.into_response()
+        })
     })
 }
 
-/// Module -> controller -> route middleware around the route. An error the route ends in
-/// passes through them as an `Err` and is rendered after them.
-async fn with_route_middleware(
-    app: &AppInner,
-    route: &Route,
-    request: http::Request<RequestBody>,
-) -> Result<http::Response<Body>, HttpError> {
-    let inner = |req: MiddlewareRequest| -> BoxFuture<'_, Result<MiddlewareResponse, HttpError>> {
-        Box::pin(async move {
-            let (head, body) = req.into_parts();
-            // A middleware may have changed the path: take this route's parameters from it.
-            let raw_path = head.uri.path();
-            let path = normalize_request_path(raw_path);
-            let params = match app.router.at(&head.method, path) {
-                Lookup::Found { route: found, params }
-                    if std::ptr::eq(&app.routes[found], route) =>
-                {
-                    PathParams::for_route(
-                        path,
-                        &params,
-                        route.layout.as_ref(),
-                        route.param_names.len(),
-                    )
-                }
-                _ => return Err(HttpError::route_not_found(&head.method, raw_path)),
-            };
-            gate_direct(app, route, &head)?;
-            let mut ctx =
-                ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
-            run_route(app, &mut ctx).await
-        })
+/// What the innermost route middleware's `next` runs: the route, from the request the
+/// middleware leave. An error the route ends in passes through them as an `Err` and is
+/// rendered after them.
+///
+/// Its context is built before the box, which then holds the context once (not the head, body
+/// and parameters it is built from as well).
+pub(crate) fn behind_route_middleware<'a>(
+    app: &'a AppInner,
+    route: &'a Route,
+    req: MiddlewareRequest,
+) -> BoxFuture<'a, Result<MiddlewareResponse, HttpError>> {
+    let (head, body) = req.into_parts();
+    let raw_path = head.uri.path();
+    // A middleware may have changed the method or path: route the request as it is now.
+    let path = normalize_request_path(raw_path);
+    let params = match app.router.at(&head.method, path) {
+        Lookup::Found { route: found, params } if std::ptr::eq(&app.routes[found], route) => {
+            PathParams::for_route(path, &params, route.layout.as_ref(), route.param_names.len())
+        }
+        _ => {
+            let err = HttpError::route_not_found(&head.method, raw_path);
+            return Box::pin(std::future::ready(Err(err)));
+        }
     };
-    Next::new(&route.middleware, &inner).run(request).await
+    if let Err(err) = gate_direct(app, route, &head) {
+        return Box::pin(std::future::ready(Err(err)));
+    }
+    let mut ctx =
+        ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
+    Box::pin(async move { run_route(app, &mut ctx).await })
 }

@@ -86,14 +86,16 @@ impl Mount {
 pub(crate) struct Mounts(Box<[Mount]>);
 
 impl Mounts {
-    /// The mount whose prefix `path` falls under, at a segment boundary: one prefix check per
-    /// mount, longest first.
+    /// The mount whose prefix the request's path falls under, at a segment boundary: one prefix
+    /// check per mount, longest first.
     #[inline(always)]
-    pub(crate) fn find(&self, path: &str) -> Option<&Mount> {
-        // Inline, so that an app without mounts does not even work out the path.
+    pub(crate) fn find(&self, uri: &http::Uri) -> Option<&Mount> {
+        // Inline, and the path worked out only past this check (`Uri::path` is a call), so that
+        // an app without mounts pays one comparison.
         if self.0.is_empty() {
             return None;
         }
+        let path = uri.path();
         self.0.iter().find(|mount| under(path, &mount.prefix))
     }
 }

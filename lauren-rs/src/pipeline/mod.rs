@@ -194,7 +194,7 @@ pub(crate) async fn serve(
     app: &AppInner,
     request: http::Request<RequestBody>,
 ) -> http::Response<Body> {
-    if let Some(mount) = app.mounts.find(request.uri().path()) {
+    if let Some(mount) = app.mounts.find(request.uri()) {
         // Boxed: the requests that are not for a mount keep a small future.
         return Box::pin(mount.serve(request)).await;
     }

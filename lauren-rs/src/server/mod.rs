@@ -239,22 +239,23 @@ fn service(
 /// The response to one request off the wire: the `Host` check, then the layered app or the
 /// pipeline. A macro so that the server's future expands it in place (see `serve_in_place!`).
 macro_rules! respond {
-    ($app:expr, $request:expr) => {{
+    ($app:expr, $request:ident) => {{
         let app: &App = $app;
-        let request: http::Request<Incoming> = $request;
-        if let Some(problem) = host_problem(&request) {
+        // The request is used where it is, not bound again: a binding would be one more copy
+        // of it within the future.
+        if let Some(problem) = host_problem::<Incoming>(&$request) {
             // RFC 9112 section 3.2: checked here, on the wire, so in-process tower calls need
             // not invent a Host.
             HttpError::bad_request(problem).into_response()
         } else {
-            let request = request.map(RequestBody::incoming);
+            let request = $request.map(RequestBody::incoming);
             match &app.layered {
                 Some(layered) => crate::app::call_layered(layered, request).await,
                 // Without HEAD or global middleware to wrap it, the request is served in this
                 // future: one level less on the hot path.
                 None if crate::pipeline::is_plain(&app.inner, &request) => {
                     // Without mounts this is a length check; with them, one prefix check each.
-                    match app.inner.mounts.find(request.uri().path()) {
+                    match app.inner.mounts.find(request.uri()) {
                         Some(mount) => Box::pin(mount.serve(request)).await,
                         None => crate::pipeline::serve_in_place!(&app.inner, request),
                     }

@@ -1,8 +1,9 @@
 //! Cost of each kind of stage: the same route with 0, 1 and 3 pass-through around interceptors
 //! (typed, or leaving the value alone), 1 and 3 pre-interceptors, a lifecycle group of 3, 1 and
-//! 3 guards, 1 and 3 route middleware; and of request scope (a request-scoped controller; one sharing
-//! request-scoped state with its interceptor). Called in-process through the app's
-//! `tower::Service` (the full pipeline minus sockets).
+//! 3 guards, 1 and 3 route middleware; and of request scope (a request-scoped controller; one
+//! sharing request-scoped state with its interceptor). Each route is served by an app of its
+//! own at the same path, called in-process through the app's `tower::Service` (the full
+//! pipeline minus sockets).
 //!
 //! `cargo bench -p lauren --bench chain` prints ns and heap allocations per request; it
 //! measures, it asserts nothing. With `CHAIN_ROUTE=/one CHAIN_ITERATIONS=N` it serves that route
@@ -11,7 +12,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -19,23 +20,79 @@ use http_body_util::Full;
 use lauren::prelude::*;
 use tower_service::Service;
 
-/// Counts allocations so the report can say what a request allocates.
+/// Counts allocations so the report can say what a request allocates, and keeps one large
+/// block for reuse.
+///
+/// The tower call this bench goes through boxes the request's whole future (about 2.6 KiB, past
+/// glibc's per-thread cache of blocks up to 1 KiB), which the server does not: glibc's slow path
+/// for that block costs 100-300 instructions depending on the heap's layout, which moved rows by
+/// up to 180 between two builds of the same code. A block of [`KEPT_FROM`] bytes or more is
+/// therefore kept when freed and handed out again for the same layout, at a constant cost;
+/// every smaller block, a stage's boxes among them, goes to glibc as in a server.
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 
-// The one `unsafe` of the workspace: a counting allocator is only possible this way.
+/// The smallest block kept for reuse.
+const KEPT_FROM: usize = 2048;
+
+/// The block kept, with its size and alignment written at its start; null when none is.
+static KEPT: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+
+// The one `unsafe` of the workspace: an allocator is only possible this way.
 #[allow(unsafe_code)]
-// SAFETY: forwards every call unchanged to the system allocator; only counts.
+// SAFETY: every block handed out comes from the system allocator with the layout asked for: a
+// kept block is handed out again only for the layout it was allocated with (written in it while
+// it is kept, and nobody else holds it then: `swap` gives it to one caller), and freed with that
+// layout otherwise.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        if layout.size() >= KEPT_FROM {
+            let kept = KEPT.swap(std::ptr::null_mut(), Ordering::Acquire);
+            if !kept.is_null() {
+                // SAFETY: a kept block starts with its own layout (it is at least 2 KiB).
+                let was = unsafe { kept_layout(kept) };
+                if was == layout {
+                    return kept;
+                }
+                // SAFETY: allocated by the system allocator with `was`.
+                unsafe { System.dealloc(kept, was) };
+            }
+        }
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if layout.size() >= KEPT_FROM {
+            // SAFETY: the block is ours again and at least 2 KiB.
+            unsafe {
+                ptr.cast::<usize>().write_unaligned(layout.size());
+                ptr.cast::<usize>().add(1).write_unaligned(layout.align());
+            }
+            let previous = KEPT.swap(ptr, Ordering::AcqRel);
+            if !previous.is_null() {
+                // SAFETY: a kept block starts with the layout it was allocated with.
+                unsafe { System.dealloc(previous, kept_layout(previous)) };
+            }
+            return;
+        }
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+/// The layout written at the start of a kept block.
+///
+/// # Safety
+/// `block` is a kept block.
+#[allow(unsafe_code)]
+unsafe fn kept_layout(block: *mut u8) -> Layout {
+    // SAFETY: the caller's; the layout was valid when written.
+    unsafe {
+        let size = block.cast::<usize>().read_unaligned();
+        let align = block.cast::<usize>().add(1).read_unaligned();
+        Layout::from_size_align_unchecked(size, align)
     }
 }
 
@@ -170,97 +227,51 @@ macro_rules! lifecycle {
 
 lifecycle!(L1 sort 1, L2 sort 100, L3 sort 999);
 
-#[derive(Default)]
-struct Bench;
+/// One controller serving `GET /bench` with the given stage attributes, in a module of its own:
+/// each route is measured in an app of its own, so routing costs every route the same (in one
+/// shared tree a route's cost depended on its place among its siblings: about 12 instructions
+/// a place).
+macro_rules! bench_route {
+    ($controller:ident, $module:ident $(, #[$($attr:tt)*])*) => {
+        #[derive(Default)]
+        struct $controller;
 
-#[controller]
-impl Bench {
-    #[get("/a-none-------------")]
-    async fn none(&self) -> &'static str {
-        "Hello, World!"
-    }
+        #[controller]
+        impl $controller {
+            $(#[$($attr)*])*
+            #[get("/bench")]
+            async fn bench(&self) -> &'static str {
+                "Hello, World!"
+            }
+        }
 
-    #[use_interceptors(A)]
-    #[get("/b-one--------------")]
-    async fn one(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_interceptors(A, B, C)]
-    #[get("/c-three------------")]
-    async fn three(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_pre_interceptors(Pass)]
-    #[get("/g-pre--------------")]
-    async fn pre(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_pre_interceptors(Pass, Pass2, Pass3)]
-    #[get("/h-pre3-------------")]
-    async fn pre3(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_interceptors(L1, L2, L3)]
-    #[get("/i-lifecycle--------")]
-    async fn lifecycle(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_interceptors(R1)]
-    #[get("/d-one-rendered-----")]
-    async fn one_rendered(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_interceptors(R1, R2, R3)]
-    #[get("/e-three-rendered---")]
-    async fn three_rendered(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_guards(Allow)]
-    #[get("/j-guard------------")]
-    async fn guard(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_guards(Allow, Allow2, Allow3)]
-    #[get("/k-guard3-----------")]
-    async fn guard3(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_middleware(Through)]
-    #[get("/l-middleware-------")]
-    async fn middleware(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_middleware(Through, Through2, Through3)]
-    #[get("/m-middleware3------")]
-    async fn middleware3(&self) -> &'static str {
-        "Hello, World!"
-    }
-
-    #[use_interceptors(Decorate)]
-    #[get("/f-headers----------")]
-    async fn headers(&self) -> &'static str {
-        "Hello, World!"
-    }
+        #[module(controllers = [$controller])]
+        struct $module;
+    };
 }
+
+bench_route!(NoStage, NoStageModule);
+bench_route!(OneAround, OneAroundModule, #[use_interceptors(A)]);
+bench_route!(ThreeAround, ThreeAroundModule, #[use_interceptors(A, B, C)]);
+bench_route!(OneRendered, OneRenderedModule, #[use_interceptors(R1)]);
+bench_route!(ThreeRendered, ThreeRenderedModule, #[use_interceptors(R1, R2, R3)]);
+bench_route!(Headers, HeadersModule, #[use_interceptors(Decorate)]);
+bench_route!(OnePre, OnePreModule, #[use_pre_interceptors(Pass)]);
+bench_route!(ThreePre, ThreePreModule, #[use_pre_interceptors(Pass, Pass2, Pass3)]);
+bench_route!(Lifecycle, LifecycleModule, #[use_interceptors(L1, L2, L3)]);
+bench_route!(OneGuard, OneGuardModule, #[use_guards(Allow)]);
+bench_route!(ThreeGuards, ThreeGuardsModule, #[use_guards(Allow, Allow2, Allow3)]);
+bench_route!(OneMiddleware, OneMiddlewareModule, #[use_middleware(Through)]);
+bench_route!(ThreeMiddleware, ThreeMiddlewareModule, #[use_middleware(Through, Through2, Through3)]);
 
 /// The same handler on a request-scoped controller: the cost of request scope.
 #[derive(Default)]
 #[injectable(scope = Request)]
 struct PerRequest;
 
-#[controller("/n-scoped-----------")]
+#[controller]
 impl PerRequest {
-    #[get]
+    #[get("/bench")]
     async fn scoped(&self) -> &'static str {
         "Hello, World!"
     }
@@ -293,53 +304,58 @@ struct SharesState {
     _state: Inject<RequestState>,
 }
 
-#[controller("/o-shared-----------")]
+#[controller]
 impl SharesState {
     #[use_interceptors(SeesState)]
-    #[get]
+    #[get("/bench")]
     async fn shared(&self) -> &'static str {
         "Hello, World!"
     }
 }
 
-#[module(controllers = [Bench, PerRequest, SharesState], providers = [RequestState])]
-struct BenchModule;
+#[module(controllers = [PerRequest])]
+struct ScopedModule;
+
+#[module(controllers = [SharesState], providers = [RequestState])]
+struct SharedModule;
 
 const ITERATIONS: u32 = 200_000;
 
-/// Each route's letter: its path is `/{letter}-{name}` padded with `-` to 20 bytes, as every
-/// route above is declared. Parsing and matching a path cost about 13 instructions a byte, so
-/// paths of one length keep a longer name from counting as a stage's cost; and since each path
-/// differs from the others at its first byte, matchit's tree is one node under `/` for each,
-/// and every route is found through the same two nodes (with shared prefixes, adding a route
-/// moved other rows by up to 180 instructions).
-const LETTERS: [(&str, char); 15] = [
-    ("/none", 'a'),
-    ("/one", 'b'),
-    ("/three", 'c'),
-    ("/one-rendered", 'd'),
-    ("/three-rendered", 'e'),
-    ("/headers", 'f'),
-    ("/pre", 'g'),
-    ("/pre3", 'h'),
-    ("/lifecycle", 'i'),
-    ("/guard", 'j'),
-    ("/guard3", 'k'),
-    ("/middleware", 'l'),
-    ("/middleware3", 'm'),
-    ("/scoped", 'n'),
-    ("/shared", 'o'),
-];
+/// Where every bench app serves its route.
+const PATH: &str = "/bench";
 
-/// The path `route` (`/none`, `/guard3`, ...) is declared at.
-fn padded(route: &str) -> String {
-    let letter = LETTERS.iter().find(|(name, _)| *name == route).map_or('?', |(_, letter)| *letter);
-    format!("{:-<20}", format!("/{letter}-{}", &route[1..]))
+/// The app serving `route` (`/none`, `/guard3`, ...).
+async fn app_for(route: &str) -> lauren::App {
+    macro_rules! build {
+        ($($name:literal => $module:expr),* $(,)?) => {
+            match route {
+                $($name => LaurenFactory::create($module).build().await,)*
+                other => panic!("no bench route {other}"),
+            }
+        };
+    }
+    let app = build! {
+        "/none" => NoStageModule,
+        "/one" => OneAroundModule,
+        "/three" => ThreeAroundModule,
+        "/one-rendered" => OneRenderedModule,
+        "/three-rendered" => ThreeRenderedModule,
+        "/headers" => HeadersModule,
+        "/pre" => OnePreModule,
+        "/pre3" => ThreePreModule,
+        "/lifecycle" => LifecycleModule,
+        "/guard" => OneGuardModule,
+        "/guard3" => ThreeGuardsModule,
+        "/middleware" => OneMiddlewareModule,
+        "/middleware3" => ThreeMiddlewareModule,
+        "/scoped" => ScopedModule,
+        "/shared" => SharedModule,
+    };
+    app.unwrap_or_else(|err| panic!("the bench app of {route} builds: {err}"))
 }
 
-fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App, route: &str) -> (Duration, f64) {
-    let path = padded(route);
-    let path = path.as_str();
+fn measure(rt: &tokio::runtime::Runtime, app: &lauren::App) -> (Duration, f64) {
+    let path = PATH;
     let mut app = app.clone();
     let request =
         || http::Request::get(path).body(Full::<Bytes>::default()).expect("valid request");
@@ -376,9 +392,8 @@ async fn expect_served(app: &mut lauren::App, path: &str) {
 
 /// Serves `path` `iterations` times and nothing else (for callgrind: the difference of two
 /// runs is the cost of the extra requests alone).
-fn serve_only(rt: &tokio::runtime::Runtime, app: &lauren::App, route: &str, iterations: u32) {
-    let path = padded(route);
-    let path = path.as_str();
+fn serve_only(rt: &tokio::runtime::Runtime, app: &lauren::App, iterations: u32) {
+    let path = PATH;
     let mut app = app.clone();
     rt.block_on(async {
         expect_served(&mut app, path).await;
@@ -391,10 +406,10 @@ fn serve_only(rt: &tokio::runtime::Runtime, app: &lauren::App, route: &str, iter
 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-    let app = rt.block_on(LaurenFactory::create(BenchModule).build()).expect("bench app builds");
-    if let Ok(path) = std::env::var("CHAIN_ROUTE") {
+    if let Ok(route) = std::env::var("CHAIN_ROUTE") {
         let iterations = std::env::var("CHAIN_ITERATIONS").ok().and_then(|n| n.parse().ok());
-        serve_only(&rt, &app, &path, iterations.unwrap_or(10_000));
+        let app = rt.block_on(app_for(&route));
+        serve_only(&rt, &app, iterations.unwrap_or(10_000));
         return;
     }
     let routes = [
@@ -415,10 +430,12 @@ fn main() {
         ("/shared", 1),
     ];
     // Rounds interleave the routes so drift on a shared machine hits them alike; best round wins.
+    let apps: Vec<lauren::App> =
+        routes.iter().map(|(route, _)| rt.block_on(app_for(route))).collect();
     let mut best = vec![(Duration::MAX, 0.0); routes.len()];
     for _ in 0..7 {
-        for (i, (path, _)) in routes.iter().enumerate() {
-            let (time, allocs) = measure(&rt, &app, path);
+        for (i, app) in apps.iter().enumerate() {
+            let (time, allocs) = measure(&rt, app);
             if time < best[i].0 {
                 best[i] = (time, allocs);
             }

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-read -r -a ROUTES <<< "${ROUTES:-/none /one /three /one-rendered /three-rendered /headers /pre /pre3 /lifecycle /guard /guard3 /middleware /middleware3 /scoped /shared}"
+read -r -a ROUTES <<< "${ROUTES:-/none /one /three /one-rendered /three-rendered /headers /pre /pre3 /lifecycle /lifecycle-rendered /guard /guard3 /middleware /middleware3 /scoped /shared}"
 LOW=${LOW:-2000}
 HIGH=${HIGH:-12000}
 

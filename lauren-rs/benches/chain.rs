@@ -1,9 +1,9 @@
 //! Cost of each kind of stage: the same route with 0, 1 and 3 pass-through around interceptors
-//! (typed, or leaving the value alone), 1 and 3 pre-interceptors, a lifecycle group of 3, 1 and
-//! 3 guards, 1 and 3 route middleware; and of request scope (a request-scoped controller; one
-//! sharing request-scoped state with its interceptor). Each route is served by an app of its
-//! own at the same path, called in-process through the app's `tower::Service` (the full
-//! pipeline minus sockets).
+//! (typed, or leaving the value alone), 1 and 3 pre-interceptors, a lifecycle group of 3 (typed,
+//! or leaving the value alone), 1 and 3 guards, 1 and 3 route middleware; and of request scope
+//! (a request-scoped controller; one sharing request-scoped state with its interceptor). Each
+//! route is served by an app of its own at the same path, called in-process through the app's
+//! `tower::Service` (the full pipeline minus sockets).
 //!
 //! `cargo bench -p lauren --bench chain` prints ns and heap allocations per request; it
 //! measures, it asserts nothing. With `CHAIN_ROUTE=/one CHAIN_ITERATIONS=N` it serves that route
@@ -208,12 +208,14 @@ macro_rules! pass {
 pass!(Pass, Pass2, Pass3);
 
 macro_rules! lifecycle {
-    ($($name:ident sort $sort:literal),*) => {$(
+    ($($name:ident sort $sort:literal inspects $inspects:literal),*) => {$(
         #[derive(Default)]
         struct $name;
 
         /// A `before` check, as Auths / Sign / Permission have; the other hooks are the defaults.
         impl LifecycleInterceptor for $name {
+            const INSPECTS_VALUE: bool = $inspects;
+
             fn sort(&self) -> i32 {
                 $sort
             }
@@ -225,7 +227,9 @@ macro_rules! lifecycle {
     )*};
 }
 
-lifecycle!(L1 sort 1, L2 sort 100, L3 sort 999);
+// As a user's own, which may look at the value (the default); as the built-ins, which do not.
+lifecycle!(L1 sort 1 inspects true, L2 sort 100 inspects true, L3 sort 999 inspects true);
+lifecycle!(LR1 sort 1 inspects false, LR2 sort 100 inspects false, LR3 sort 999 inspects false);
 
 /// One controller serving `GET /bench` with the given stage attributes, in a module of its own:
 /// each route is measured in an app of its own, so routing costs every route the same (in one
@@ -259,6 +263,7 @@ bench_route!(Headers, HeadersModule, #[use_interceptors(Decorate)]);
 bench_route!(OnePre, OnePreModule, #[use_pre_interceptors(Pass)]);
 bench_route!(ThreePre, ThreePreModule, #[use_pre_interceptors(Pass, Pass2, Pass3)]);
 bench_route!(Lifecycle, LifecycleModule, #[use_interceptors(L1, L2, L3)]);
+bench_route!(LifecycleRendered, LifecycleRenderedModule, #[use_interceptors(LR1, LR2, LR3)]);
 bench_route!(OneGuard, OneGuardModule, #[use_guards(Allow)]);
 bench_route!(ThreeGuards, ThreeGuardsModule, #[use_guards(Allow, Allow2, Allow3)]);
 bench_route!(OneMiddleware, OneMiddlewareModule, #[use_middleware(Through)]);
@@ -344,6 +349,7 @@ async fn app_for(route: &str) -> lauren::App {
         "/pre" => OnePreModule,
         "/pre3" => ThreePreModule,
         "/lifecycle" => LifecycleModule,
+        "/lifecycle-rendered" => LifecycleRenderedModule,
         "/guard" => OneGuardModule,
         "/guard3" => ThreeGuardsModule,
         "/middleware" => OneMiddlewareModule,
@@ -422,6 +428,7 @@ fn main() {
         ("/pre", 1),
         ("/pre3", 3),
         ("/lifecycle", 1),
+        ("/lifecycle-rendered", 1),
         ("/guard", 1),
         ("/guard3", 3),
         ("/middleware", 1),

@@ -462,3 +462,69 @@ async fn a_panicking_hook_is_a_500_and_every_after_still_runs() {
         ])
     );
 }
+
+/// Records whether `on_success` sees the handler's typed value, and the status.
+macro_rules! value_peekers {
+    ($($name:ident inspects $inspects:literal;)*) => {$(
+        #[derive(Default)]
+        struct $name;
+
+        impl LifecycleInterceptor for $name {
+            const INSPECTS_VALUE: bool = $inspects;
+
+            async fn on_success(&self, ctx: &mut ExecutionContext<'_>, reply: &mut Reply) {
+                let typed = reply.downcast_ref::<Json<Greeting>>().map(|g| g.0.0);
+                record(ctx, format!(
+                    "{}:{:?}:{}",
+                    stringify!($name),
+                    typed,
+                    reply.status().as_u16(),
+                ));
+            }
+        }
+    )*};
+}
+
+value_peekers! {
+    Looks inspects true;
+    Blind inspects false;
+    AlsoBlind inspects false;
+}
+
+#[derive(serde::Serialize)]
+struct Greeting(&'static str);
+
+#[derive(Default)]
+struct PeekController;
+
+#[controller("/peek")]
+impl PeekController {
+    #[use_interceptors(Blind, AlsoBlind)]
+    #[get("/blind")]
+    async fn blind(&self) -> Json<Greeting> {
+        Json(Greeting("hi"))
+    }
+
+    #[use_interceptors(Blind, Looks)]
+    #[get("/mixed")]
+    async fn mixed(&self) -> Json<Greeting> {
+        Json(Greeting("hi"))
+    }
+}
+
+#[module(controllers = [PeekController])]
+struct PeekModule;
+
+#[tokio::test]
+async fn a_group_that_leaves_the_value_alone_gets_it_rendered_and_one_member_that_looks_keeps_it_typed()
+ {
+    let client = TestClient::new(LaurenFactory::create(PeekModule)).await;
+    let res = client.get("/peek/blind").header("x-test-id", "life-blind").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text(), r#""hi""#);
+    assert_eq!(take("life-blind"), ["Blind:None:200", "AlsoBlind:None:200"]);
+
+    let res = client.get("/peek/mixed").header("x-test-id", "life-mixed").send().await;
+    assert_eq!(res.text(), r#""hi""#);
+    assert_eq!(take("life-mixed"), [r#"Blind:Some("hi"):200"#, r#"Looks:Some("hi"):200"#]);
+}

@@ -93,6 +93,8 @@ impl<V: TokenVerifier + Default> Default for Auths<V> {
 }
 
 impl<V: TokenVerifier> LifecycleInterceptor for Auths<V> {
+    const INSPECTS_VALUE: bool = false;
+
     fn sort(&self) -> i32 {
         1
     }

@@ -27,6 +27,9 @@ struct Timing {
 }
 
 impl LifecycleInterceptor for Logger {
+    // `on_success` reads the status only: the value may be rendered at once.
+    const INSPECTS_VALUE: bool = false;
+
     fn sort(&self) -> i32 {
         9980
     }

@@ -32,6 +32,8 @@ fn role_names(value: &Value) -> Result<Vec<String>, String> {
 }
 
 impl LifecycleInterceptor for Permission {
+    const INSPECTS_VALUE: bool = false;
+
     fn sort(&self) -> i32 {
         999
     }

@@ -125,6 +125,8 @@ impl Sign {
 }
 
 impl LifecycleInterceptor for Sign {
+    const INSPECTS_VALUE: bool = false;
+
     fn sort(&self) -> i32 {
         100
     }

@@ -50,6 +50,7 @@ impl XmlParse {
 }
 
 impl LifecycleInterceptor for XmlParse {
+    const INSPECTS_VALUE: bool = false;
     const ACCEPTS_XML: bool = true;
 
     fn sort(&self) -> i32 {

@@ -165,11 +165,10 @@ impl InterceptorInstance {
 
     /// A route's lifecycle group, as one hop of its chain.
     pub(crate) fn group(group: LifecycleGroup) -> Self {
-        // `on_success` hooks see the typed reply.
         Self {
+            inspects_value: group.inspects_value(),
             inner: Arc::new(group),
             type_name: "LifecycleGroup",
-            inspects_value: true,
             lifecycle: None,
         }
     }

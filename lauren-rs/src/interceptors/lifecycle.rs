@@ -375,35 +375,32 @@ async fn run_group<H: Hooks>(
         Ok(Err(err)) => Err(err),
         Err(payload) => Err(panicked(ctx, "a lifecycle `before` hook", &*payload)),
     };
-    let mut outcome = match outcome {
-        Ok(mut reply) => {
-            let hooks = AssertUnwindSafe(async {
-                for member in members {
-                    member.hooks().on_success_dyn(ctx, &mut reply).await;
-                }
-            })
-            .catch_unwind()
-            .await;
-            match hooks {
-                Ok(()) => Ok(reply),
-                Err(payload) => Err(panicked(ctx, "a lifecycle `on_success` hook", &*payload)),
+    // The outcome hooks work on the outcome where it is: the reply is not moved out and back.
+    let mut outcome = outcome;
+    if let Ok(reply) = &mut outcome {
+        let hooks = AssertUnwindSafe(async {
+            for member in members {
+                member.hooks().on_success_dyn(ctx, reply).await;
             }
+        })
+        .catch_unwind()
+        .await;
+        if let Err(payload) = hooks {
+            outcome = Err(panicked(ctx, "a lifecycle `on_success` hook", &*payload));
         }
-        Err(err) => {
-            let hooks = AssertUnwindSafe(async {
-                let mut err = err;
-                for member in members {
-                    err = member.hooks().on_exception_dyn(ctx, err).await;
-                }
-                err
-            })
-            .catch_unwind()
-            .await;
-            Err(hooks.unwrap_or_else(|payload| {
-                panicked(ctx, "a lifecycle `on_exception` hook", &*payload)
-            }))
-        }
-    };
+    } else if let Err(err) = outcome {
+        let hooks = AssertUnwindSafe(async {
+            let mut err = err;
+            for member in members {
+                err = member.hooks().on_exception_dyn(ctx, err).await;
+            }
+            err
+        })
+        .catch_unwind()
+        .await;
+        outcome = Err(hooks
+            .unwrap_or_else(|payload| panicked(ctx, "a lifecycle `on_exception` hook", &*payload)));
+    }
     // One catch for all of them; after a panic it is entered again for the ones left (the
     // iterator is already past the one that panicked).
     let mut afters = members.iter().rev();

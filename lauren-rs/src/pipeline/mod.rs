@@ -29,7 +29,7 @@ pub(crate) use self::route::{ControllerRef, Injected, Route, before_routing};
 #[cfg(feature = "openapi")]
 pub(crate) use self::route::{StaticBody, fixed as fixed_route};
 pub(crate) use self::route_middleware::behind_route_middleware;
-use self::route_middleware::serve_with_route_middleware;
+pub(crate) use self::route_middleware::serve_with_route_middleware;
 use crate::app::AppInner;
 use crate::body::{Body, RequestBody};
 use crate::descriptor::BoxFuture;
@@ -129,9 +129,16 @@ macro_rules! serve_in_place {
                     route.param_names.len(),
                 );
                 if route.boxed {
-                    // Boxed, so that the hot path's future stays small: the routes with
-                    // middleware or a timeout pay one allocation, the others nothing.
-                    $crate::pipeline::serve_staged(app, route, head, body, params).await
+                    if !route.middleware.is_empty() {
+                        // Their chain's futures are boxed by the middleware's own calls; what
+                        // this future holds of them is a pointer.
+                        let request = ::http::Request::from_parts(head, body);
+                        $crate::pipeline::serve_with_route_middleware(app, route, request).await
+                    } else {
+                        // Boxed, so that the hot path's future stays small: a route with a
+                        // timeout pays one allocation, the others nothing.
+                        $crate::pipeline::serve_staged(app, route, head, body, params).await
+                    }
                 } else if let Err(err) = $crate::pipeline::gate_direct(app, route, &head) {
                     err.into_response()
                 } else {
@@ -292,7 +299,7 @@ fn end_scope(app: &AppInner, carried: context::Carried) {
     end_request_scope(app, carried.into_scope());
 }
 
-/// A route with middleware or a timeout, in one boxed future. The context is built before the
+/// A route with a timeout, in one boxed future. The context is built before the
 /// future, which holds it once (an `async fn` would hold the head, body and parameters it is
 /// built from as well): the box's size is what moving the future into it copies.
 pub(crate) fn serve_staged<'a>(
@@ -302,9 +309,6 @@ pub(crate) fn serve_staged<'a>(
     body: RequestBody,
     params: PathParams,
 ) -> BoxFuture<'a, http::Response<Body>> {
-    if !route.middleware.is_empty() {
-        return serve_with_route_middleware(app, route, http::Request::from_parts(head, body));
-    }
     if let Err(err) = gate_direct(app, route, &head) {
         return Box::pin(std::future::ready(err.into_response()));
     }

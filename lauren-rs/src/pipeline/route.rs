@@ -76,7 +76,8 @@ pub(crate) struct Route {
     /// No middleware, no full pipeline, no timeout: the server's future calls the handler's
     /// directly.
     pub(crate) direct: bool,
-    /// Route middleware or a timeout: the route runs in a boxed future of its own
+    /// Route middleware or a timeout: not run in place. Route middleware's futures are boxed by
+    /// the middleware's calls; a route with a timeout runs in a boxed future of its own
     /// (`serve_staged`). Every other route runs inside the server's future.
     pub(crate) boxed: bool,
     /// How long the route may take (pre-interceptors to reply); `None`: no bound.

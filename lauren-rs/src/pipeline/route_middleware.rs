@@ -1,5 +1,6 @@
 //! Route middleware: module -> controller -> route middleware around one routed request.
 
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt as _;
@@ -14,22 +15,22 @@ use crate::error::HttpError;
 use crate::middleware::{Inner, MiddlewareRequest, MiddlewareResponse, Next};
 use crate::router::{Lookup, normalize_request_path};
 
-/// A routed request through its route's middleware, in one box; a panic in one is a 500.
+/// A routed request through its route's middleware; a panic in one is a 500.
 ///
-/// The outermost middleware's future is made here and boxed by its own call: the box this
-/// returns holds that pointer, not the request or the chain (the size of a box is what making
-/// it copies).
-pub(super) fn serve_with_route_middleware<'a>(
+/// The outermost middleware's future is made here and boxed by its own call: the future this
+/// returns holds that pointer, not the request or the chain, so it is small enough for the
+/// request's own future to hold without a box of its own.
+pub(crate) fn serve_with_route_middleware<'a>(
     app: &'a AppInner,
     route: &'a Route,
     request: MiddlewareRequest,
-) -> BoxFuture<'a, http::Response<Body>> {
+) -> impl Future<Output = http::Response<Body>> + Send + 'a {
     let method = request.method().clone();
     // A `handle` may run code of its own before it returns its future: caught as well.
     let chain = std::panic::catch_unwind(AssertUnwindSafe(|| {
         Next::new(&route.middleware, Inner::Route(app, route)).run(request)
     }));
-    Box::pin(async move {
+    async move {
         let outcome = match chain {
             Ok(chain) => AssertUnwindSafe(chain).catch_unwind().await,
             Err(payload) => Err(payload),
@@ -49,7 +50,7 @@ pub(super) fn serve_with_route_middleware<'a>(
             }
             err.into_response()
         })
-    })
+    }
 }
 
 /// What the innermost route middleware's `next` runs: the route, from the request the

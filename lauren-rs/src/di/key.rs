@@ -9,17 +9,14 @@ use std::marker::PhantomData;
 pub struct Key {
     type_id: TypeId,
     name: Option<&'static str>,
+    /// The full name, shortened when shown (keys are made per request).
     type_name: &'static str,
 }
 
 impl Key {
     /// The key of type `T`.
     pub fn of<T: ?Sized + 'static>() -> Self {
-        Self {
-            type_id: TypeId::of::<T>(),
-            name: None,
-            type_name: crate::error::short_type_name::<T>(),
-        }
+        Self { type_id: TypeId::of::<T>(), name: None, type_name: std::any::type_name::<T>() }
     }
 
     /// The key of the token `name` of type `T`.
@@ -47,7 +44,7 @@ impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name {
             Some(name) => write!(f, "Token(\"{name}\")"),
-            None => f.write_str(self.type_name),
+            None => f.write_str(crate::error::short_name(self.type_name)),
         }
     }
 }

@@ -88,6 +88,7 @@ impl<T: ExceptionHandler> DynHandler for T {
 pub struct ExceptionHandlerInstance {
     inner: Arc<dyn DynHandler>,
     catches: fn(&HttpError) -> bool,
+    /// The type's full name, shortened when shown (instances may be made per request).
     type_name: &'static str,
 }
 
@@ -105,17 +106,13 @@ impl ExceptionHandlerInstance {
     }
 
     fn from_arc<T: ExceptionHandler>(handler: Arc<T>) -> Self {
-        Self {
-            inner: handler,
-            catches: T::catches,
-            type_name: crate::error::short_type_name::<T>(),
-        }
+        Self { inner: handler, catches: T::catches, type_name: std::any::type_name::<T>() }
     }
 }
 
 impl std::fmt::Debug for ExceptionHandlerInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.type_name)
+        f.write_str(crate::error::short_name(self.type_name))
     }
 }
 
@@ -137,7 +134,7 @@ pub(crate) async fn handle(
         if (handler.catches)(&err) {
             return handler.inner.catch_dyn(&err, ctx).await.map_err(|failure| {
                 tracing::error!(
-                    handler = handler.type_name,
+                    handler = crate::error::short_name(handler.type_name),
                     error = %failure,
                     original = %err,
                     "an exception handler failed"

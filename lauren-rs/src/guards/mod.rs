@@ -82,6 +82,7 @@ impl<T: Guard> DynGuard for T {
 #[derive(Clone)]
 pub struct GuardInstance {
     inner: Arc<dyn DynGuard>,
+    /// The type's full name, shortened when shown (instances may be made per request).
     type_name: &'static str,
     security: fn() -> Option<SecurityScheme>,
 }
@@ -100,11 +101,7 @@ impl GuardInstance {
     }
 
     fn from_arc<T: Guard>(guard: Arc<T>) -> Self {
-        Self {
-            inner: guard,
-            type_name: crate::error::short_type_name::<T>(),
-            security: security_of::<T>,
-        }
+        Self { inner: guard, type_name: std::any::type_name::<T>(), security: security_of::<T> }
     }
 
     /// The security scheme the guard checks ([`Guard::security`]).
@@ -114,13 +111,13 @@ impl GuardInstance {
 
     /// The guard type's name, as a denial names it.
     pub fn type_name(&self) -> &'static str {
-        self.type_name
+        crate::error::short_name(self.type_name)
     }
 }
 
 impl std::fmt::Debug for GuardInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.type_name)
+        f.write_str(crate::error::short_name(self.type_name))
     }
 }
 
@@ -141,7 +138,7 @@ pub(crate) async fn check(ctx: &mut ExecutionContext<'_>) -> Result<(), HttpErro
             Attached::Scoped { .. } => ctx.attached(entry, "GuardMismatch").await?,
         };
         if !guard.inner.can_activate_dyn(ctx).await? {
-            return Err(denied(guard.type_name));
+            return Err(denied(crate::error::short_name(guard.type_name)));
         }
     }
     Ok(())

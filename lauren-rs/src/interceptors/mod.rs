@@ -134,6 +134,7 @@ impl<T: Interceptor> DynInterceptor for T {
 #[derive(Clone)]
 pub struct InterceptorInstance {
     pub(crate) inner: Arc<dyn DynInterceptor>,
+    /// The type's full name, shortened when shown (instances may be made per request).
     pub(crate) type_name: &'static str,
     /// [`Interceptor::INSPECTS_VALUE`] of its type.
     pub(crate) inspects_value: bool,
@@ -159,7 +160,7 @@ impl InterceptorInstance {
             lifecycle: T::lifecycle(Arc::clone(&interceptor)),
             inspects_value: T::INSPECTS_VALUE,
             inner: interceptor,
-            type_name: crate::error::short_type_name::<T>(),
+            type_name: std::any::type_name::<T>(),
         }
     }
 
@@ -176,7 +177,7 @@ impl InterceptorInstance {
 
 impl std::fmt::Debug for InterceptorInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.type_name)
+        f.write_str(crate::error::short_name(self.type_name))
     }
 }
 

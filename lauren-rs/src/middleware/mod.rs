@@ -75,19 +75,20 @@ impl<T: Middleware> DynMiddleware for T {
 #[derive(Clone)]
 pub struct MiddlewareInstance {
     inner: Arc<dyn DynMiddleware>,
+    /// The type's full name, shortened when shown (instances may be made per request).
     type_name: &'static str,
 }
 
 impl MiddlewareInstance {
     /// Wraps a middleware.
     pub fn new<T: Middleware>(middleware: T) -> Self {
-        Self { inner: Arc::new(middleware), type_name: crate::error::short_type_name::<T>() }
+        Self { inner: Arc::new(middleware), type_name: std::any::type_name::<T>() }
     }
 }
 
 impl std::fmt::Debug for MiddlewareInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.type_name)
+        f.write_str(crate::error::short_name(self.type_name))
     }
 }
 
@@ -96,13 +97,13 @@ impl MiddlewareInstance {
     pub fn adapt<T: Middleware>(instance: &crate::descriptor::Instance) -> Option<Self> {
         instance.downcast_ref::<crate::di::Inject<T>>().map(|inject| Self {
             inner: Arc::clone(inject.as_arc()) as Arc<dyn DynMiddleware>,
-            type_name: crate::error::short_type_name::<T>(),
+            type_name: std::any::type_name::<T>(),
         })
     }
 
     /// The middleware type's name.
     pub fn type_name(&self) -> &'static str {
-        self.type_name
+        crate::error::short_name(self.type_name)
     }
 }
 

@@ -76,6 +76,7 @@ impl<T: PreInterceptor> DynPreInterceptor for T {
 #[derive(Clone)]
 pub struct PreInterceptorInstance {
     inner: Arc<dyn DynPreInterceptor>,
+    /// The type's full name, shortened when shown (instances may be made per request).
     type_name: &'static str,
 }
 
@@ -93,18 +94,18 @@ impl PreInterceptorInstance {
     }
 
     fn from_arc<T: PreInterceptor>(interceptor: Arc<T>) -> Self {
-        Self { inner: interceptor, type_name: crate::error::short_type_name::<T>() }
+        Self { inner: interceptor, type_name: std::any::type_name::<T>() }
     }
 
     /// The type's name.
     pub fn type_name(&self) -> &'static str {
-        self.type_name
+        crate::error::short_name(self.type_name)
     }
 }
 
 impl std::fmt::Debug for PreInterceptorInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.type_name)
+        f.write_str(crate::error::short_name(self.type_name))
     }
 }
 

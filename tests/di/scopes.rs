@@ -231,3 +231,72 @@ async fn request_scoped_post_construct_runs_for_every_request() {
         assert_eq!(response.text(), "warmed=true");
     }
 }
+
+static ABANDONED_BUILT: AtomicUsize = AtomicUsize::new(0);
+static ABANDONED_CLOSED: AtomicUsize = AtomicUsize::new(0);
+
+/// Request-scoped, on a handler that never finishes in time.
+struct Held;
+
+#[injectable(scope = Request, pre_destruct = close)]
+impl Held {
+    #[constructor]
+    fn new() -> Self {
+        ABANDONED_BUILT.fetch_add(1, Ordering::SeqCst);
+        Held
+    }
+
+    async fn close(&self) {
+        ABANDONED_CLOSED.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Gives up on the route after 50 ms, dropping its future: the request scope ends with it.
+#[derive(Default)]
+struct GiveUp;
+
+impl lauren::middleware::Middleware for GiveUp {
+    async fn handle(
+        &self,
+        req: lauren::middleware::MiddlewareRequest,
+        next: lauren::middleware::Next<'_>,
+    ) -> lauren::Result<lauren::middleware::MiddlewareResponse> {
+        let limit = std::time::Duration::from_millis(50);
+        match tokio::time::timeout(limit, next.run(req)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(HttpError::service_unavailable("gave up")),
+        }
+    }
+}
+
+#[derive(Default)]
+struct SlowController;
+
+#[controller("/slow")]
+#[use_middleware(GiveUp)]
+impl SlowController {
+    #[get]
+    async fn show(&self, _held: Inject<Held>) -> &'static str {
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        "too late"
+    }
+}
+
+#[module(controllers = [SlowController], providers = [Held])]
+struct SlowModule;
+
+#[tokio::test]
+async fn a_request_scope_whose_future_is_dropped_is_still_torn_down() {
+    let client = TestClient::new(LaurenFactory::create(SlowModule)).await;
+    let response = client.get("/slow").await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(ABANDONED_BUILT.load(Ordering::SeqCst), 1);
+    // The hooks run off the request's path: wait for them a little.
+    for _ in 0..100 {
+        if ABANDONED_CLOSED.load(Ordering::SeqCst) == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(ABANDONED_CLOSED.load(Ordering::SeqCst), 1);
+}

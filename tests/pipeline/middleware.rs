@@ -70,6 +70,11 @@ impl MwController {
     async fn show(&self, x_tagged: Option<Header<String>>) -> String {
         x_tagged.map_or("untagged".to_owned(), |h| h.0)
     }
+
+    #[get("/meta")]
+    async fn meta(&self, ctx: &ExecutionContext<'_>) -> String {
+        ctx.metadata::<&str>("from_pre").unwrap_or("none").to_owned()
+    }
 }
 
 #[module(controllers = [MwController], middleware = [ModuleMw])]
@@ -215,6 +220,7 @@ struct BeforeRouting;
 impl PreInterceptor for BeforeRouting {
     async fn intercept(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
         record_for(&id_of(ctx.headers()), "pre");
+        ctx.set_metadata("from_pre", "yes");
         Ok(())
     }
 }
@@ -238,6 +244,8 @@ async fn route_middleware_still_runs_behind_app_level_pre_interceptors() {
             "ModuleMw:out"
         ]
     );
+    // What they wrote reaches the route through the middleware, as it reaches one without.
+    assert_eq!(client.get("/mw/meta").await.text(), "yes");
 }
 
 /// Rewrites the path to `x-rewrite` and the method to `x-method` when they are given.

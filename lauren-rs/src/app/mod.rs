@@ -18,7 +18,7 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 pub use self::builder::{AppBuilder, LaurenFactory};
 use self::error::{ServeError, StartupError};
 use self::options::Options;
-use self::shutdown::{ShutdownHooks, Teardowns};
+use self::shutdown::ShutdownHooks;
 use crate::body::RequestBody;
 use crate::di::container::Container;
 use crate::middleware::MiddlewareInstance;
@@ -40,7 +40,6 @@ pub(crate) struct AppInner {
     pub(crate) container: Container,
     pub(crate) options: Options,
     pub(crate) shut_down: AtomicBool,
-    pub(crate) teardowns: Arc<Teardowns>,
     pub(crate) on_shutdown: ShutdownHooks,
     /// Global middleware, outermost first.
     pub(crate) middleware: Box<[MiddlewareInstance]>,
@@ -107,7 +106,7 @@ impl App {
             // server has done this already while draining; an app driven another way has not.
             #[cfg(feature = "ws")]
             self.inner.sockets.close_all(self.inner.options.shutdown_timeout).await;
-            self.inner.teardowns.idle().await;
+            self.inner.container.teardowns.idle().await;
             self.inner.on_shutdown.run().await;
             self.inner.container.shut_down().await;
         }

@@ -384,7 +384,6 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
             container: graph.container,
             options: plan.options,
             shut_down: std::sync::atomic::AtomicBool::new(false),
-            teardowns: Default::default(),
             on_shutdown: Default::default(),
             middleware: Box::new([]),
             mounts,

@@ -1,13 +1,14 @@
 //! The frozen container: bindings with their dependencies resolved to indices, singletons built
 //! at startup, request scopes built on demand, lifecycle hooks run in order.
 
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use futures_util::future::{Either, Ready, ready};
 
 use super::key::Key;
 use super::provider::{HookFn, Source};
 use super::resolver::Resolver;
+use crate::app::shutdown::Teardowns;
 use crate::body::BoxError;
 use crate::descriptor::{BoxFuture, Instance, Scope};
 
@@ -48,31 +49,48 @@ impl Binding {
 }
 
 /// Instances built for one request, and what to tear down after it.
+///
+/// Ending it (dropping it) hands the `pre_destruct` hooks of its instances to the background,
+/// however the request ended: answered, or its future dropped (a client gone, a middleware's
+/// own timeout).
 pub(crate) struct RequestScope {
     slots: Box<[OnceLock<Instance>]>,
     teardown: Mutex<Vec<(Instance, HookFn)>>,
+    teardowns: Arc<Teardowns>,
 }
 
 impl RequestScope {
-    pub(crate) fn new(slots: usize) -> Self {
+    pub(crate) fn new(container: &Container) -> Self {
         Self {
-            slots: (0..slots).map(|_| OnceLock::new()).collect(),
+            slots: (0..container.request_slots).map(|_| OnceLock::new()).collect(),
             teardown: Mutex::new(Vec::new()),
+            teardowns: Arc::clone(&container.teardowns),
         }
     }
+}
 
-    /// Runs the `pre_destruct` hooks of this request's instances, last built first.
-    pub(crate) async fn tear_down(self) {
-        let hooks = self.teardown.into_inner().unwrap_or_else(PoisonError::into_inner);
-        for (instance, hook) in hooks.iter().rev() {
-            if let Err(err) = hook(instance).await {
-                tracing::warn!(error = %err, "request-scoped pre_destruct failed");
+impl Drop for RequestScope {
+    fn drop(&mut self) {
+        let hooks = std::mem::take(self.teardown.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if hooks.is_empty() {
+            return;
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            // Dropped outside the runtime (a test's context, a runtime shutting down): nothing
+            // can run the hooks' futures.
+            tracing::warn!(
+                "a request scope ended outside the runtime: its pre_destruct hooks are skipped"
+            );
+            return;
+        }
+        // Off the request's path, last built first, counted for shutdown.
+        self.teardowns.spawn(async move {
+            for (instance, hook) in hooks.iter().rev() {
+                if let Err(err) = hook(instance).await {
+                    tracing::warn!(error = %err, "request-scoped pre_destruct failed");
+                }
             }
-        }
-    }
-
-    pub(crate) fn has_teardown(&self) -> bool {
-        self.teardown.lock().map(|t| !t.is_empty()).unwrap_or(true)
+        });
     }
 }
 
@@ -82,6 +100,8 @@ pub(crate) struct Container {
     singletons: Vec<OnceLock<Instance>>,
     pub(crate) request_slots: usize,
     singleton_teardown: Mutex<Vec<(Instance, HookFn)>>,
+    /// Request scopes' teardowns in flight, which shutdown waits for.
+    pub(crate) teardowns: Arc<Teardowns>,
     /// The app this container serves, for the tasks that outlive a request (WebSockets).
     #[cfg(feature = "ws")]
     app: OnceLock<std::sync::Weak<crate::app::AppInner>>,
@@ -107,6 +127,7 @@ impl Container {
             singletons,
             request_slots,
             singleton_teardown: Mutex::new(Vec::new()),
+            teardowns: Arc::default(),
             #[cfg(feature = "ws")]
             app: OnceLock::new(),
         }

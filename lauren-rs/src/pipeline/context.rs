@@ -97,19 +97,16 @@ impl EarlyParams {
     }
 }
 
+/// Metadata written before routing, on its way through route middleware to the route.
+#[derive(Clone)]
+struct CarriedMetadata(Vec<(Cow<'static, str>, MetaValue)>);
+
 /// What a request carries from before routing into its route's context.
 pub(crate) struct Carried {
     pub(crate) head: RequestHead,
     body: BodyState,
     overlay: Vec<(Cow<'static, str>, MetaValue)>,
     scope: Option<RequestScope>,
-}
-
-impl Carried {
-    /// The request scope, for a request no route takes over (404, 405).
-    pub(crate) fn into_scope(self) -> Option<RequestScope> {
-        self.scope
-    }
 }
 
 impl<'r> ExecutionContext<'r> {
@@ -120,12 +117,30 @@ impl<'r> ExecutionContext<'r> {
 
     /// The request as route middleware takes it: the head, and the body unread or as a
     /// pre-interceptor left it. `Err(self)` when reading the body already failed (the caller
-    /// answers that error). Metadata written so far does not cross middleware (extensions do).
-    pub(crate) fn into_request(self) -> Result<(RequestHead, RequestBody), Box<Self>> {
-        match self.body {
-            BodyState::Unread(body) => Ok((self.head, body)),
-            BodyState::Buffered(bytes) => Ok((self.head, RequestBody::from(bytes))),
-            BodyState::Failed(_) => Err(Box::new(self)),
+    /// answers that error). Metadata written so far travels in the extensions, for the route
+    /// behind the middleware to take back ([`adopt_metadata`](Self::adopt_metadata)).
+    pub(crate) fn into_request(mut self) -> Result<(RequestHead, RequestBody), Box<Self>> {
+        let body = match std::mem::replace(&mut self.body, BodyState::Unread(RequestBody::empty()))
+        {
+            BodyState::Unread(body) => body,
+            BodyState::Buffered(bytes) => RequestBody::from(bytes),
+            failed @ BodyState::Failed(_) => {
+                self.body = failed;
+                return Err(Box::new(self));
+            }
+        };
+        if !self.overlay.is_empty() {
+            let overlay = std::mem::take(&mut self.overlay);
+            self.head.extensions.insert(CarriedMetadata(overlay));
+        }
+        Ok((self.head, body))
+    }
+
+    /// Takes back the metadata writes [`into_request`](Self::into_request) sent through route
+    /// middleware.
+    pub(crate) fn adopt_metadata(&mut self) {
+        if let Some(CarriedMetadata(overlay)) = self.head.extensions.remove::<CarriedMetadata>() {
+            self.overlay = overlay;
         }
     }
 
@@ -138,9 +153,8 @@ impl<'r> ExecutionContext<'r> {
         params: PathParams,
         limits: BodyLimits,
     ) -> Self {
-        let scope = carried
-            .scope
-            .or_else(|| route.needs_scope.then(|| RequestScope::new(container.request_slots)));
+        let scope =
+            carried.scope.or_else(|| route.needs_scope.then(|| RequestScope::new(container)));
         Self {
             route,
             container,
@@ -163,7 +177,7 @@ impl<'r> ExecutionContext<'r> {
         body: RequestBody,
         limits: BodyLimits,
     ) -> Self {
-        let scope = route.needs_scope.then(|| RequestScope::new(container.request_slots));
+        let scope = route.needs_scope.then(|| RequestScope::new(container));
         Self {
             route,
             container,
@@ -621,9 +635,8 @@ impl<'r> ExecutionContext<'r> {
     /// when it has none and the route builds something per request.
     #[cfg(feature = "ws")]
     pub(crate) fn put_scope(&mut self, scope: Option<RequestScope>) {
-        self.scope = scope.or_else(|| {
-            self.route.needs_scope.then(|| RequestScope::new(self.container.request_slots))
-        });
+        self.scope =
+            scope.or_else(|| self.route.needs_scope.then(|| RequestScope::new(self.container)));
     }
 
     /// The container the request resolves from.

@@ -180,7 +180,7 @@ macro_rules! serve_in_place {
                         }
                     };
                     let response = $crate::pipeline::settle(route, ctx.method(), outcome, true);
-                    $crate::pipeline::tear_down(app, &mut ctx);
+                    $crate::pipeline::tear_down(&mut ctx);
                     response.unwrap_or_else($crate::error::HttpError::into_response)
                 }
             }
@@ -240,7 +240,7 @@ async fn serve_after_pre_interceptors(
     };
     if let Some(outcome) = outcome {
         let response = settle(early, ctx.method(), outcome, true);
-        tear_down(app, &mut ctx);
+        tear_down(&mut ctx);
         return response.unwrap_or_else(HttpError::into_response);
     }
     let mut carried = ctx.into_carried();
@@ -263,7 +263,7 @@ async fn serve_after_pre_interceptors(
             if !route.middleware.is_empty() {
                 // Middleware takes the request as hyper would hand it over; the route behind
                 // it gets a request scope of its own, so this one ends here.
-                tear_down(app, &mut ctx);
+                tear_down(&mut ctx);
                 return match ctx.into_request() {
                     Ok((head, body)) => {
                         let request = http::Request::from_parts(head, body);
@@ -280,23 +280,14 @@ async fn serve_after_pre_interceptors(
             }
             run_route(app, &mut ctx).await.unwrap_or_else(HttpError::into_response)
         }
+        // The request scope the pre-interceptors used ends with `carried`.
         Lookup::MethodNotAllowed(entry) => {
-            let response = method_not_allowed(&carried.head.method, raw_path, entry);
-            end_scope(app, carried);
-            response
+            method_not_allowed(&carried.head.method, raw_path, entry)
         }
         Lookup::NotFound => {
-            let response =
-                HttpError::route_not_found(&carried.head.method, raw_path).into_response();
-            end_scope(app, carried);
-            response
+            HttpError::route_not_found(&carried.head.method, raw_path).into_response()
         }
     }
-}
-
-/// Tears down the request scope app-level pre-interceptors used, when no route takes it over.
-fn end_scope(app: &AppInner, carried: context::Carried) {
-    end_request_scope(app, carried.into_scope());
 }
 
 /// A route with a timeout, in one boxed future. The context is built before the
@@ -342,7 +333,7 @@ async fn run_route(
     // Behind route middleware an error is logged once they are done with it (they may also
     // fail on their own).
     let result = settle(route, ctx.method(), outcome, route.middleware.is_empty());
-    tear_down(app, ctx);
+    tear_down(ctx);
     result
 }
 
@@ -404,16 +395,8 @@ pub(crate) fn settle(
 
 /// Hands the request scope's teardown to the background: it must not delay the response.
 #[inline(always)]
-pub(crate) fn tear_down(app: &AppInner, ctx: &mut ExecutionContext<'_>) {
-    end_request_scope(app, ctx.take_scope());
-}
-
-/// Hands a request scope's teardown hooks to the background, if it has any.
-#[inline(always)]
-pub(crate) fn end_request_scope(app: &AppInner, scope: Option<crate::di::container::RequestScope>) {
-    if let Some(scope) = scope.filter(|scope| scope.has_teardown()) {
-        app.teardowns.spawn(scope.tear_down());
-    }
+pub(crate) fn tear_down(ctx: &mut ExecutionContext<'_>) {
+    drop(ctx.take_scope());
 }
 
 /// The request head without its extensions (which cannot be cloned).

@@ -82,5 +82,6 @@ pub(crate) fn behind_route_middleware<'a>(
     }
     let mut ctx =
         ExecutionContext::new(route, &app.container, head, params, body, app.options.body);
+    ctx.adopt_metadata();
     Box::pin(async move { run_route(app, &mut ctx).await })
 }

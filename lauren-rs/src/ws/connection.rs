@@ -62,7 +62,7 @@ pub(crate) async fn run(
         Err(err) => {
             // The 101 was never sent (a later stage replaced the reply) or the client left.
             tracing::debug!(route = %route.template, error = %err, "the WebSocket upgrade did not happen");
-            crate::pipeline::end_request_scope(&app, connection.scope.take());
+            drop(connection.scope.take());
             return;
         }
     };
@@ -215,7 +215,7 @@ async fn finish(
             tracing::warn!(route = %route.template, error = %err, "the disconnect handler failed");
         }
     }
-    crate::pipeline::end_request_scope(app, connection.scope.take());
+    drop(connection.scope.take());
 }
 
 /// Runs the handler `message` is for; `Ok(Some(_))` is its answer to send back, `Err` how to

@@ -53,28 +53,49 @@ impl Binding {
 /// Ending it (dropping it) hands the `pre_destruct` hooks of its instances to the background,
 /// however the request ended: answered, or its future dropped (a client gone, a middleware's
 /// own timeout).
-pub(crate) struct RequestScope {
+///
+/// One pointer: a context holds an `Option` of it, whose drop is then one null check on the
+/// requests that have none.
+pub(crate) struct RequestScope(Box<ScopeState>);
+
+pub(crate) struct ScopeState {
     slots: Box<[OnceLock<Instance>]>,
     teardown: Mutex<Vec<(Instance, HookFn)>>,
     teardowns: Arc<Teardowns>,
 }
 
+impl std::ops::Deref for RequestScope {
+    type Target = ScopeState;
+
+    fn deref(&self) -> &ScopeState {
+        &self.0
+    }
+}
+
 impl RequestScope {
     pub(crate) fn new(container: &Container) -> Self {
-        Self {
+        Self(Box::new(ScopeState {
             slots: (0..container.request_slots).map(|_| OnceLock::new()).collect(),
             teardown: Mutex::new(Vec::new()),
             teardowns: Arc::clone(&container.teardowns),
-        }
+        }))
     }
 }
 
 impl Drop for RequestScope {
     fn drop(&mut self) {
-        let hooks = std::mem::take(self.teardown.get_mut().unwrap_or_else(PoisonError::into_inner));
-        if hooks.is_empty() {
-            return;
+        let hooks = self.0.teardown.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if !hooks.is_empty() {
+            let hooks = std::mem::take(hooks);
+            self.hand_over(hooks);
         }
+    }
+}
+
+impl RequestScope {
+    /// Runs the hooks on a task of their own.
+    #[cold]
+    fn hand_over(&self, hooks: Vec<(Instance, HookFn)>) {
         if tokio::runtime::Handle::try_current().is_err() {
             // Dropped outside the runtime (a test's context, a runtime shutting down): nothing
             // can run the hooks' futures.

@@ -63,6 +63,7 @@ mod reply;
 mod router;
 mod server;
 pub mod testing;
+mod type_name;
 mod value_lists;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]

@@ -4,19 +4,20 @@ use std::any::TypeId;
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::type_name::TypeName;
+
 /// The identity of a binding: a type, optionally narrowed by a token name.
 #[derive(Clone, Copy)]
 pub struct Key {
     type_id: TypeId,
     name: Option<&'static str>,
-    /// The full name, shortened when shown (keys are made per request).
-    type_name: &'static str,
+    type_name: TypeName,
 }
 
 impl Key {
     /// The key of type `T`.
     pub fn of<T: ?Sized + 'static>() -> Self {
-        Self { type_id: TypeId::of::<T>(), name: None, type_name: std::any::type_name::<T>() }
+        Self { type_id: TypeId::of::<T>(), name: None, type_name: TypeName::of::<T>() }
     }
 
     /// The key of the token `name` of type `T`.
@@ -44,7 +45,7 @@ impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name {
             Some(name) => write!(f, "Token(\"{name}\")"),
-            None => f.write_str(crate::error::short_name(self.type_name)),
+            None => self.type_name.fmt(f),
         }
     }
 }

@@ -75,7 +75,7 @@ impl<'a> Resolver<'a> {
 
 fn downcast<T: ?Sized + Send + Sync + 'static>(instance: &Instance) -> Result<Inject<T>, BoxError> {
     instance.downcast_ref::<Inject<T>>().cloned().ok_or_else(|| {
-        format!("a binding does not hold a {}", crate::error::short_type_name::<T>()).into()
+        format!("a binding does not hold a {}", crate::type_name::TypeName::of::<T>()).into()
     })
 }
 

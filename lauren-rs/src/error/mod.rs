@@ -10,6 +10,7 @@ use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
 use crate::body::Body;
+use crate::type_name::TypeName;
 
 pub mod kinds;
 pub(crate) mod mapping;
@@ -276,7 +277,7 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for HttpError {
     fn from(err: E) -> Self {
         match mapping::map(&err) {
             Some(mapped) => mapped.with_source(err),
-            None => Self::internal(short_type_name::<E>()).with_source(err),
+            None => Self::internal(TypeName::of::<E>().short()).with_source(err),
         }
     }
 }
@@ -311,31 +312,9 @@ struct EnvelopeBody<'a> {
     detail: &'a Map<String, Value>,
 }
 
-/// `std::io::error::Error` -> `Error`, `my::Wrapper<a::B>` -> `Wrapper`: the name a user wrote.
-pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
-    short_name(std::any::type_name::<T>())
-}
-
-/// [`short_type_name`] of a full type name. Values built per request (request-scoped
-/// providers, interceptors, guards) keep the full name, which costs nothing, and shorten it
-/// only when it is shown: shortening costs about 100 instructions.
-pub(crate) fn short_name(full: &'static str) -> &'static str {
-    let head = full.split('<').next().unwrap_or(full);
-    // Before any `<`, a `:` only occurs in `::`: a byte scan for the character, where a search
-    // for `"::"` sets up a substring searcher (about 400 instructions).
-    head.rsplit(':').next().unwrap_or(head)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_type_names_drop_paths_and_generics() {
-        assert_eq!(short_type_name::<std::io::Error>(), "Error");
-        assert_eq!(short_type_name::<std::num::ParseIntError>(), "ParseIntError");
-        assert_eq!(short_type_name::<Vec<String>>(), "Vec");
-    }
 
     #[test]
     fn foreign_errors_become_500_naming_the_type() {

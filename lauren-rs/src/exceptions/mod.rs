@@ -9,6 +9,7 @@ use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
+use crate::type_name::TypeName;
 
 /// Turns an error into a reply. Declare which errors it catches with
 /// `#[exception_handler(DbError, Forbidden)]` on the type (any error type, or a framework kind
@@ -88,8 +89,7 @@ impl<T: ExceptionHandler> DynHandler for T {
 pub struct ExceptionHandlerInstance {
     inner: Arc<dyn DynHandler>,
     catches: fn(&HttpError) -> bool,
-    /// The type's full name, shortened when shown (instances may be made per request).
-    type_name: &'static str,
+    type_name: TypeName,
 }
 
 impl ExceptionHandlerInstance {
@@ -106,13 +106,13 @@ impl ExceptionHandlerInstance {
     }
 
     fn from_arc<T: ExceptionHandler>(handler: Arc<T>) -> Self {
-        Self { inner: handler, catches: T::catches, type_name: std::any::type_name::<T>() }
+        Self { inner: handler, catches: T::catches, type_name: TypeName::of::<T>() }
     }
 }
 
 impl std::fmt::Debug for ExceptionHandlerInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::error::short_name(self.type_name))
+        f.write_str(self.type_name.short())
     }
 }
 
@@ -134,7 +134,7 @@ pub(crate) async fn handle(
         if (handler.catches)(&err) {
             return handler.inner.catch_dyn(&err, ctx).await.map_err(|failure| {
                 tracing::error!(
-                    handler = crate::error::short_name(handler.type_name),
+                    handler = handler.type_name.short(),
                     error = %failure,
                     original = %err,
                     "an exception handler failed"

@@ -15,6 +15,7 @@ use crate::di::Inject;
 use crate::error::HttpError;
 use crate::error::kinds::Forbidden;
 use crate::pipeline::ExecutionContext;
+use crate::type_name::TypeName;
 
 /// Decides whether the request may go on: `Ok(true)` lets it through, `Ok(false)` answers 403
 /// `forbidden` naming the guard, `Err(e)` answers `e` (e.g. a 401).
@@ -82,8 +83,7 @@ impl<T: Guard> DynGuard for T {
 #[derive(Clone)]
 pub struct GuardInstance {
     inner: Arc<dyn DynGuard>,
-    /// The type's full name, shortened when shown (instances may be made per request).
-    type_name: &'static str,
+    type_name: TypeName,
     security: fn() -> Option<SecurityScheme>,
 }
 
@@ -101,7 +101,7 @@ impl GuardInstance {
     }
 
     fn from_arc<T: Guard>(guard: Arc<T>) -> Self {
-        Self { inner: guard, type_name: std::any::type_name::<T>(), security: security_of::<T> }
+        Self { inner: guard, type_name: TypeName::of::<T>(), security: security_of::<T> }
     }
 
     /// The security scheme the guard checks ([`Guard::security`]).
@@ -111,13 +111,13 @@ impl GuardInstance {
 
     /// The guard type's name, as a denial names it.
     pub fn type_name(&self) -> &'static str {
-        crate::error::short_name(self.type_name)
+        self.type_name.short()
     }
 }
 
 impl std::fmt::Debug for GuardInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::error::short_name(self.type_name))
+        f.write_str(self.type_name.short())
     }
 }
 
@@ -138,7 +138,7 @@ pub(crate) async fn check(ctx: &mut ExecutionContext<'_>) -> Result<(), HttpErro
             Attached::Scoped { .. } => ctx.attached(entry, "GuardMismatch").await?,
         };
         if !guard.inner.can_activate_dyn(ctx).await? {
-            return Err(denied(crate::error::short_name(guard.type_name)));
+            return Err(denied(guard.type_name()));
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
+use crate::type_name::TypeName;
 
 /// Wraps the rest of the chain: run code before it, decide whether to run it, and look at or
 /// replace what it returns.
@@ -134,8 +135,7 @@ impl<T: Interceptor> DynInterceptor for T {
 #[derive(Clone)]
 pub struct InterceptorInstance {
     pub(crate) inner: Arc<dyn DynInterceptor>,
-    /// The type's full name, shortened when shown (instances may be made per request).
-    pub(crate) type_name: &'static str,
+    pub(crate) type_name: TypeName,
     /// [`Interceptor::INSPECTS_VALUE`] of its type.
     pub(crate) inspects_value: bool,
     /// Its hooks, when it is a lifecycle interceptor (grouped at startup).
@@ -160,7 +160,7 @@ impl InterceptorInstance {
             lifecycle: T::lifecycle(Arc::clone(&interceptor)),
             inspects_value: T::INSPECTS_VALUE,
             inner: interceptor,
-            type_name: std::any::type_name::<T>(),
+            type_name: TypeName::of::<T>(),
         }
     }
 
@@ -169,7 +169,7 @@ impl InterceptorInstance {
         Self {
             inspects_value: group.inspects_value(),
             inner: Arc::new(group),
-            type_name: "LifecycleGroup",
+            type_name: TypeName::literal("LifecycleGroup"),
             lifecycle: None,
         }
     }
@@ -177,7 +177,7 @@ impl InterceptorInstance {
 
 impl std::fmt::Debug for InterceptorInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::error::short_name(self.type_name))
+        f.write_str(self.type_name.short())
     }
 }
 

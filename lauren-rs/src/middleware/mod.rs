@@ -15,6 +15,7 @@ pub use self::from_fn::{FromFn, from_fn};
 use crate::body::{Body, RequestBody};
 use crate::descriptor::BoxFuture;
 use crate::error::HttpError;
+use crate::type_name::TypeName;
 
 /// The request a middleware sees: head and (unread) body.
 pub type MiddlewareRequest = http::Request<RequestBody>;
@@ -75,20 +76,19 @@ impl<T: Middleware> DynMiddleware for T {
 #[derive(Clone)]
 pub struct MiddlewareInstance {
     inner: Arc<dyn DynMiddleware>,
-    /// The type's full name, shortened when shown (instances may be made per request).
-    type_name: &'static str,
+    type_name: TypeName,
 }
 
 impl MiddlewareInstance {
     /// Wraps a middleware.
     pub fn new<T: Middleware>(middleware: T) -> Self {
-        Self { inner: Arc::new(middleware), type_name: std::any::type_name::<T>() }
+        Self { inner: Arc::new(middleware), type_name: TypeName::of::<T>() }
     }
 }
 
 impl std::fmt::Debug for MiddlewareInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::error::short_name(self.type_name))
+        f.write_str(self.type_name.short())
     }
 }
 
@@ -97,13 +97,13 @@ impl MiddlewareInstance {
     pub fn adapt<T: Middleware>(instance: &crate::descriptor::Instance) -> Option<Self> {
         instance.downcast_ref::<crate::di::Inject<T>>().map(|inject| Self {
             inner: Arc::clone(inject.as_arc()) as Arc<dyn DynMiddleware>,
-            type_name: std::any::type_name::<T>(),
+            type_name: TypeName::of::<T>(),
         })
     }
 
     /// The middleware type's name.
     pub fn type_name(&self) -> &'static str {
-        crate::error::short_name(self.type_name)
+        self.type_name.short()
     }
 }
 

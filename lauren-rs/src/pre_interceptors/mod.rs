@@ -13,6 +13,7 @@ use crate::descriptor::{Attached, ComponentDescriptor, Instance, StageFuture, st
 use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
+use crate::type_name::TypeName;
 
 /// Runs before the handler, with no hook after it (Esmerald is one-way by design): read or
 /// change the request (path, path parameters, query, headers, body, per-request state), or stop
@@ -76,8 +77,7 @@ impl<T: PreInterceptor> DynPreInterceptor for T {
 #[derive(Clone)]
 pub struct PreInterceptorInstance {
     inner: Arc<dyn DynPreInterceptor>,
-    /// The type's full name, shortened when shown (instances may be made per request).
-    type_name: &'static str,
+    type_name: TypeName,
 }
 
 impl PreInterceptorInstance {
@@ -94,18 +94,18 @@ impl PreInterceptorInstance {
     }
 
     fn from_arc<T: PreInterceptor>(interceptor: Arc<T>) -> Self {
-        Self { inner: interceptor, type_name: std::any::type_name::<T>() }
+        Self { inner: interceptor, type_name: TypeName::of::<T>() }
     }
 
     /// The type's name.
     pub fn type_name(&self) -> &'static str {
-        crate::error::short_name(self.type_name)
+        self.type_name.short()
     }
 }
 
 impl std::fmt::Debug for PreInterceptorInstance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::error::short_name(self.type_name))
+        f.write_str(self.type_name.short())
     }
 }
 

@@ -39,6 +39,17 @@ pub fn inline_future<'a, T>(future: impl Future<Output = T> + Send + 'a) -> Inli
     InlineFuture::from_or_box(future)
 }
 
+/// How many bytes the outermost interceptor's future may take to be kept in the request's own
+/// future when the route serves in place: a lifecycle group's future takes 384 (the typed
+/// outcome beside the room of one hook), an around interceptor's usually 100-250. Larger than
+/// [`INLINE_FUTURE_BYTES`] because it is only in the request's own future, which no box copies;
+/// the futures that other boxes hold (a route behind middleware, a staged route) keep the
+/// smaller room, so that those boxes stay in glibc's per-thread cache.
+pub(crate) const OUTER_FUTURE_BYTES: usize = 384;
+
+/// The outermost hop's type-erased future, inline when it fits in [`OUTER_FUTURE_BYTES`].
+pub(crate) type OuterFuture<'a, T> = stackfuture::StackFuture<'a, T, OUTER_FUTURE_BYTES>;
+
 /// How many bytes the future of one step of a sequential stage (a guard's check, a
 /// pre-interceptor, a lifecycle hook) may take to be kept inline in the stage's own future; a
 /// larger one is boxed. A step that awaits nothing takes 16-40 (its arguments); a step that

@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use super::ChainEntry;
-use crate::descriptor::{BoxFuture, InlineFuture};
+use crate::descriptor::{BoxFuture, InlineFuture, OuterFuture};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
 use crate::reply::Reply;
@@ -69,6 +69,20 @@ impl CallHandler<'_> {
             Some(ChainEntry::Shared(first)) => first.inner.intercept_inline(ctx, rest),
             Some(ChainEntry::Scoped { .. }) => crate::descriptor::inline_future(self.handle(ctx)),
             None => (ctx.route().descriptor.handler)(ctx),
+        }
+    }
+
+    /// The first interceptor's future in the request's own future, in the larger room of the
+    /// outermost hop: for a route with interceptors that serves in place (the caller calls the
+    /// handler's entry point itself when the chain is empty).
+    pub(crate) fn handle_outer<'c>(
+        self,
+        ctx: &'c mut ExecutionContext<'_>,
+    ) -> OuterFuture<'c, Result<Reply, HttpError>> {
+        let rest = CallHandler { next: self.next + 1, len: self.len, _chain: PhantomData };
+        match ctx.route().chain.get(self.next) {
+            Some(ChainEntry::Shared(first)) => first.inner.intercept_outer(ctx, rest),
+            _ => OuterFuture::from_or_box(self.handle_inline(ctx)),
         }
     }
 

@@ -332,6 +332,14 @@ impl super::DynInterceptor for LifecycleGroup {
     ) -> crate::descriptor::InlineFuture<'a, Result<Reply, HttpError>> {
         crate::descriptor::inline_future(run_group(&self.members, ctx, next))
     }
+
+    fn intercept_outer<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> crate::descriptor::OuterFuture<'a, Result<Reply, HttpError>> {
+        crate::descriptor::OuterFuture::from_or_box(run_group(&self.members, ctx, next))
+    }
 }
 
 /// Something a group runs the hooks of.

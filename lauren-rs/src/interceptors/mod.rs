@@ -11,7 +11,7 @@ pub use self::chain::CallHandler;
 pub(crate) use self::lifecycle::LifecycleGroup;
 pub use self::lifecycle::{LifecycleInterceptor, LifecycleMember, RouteSetup};
 pub use self::list::IntoInterceptors;
-use crate::descriptor::{BoxFuture, InlineFuture, Instance};
+use crate::descriptor::{BoxFuture, InlineFuture, Instance, OuterFuture};
 use crate::di::Inject;
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
@@ -111,6 +111,14 @@ pub(crate) trait DynInterceptor: Send + Sync + 'static {
         ctx: &'a mut ExecutionContext<'_>,
         next: CallHandler<'a>,
     ) -> InlineFuture<'a, Result<Reply, HttpError>>;
+
+    /// The same in the larger room of the request's outermost hop, when the route serves in
+    /// place.
+    fn intercept_outer<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> OuterFuture<'a, Result<Reply, HttpError>>;
 }
 
 impl<T: Interceptor> DynInterceptor for T {
@@ -128,6 +136,14 @@ impl<T: Interceptor> DynInterceptor for T {
         next: CallHandler<'a>,
     ) -> InlineFuture<'a, Result<Reply, HttpError>> {
         crate::descriptor::inline_future(self.intercept(ctx, next))
+    }
+
+    fn intercept_outer<'a>(
+        &'a self,
+        ctx: &'a mut ExecutionContext<'_>,
+        next: CallHandler<'a>,
+    ) -> OuterFuture<'a, Result<Reply, HttpError>> {
+        OuterFuture::from_or_box(self.intercept(ctx, next))
     }
 }
 

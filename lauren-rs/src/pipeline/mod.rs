@@ -152,15 +152,22 @@ macro_rules! serve_in_place {
                     );
                     // Pinned where they are made: the wrappers then move a pointer, not the
                     // inline future.
-                    let outcome = if route.direct {
-                        // Without interceptors this is the handler's own future (which
-                        // renders at once).
-                        let handler = ::std::pin::pin!(
-                            $crate::interceptors::CallHandler::start(&route.chain)
-                                .handle_inline(&mut ctx)
-                        );
+                    let outcome = if route.direct && route.chain.is_empty() {
+                        // The handler's own future (which renders at once).
+                        let handler = ::std::pin::pin!((route.descriptor.handler)(&mut ctx));
                         ::futures_util::FutureExt::catch_unwind(::std::panic::AssertUnwindSafe(
                             handler,
+                        ))
+                        .await
+                    } else if route.direct {
+                        // The outermost interceptor's future, in the larger room only this
+                        // future has (a lifecycle group's fits).
+                        let hops = ::std::pin::pin!(
+                            $crate::interceptors::CallHandler::start(&route.chain)
+                                .handle_outer(&mut ctx)
+                        );
+                        ::futures_util::FutureExt::catch_unwind(::std::panic::AssertUnwindSafe(
+                            hops,
                         ))
                         .await
                     } else {

@@ -189,24 +189,37 @@ impl std::fmt::Debug for RouteSetup<'_> {
     }
 }
 
-/// The hooks behind a pointer.
+/// The hooks behind a pointer. `None` is a hook left at its default, which the group skips:
+/// it would only answer at once what the group goes on with anyway.
 pub(crate) trait DynLifecycle: Send + Sync + 'static {
     fn check_route_dyn(&self, route: &RouteSetup<'_>) -> Result<(), String>;
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> StageFuture<'a, Result<(), HttpError>>;
+    ) -> Option<StageFuture<'a, Result<(), HttpError>>>;
     fn on_success_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         reply: &'a mut Reply,
-    ) -> StageFuture<'a, ()>;
+    ) -> Option<StageFuture<'a, ()>>;
     fn on_exception_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         err: HttpError,
     ) -> StageFuture<'a, HttpError>;
-    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> StageFuture<'a, ()>;
+    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> Option<StageFuture<'a, ()>>;
+}
+
+/// The hook's future, unless it is a default hook's [`Noop`]. The default bodies are the only
+/// place a `Noop` is made (it is private), and a type's name is fixed within one build, so
+/// comparing the future's type name with `Noop`'s is exact; both are constants of the
+/// instantiation, so the comparison folds away.
+fn unless_default<'a, F>(future: F) -> Option<StageFuture<'a, F::Output>>
+where
+    F: Future + Send + 'a,
+{
+    let default = std::any::type_name::<F>() == std::any::type_name::<Noop<F::Output>>();
+    (!default).then(|| stage_future(future))
 }
 
 impl<T: LifecycleInterceptor> DynLifecycle for T {
@@ -216,15 +229,15 @@ impl<T: LifecycleInterceptor> DynLifecycle for T {
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
-    ) -> StageFuture<'a, Result<(), HttpError>> {
-        stage_future(self.before(ctx))
+    ) -> Option<StageFuture<'a, Result<(), HttpError>>> {
+        unless_default(self.before(ctx))
     }
     fn on_success_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
         reply: &'a mut Reply,
-    ) -> StageFuture<'a, ()> {
-        stage_future(self.on_success(ctx, reply))
+    ) -> Option<StageFuture<'a, ()>> {
+        unless_default(self.on_success(ctx, reply))
     }
     fn on_exception_dyn<'a>(
         &'a self,
@@ -233,8 +246,8 @@ impl<T: LifecycleInterceptor> DynLifecycle for T {
     ) -> StageFuture<'a, HttpError> {
         stage_future(self.on_exception(ctx, err))
     }
-    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> StageFuture<'a, ()> {
-        stage_future(self.after(ctx))
+    fn after_dyn<'a>(&'a self, ctx: &'a mut ExecutionContext<'_>) -> Option<StageFuture<'a, ()>> {
+        unless_default(self.after(ctx))
     }
 }
 
@@ -369,7 +382,9 @@ async fn run_group<H: Hooks>(
     // others from releasing what their `before` took).
     let befores = AssertUnwindSafe(async {
         for member in members {
-            member.hooks().before_dyn(ctx).await?;
+            // Bound by a `let`, so that only the future is kept across the await.
+            let Some(hook) = member.hooks().before_dyn(ctx) else { continue };
+            hook.await?;
         }
         Ok(())
     })
@@ -388,7 +403,9 @@ async fn run_group<H: Hooks>(
     if let Ok(reply) = &mut outcome {
         let hooks = AssertUnwindSafe(async {
             for member in members {
-                member.hooks().on_success_dyn(ctx, reply).await;
+                // Bound by a `let`, so that only the future is kept across the await.
+                let Some(hook) = member.hooks().on_success_dyn(ctx, reply) else { continue };
+                hook.await;
             }
         })
         .catch_unwind()
@@ -415,7 +432,9 @@ async fn run_group<H: Hooks>(
     loop {
         let run = AssertUnwindSafe(async {
             for member in afters.by_ref() {
-                member.hooks().after_dyn(ctx).await;
+                // Bound by a `let`, so that only the future is kept across the await.
+                let Some(hook) = member.hooks().after_dyn(ctx) else { continue };
+                hook.await;
             }
         })
         .catch_unwind()

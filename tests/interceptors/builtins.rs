@@ -540,3 +540,53 @@ async fn logger_writes_one_event_per_request_with_status_route_latency_and_error
     );
     assert!(!lines[1].contains("latency_us"), "{}", lines[1]);
 }
+
+/// Counts its verifications.
+#[derive(Default)]
+struct CountedTokens;
+
+static VERIFIED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl TokenVerifier for CountedTokens {
+    async fn verify(&self, token: &str) -> lauren::Result<Principal> {
+        VERIFIED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Tokens.verify(token).await
+    }
+}
+
+#[derive(Default)]
+struct TwiceController;
+
+// `Auths` again by type on a controller, with the value given globally below.
+#[controller("/twice")]
+#[use_interceptors(Auths<CountedTokens>, Logger)]
+impl TwiceController {
+    #[use_interceptors(Logger)]
+    #[get("/me")]
+    async fn me(&self, who: Principal) -> String {
+        who.subject
+    }
+}
+
+#[module(controllers = [TwiceController])]
+struct TwiceModule;
+
+#[tokio::test]
+async fn a_lifecycle_type_attached_as_a_value_and_again_by_type_runs_once() {
+    let captured = Captured::global();
+    let client = TestClient::new(
+        LaurenFactory::create(TwiceModule).global_interceptors((Auths::new(CountedTokens), Logger)),
+    )
+    .await;
+    let before = VERIFIED.load(std::sync::atomic::Ordering::SeqCst);
+    let res = client.get("/twice/me").header("authorization", "Bearer ada-token").send().await;
+    assert_eq!((res.status().as_u16(), res.text().as_str()), (200, "ada"));
+    assert_eq!(VERIFIED.load(std::sync::atomic::Ordering::SeqCst) - before, 1);
+    let lines: Vec<String> = captured
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("lauren::request") && l.contains("/twice/me"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("status=200"), "{}", lines[0]);
+}

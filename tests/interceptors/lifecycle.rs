@@ -424,7 +424,8 @@ async fn a_panicking_hook_is_a_500_and_every_after_still_runs() {
     let (status, code, log_before) = with_l100_panicking_in("before", None).await;
     assert_eq!((status, code.as_str()), (500, "internal_error"));
     assert_eq!(log_before, log(&[&BEFORE[..5], &EXCEPTIONS, &AFTER]));
-    // In `on_success`: the reply becomes a 500, the later `on_success` hooks do not run.
+    // In `on_success`: the reply becomes a 500, which the later members get in their
+    // `on_exception` (a request log among them reports what the client gets).
     let (status, _, log_success) = with_l100_panicking_in("on_success", None).await;
     assert_eq!(status, 500);
     assert_eq!(
@@ -432,11 +433,11 @@ async fn a_panicking_hook_is_a_500_and_every_after_still_runs() {
         log(&[
             &BEFORE,
             &["R1:before", "handler", "R1:after"],
-            &["L1:success(200)", "L100:success(200)"],
+            &["L1:success(200)", "L100:success(200)", "L999:exception(internal_error)"],
             &AFTER,
         ])
     );
-    // In `on_exception`: the error becomes a 500.
+    // In `on_exception`: the error becomes a 500, which the later members get instead.
     let (status, _, log_exception) =
         with_l100_panicking_in("on_exception", Some(("x-handler-fails", "1"))).await;
     assert_eq!(status, 500);
@@ -445,7 +446,11 @@ async fn a_panicking_hook_is_a_500_and_every_after_still_runs() {
         log(&[
             &BEFORE,
             &["R1:before", "handler"],
-            &["L1:exception(bad_request)", "L100:exception(bad_request)"],
+            &[
+                "L1:exception(bad_request)",
+                "L100:exception(bad_request)",
+                "L999:exception(internal_error)",
+            ],
             &AFTER,
         ])
     );

@@ -12,7 +12,9 @@ use crate::reply::Reply;
 /// Sort 9980: one `INFO` event per request on the `lauren::request` target, with `method`,
 /// `route` (the template), `status`, `error` (the error code, empty on success) and
 /// `latency_us`. Its `after` runs first among the group's (descending sort), so the latency
-/// covers the handler and the other members' outcome hooks. When an earlier `before` failed
+/// covers the handler and the other members' outcome hooks, and the status is the one they
+/// left (a member's outcome hook that panicked included); an `after` of a lower sort that
+/// panics still turns the response into a 500 that this event does not show. When an earlier `before` failed
 /// (e.g. `Auths` answered 401), Logger's own `before` did not run: the event has no
 /// `latency_us` then.
 #[derive(Debug, Default, Clone, Copy)]

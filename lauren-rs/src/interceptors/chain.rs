@@ -18,16 +18,18 @@ pub struct CallHandler<'a> {
     /// the context (`ctx.route()`), so the futures `handle` returns borrow only `ctx`: a plain
     /// `fn intercept(..) -> impl Future + Send { next.handle(ctx) }` then needs no lifetime
     /// beyond the one of `ctx`.
-    next: usize,
+    /// `u32`, as `len`: the handle is in every interceptor's future, and a chain is far shorter.
+    next: u32,
     /// The chain's length, for `remaining`.
-    len: usize,
+    len: u32,
     _chain: PhantomData<&'a [ChainEntry]>,
 }
 
 impl CallHandler<'_> {
     /// The whole chain of the request's route, from its first step.
     pub(crate) fn start(chain: &[ChainEntry]) -> Self {
-        Self { next: 0, len: chain.len(), _chain: PhantomData }
+        let len = u32::try_from(chain.len()).unwrap_or(u32::MAX);
+        Self { next: 0, len, _chain: PhantomData }
     }
 
     /// Runs the rest of the chain and returns its reply (or its error).
@@ -41,12 +43,12 @@ impl CallHandler<'_> {
         ctx: &'c mut ExecutionContext<'_>,
     ) -> BoxFuture<'c, Result<Reply, HttpError>> {
         let rest = CallHandler { next: self.next + 1, len: self.len, _chain: PhantomData };
-        match ctx.route().chain.get(self.next) {
+        match ctx.route().chain.get(self.next as usize) {
             Some(ChainEntry::Shared(first)) => first.inner.intercept_dyn(ctx, rest),
             Some(ChainEntry::Scoped { .. }) => {
                 // Built before the chain started (`build_interceptors`); the instance is shared
                 // with the context, so the step owns a handle to it.
-                let built = ctx.built_interceptor(self.next).cloned();
+                let built = ctx.built_interceptor(self.next as usize).cloned();
                 Box::pin(async move {
                     let interceptor =
                         built.ok_or_else(|| HttpError::internal("InterceptorNotBuilt"))?;
@@ -65,7 +67,7 @@ impl CallHandler<'_> {
         ctx: &'c mut ExecutionContext<'_>,
     ) -> InlineFuture<'c, Result<Reply, HttpError>> {
         let rest = CallHandler { next: self.next + 1, len: self.len, _chain: PhantomData };
-        match ctx.route().chain.get(self.next) {
+        match ctx.route().chain.get(self.next as usize) {
             Some(ChainEntry::Shared(first)) => first.inner.intercept_inline(ctx, rest),
             Some(ChainEntry::Scoped { .. }) => crate::descriptor::inline_future(self.handle(ctx)),
             None => (ctx.route().descriptor.handler)(ctx),
@@ -80,7 +82,7 @@ impl CallHandler<'_> {
         ctx: &'c mut ExecutionContext<'_>,
     ) -> OuterFuture<'c, Result<Reply, HttpError>> {
         let rest = CallHandler { next: self.next + 1, len: self.len, _chain: PhantomData };
-        match ctx.route().chain.get(self.next) {
+        match ctx.route().chain.get(self.next as usize) {
             Some(ChainEntry::Shared(first)) => first.inner.intercept_outer(ctx, rest),
             _ => OuterFuture::from_or_box(self.handle_inline(ctx)),
         }
@@ -88,7 +90,7 @@ impl CallHandler<'_> {
 
     /// How many interceptors are still ahead.
     pub fn remaining(&self) -> usize {
-        self.len.saturating_sub(self.next)
+        self.len.saturating_sub(self.next) as usize
     }
 }
 

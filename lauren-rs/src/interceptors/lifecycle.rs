@@ -24,8 +24,9 @@ use crate::reply::Reply;
 ///   panicked (not when the request itself is cancelled: a request timeout or a client gone
 ///   drops the whole chain).
 ///
-/// A hook that panics counts as one that failed with a 500 `internal_error`; every `after` still
-/// runs.
+/// A hook that panics counts as one that failed with a 500 `internal_error`: after a panic in
+/// `on_success` or `on_exception`, the members after it get that 500 in their `on_exception`.
+/// Every `after` still runs.
 ///
 /// Equal sorts keep declaration order. Every hook is optional. Attach them like any interceptor
 /// (`#[use_interceptors(..)]`, `interceptors = [..]`, `.global_interceptors(..)`).
@@ -256,6 +257,8 @@ impl<T: LifecycleInterceptor> DynLifecycle for T {
 #[derive(Clone)]
 pub struct LifecycleMember {
     hooks: Arc<dyn DynLifecycle>,
+    /// Its type: a type attached twice (as two instances) runs once.
+    type_id: std::any::TypeId,
     sort: i32,
     accepts_xml: bool,
     inspects_value: bool,
@@ -264,6 +267,7 @@ pub struct LifecycleMember {
 impl LifecycleMember {
     pub(crate) fn new<T: LifecycleInterceptor>(interceptor: Arc<T>) -> Self {
         Self {
+            type_id: std::any::TypeId::of::<T>(),
             sort: interceptor.sort(),
             accepts_xml: T::ACCEPTS_XML,
             inspects_value: T::INSPECTS_VALUE,
@@ -300,13 +304,13 @@ pub(crate) struct LifecycleGroup {
 impl LifecycleGroup {
     /// Sorts `members` by `sort`, declaration order among equals.
     pub(crate) fn new(mut members: Vec<LifecycleMember>) -> Self {
-        // One instance attached at two levels (a singleton type, or one value given twice) runs
-        // once: its first, outermost, attachment counts.
-        let mut seen: Vec<*const ()> = Vec::with_capacity(members.len());
+        // One type attached at two levels (a singleton type named twice, or `Auths` given
+        // globally as a value and again on a controller by type) runs once: its first,
+        // outermost, attachment counts.
+        let mut seen: Vec<std::any::TypeId> = Vec::with_capacity(members.len());
         members.retain(|m| {
-            let ptr = Arc::as_ptr(&m.hooks).cast::<()>();
-            let first = !seen.contains(&ptr);
-            seen.push(ptr);
+            let first = !seen.contains(&m.type_id);
+            seen.push(m.type_id);
             first
         });
         members.sort_by_key(|m| m.sort);
@@ -398,33 +402,50 @@ async fn run_group<H: Hooks>(
         Ok(Err(err)) => Err(err),
         Err(payload) => Err(panicked(ctx, "a lifecycle `before` hook", &*payload)),
     };
-    // The outcome hooks work on the outcome where it is: the reply is not moved out and back.
+    // The outcome hooks, member by member in sort order, each seeing the outcome as it stands:
+    // a hook that panics turns it into that panic's 500, which the members after it get in
+    // their `on_exception` (a request log after it then reports the 500 the client gets). As
+    // for the `after`s, one catch serves a run of members and is entered again past a panic.
+    // The hooks work on the outcome where it is: the reply is not moved out and back.
     let mut outcome = outcome;
-    if let Ok(reply) = &mut outcome {
-        let hooks = AssertUnwindSafe(async {
-            for member in members {
-                // Bound by a `let`, so that only the future is kept across the await.
-                let Some(hook) = member.hooks().on_success_dyn(ctx, reply) else { continue };
-                hook.await;
+    let mut rest = members.iter();
+    loop {
+        if let Ok(reply) = &mut outcome {
+            let run = AssertUnwindSafe(async {
+                for member in rest.by_ref() {
+                    // Bound by a `let`, so that only the future is kept across the await.
+                    let Some(hook) = member.hooks().on_success_dyn(ctx, reply) else { continue };
+                    hook.await;
+                }
+            })
+            .catch_unwind()
+            .await;
+            match run {
+                Ok(()) => break,
+                Err(payload) => {
+                    outcome = Err(panicked(ctx, "a lifecycle `on_success` hook", &*payload));
+                }
             }
-        })
-        .catch_unwind()
-        .await;
-        if let Err(payload) = hooks {
-            outcome = Err(panicked(ctx, "a lifecycle `on_success` hook", &*payload));
+        } else if let Err(err) = outcome {
+            let run = AssertUnwindSafe(async {
+                let mut err = err;
+                for member in rest.by_ref() {
+                    err = member.hooks().on_exception_dyn(ctx, err).await;
+                }
+                err
+            })
+            .catch_unwind()
+            .await;
+            match run {
+                Ok(err) => {
+                    outcome = Err(err);
+                    break;
+                }
+                Err(payload) => {
+                    outcome = Err(panicked(ctx, "a lifecycle `on_exception` hook", &*payload));
+                }
+            }
         }
-    } else if let Err(err) = outcome {
-        let hooks = AssertUnwindSafe(async {
-            let mut err = err;
-            for member in members {
-                err = member.hooks().on_exception_dyn(ctx, err).await;
-            }
-            err
-        })
-        .catch_unwind()
-        .await;
-        outcome = Err(hooks
-            .unwrap_or_else(|payload| panicked(ctx, "a lifecycle `on_exception` hook", &*payload)));
     }
     // One catch for all of them; after a panic it is entered again for the ones left (the
     // iterator is already past the one that panicked).

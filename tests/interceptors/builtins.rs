@@ -292,6 +292,31 @@ async fn sign_accepts_a_correct_signature() {
     assert_eq!((res.status().as_u16(), res.text()), (200, "ok".to_owned()));
 }
 
+/// Answers 418 for any 401 the framework raised, naming its code.
+#[derive(Default)]
+#[exception_handler(lauren::kinds::Unauthorized)]
+struct UnauthorizedHandler;
+
+impl ExceptionHandler for UnauthorizedHandler {
+    async fn catch(&self, err: &HttpError, _: &mut ExecutionContext<'_>) -> lauren::Result<Reply> {
+        Ok(Reply::new((StatusCode::IM_A_TEAPOT, format!("caught {}", err.code()))))
+    }
+}
+
+#[tokio::test]
+async fn a_signature_failure_is_caught_as_unauthorized() {
+    let client = TestClient::new(
+        LaurenFactory::create(SignedModule)
+            .global_interceptors(Sign::new(KEY))
+            .global_exception_handler(UnauthorizedHandler),
+    )
+    .await;
+    let forged = Sign::new("guessed").sign(&Method::POST, "/signed/orders", BODY.as_bytes());
+    let request = client.post("/signed/orders").header("content-type", "application/json");
+    let res = with_signature(request.body(BODY), &forged).send().await;
+    assert_eq!((res.status().as_u16(), res.text()), (418, "caught invalid_signature".to_owned()));
+}
+
 #[tokio::test]
 async fn sign_rejects_tampering_staleness_and_a_wrong_key() {
     let client = signed().await;

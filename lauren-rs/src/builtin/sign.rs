@@ -199,8 +199,11 @@ fn header<'a>(ctx: &'a ExecutionContext<'_>, name: &str) -> Result<&'a str, Http
     }
 }
 
+/// A 401 `invalid_signature`, typed as `kinds::Unauthorized` like the framework's other 401s, so
+/// that an exception handler for that kind catches it.
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>) -> HttpError {
     HttpError::new(StatusCode::UNAUTHORIZED, "invalid_signature", message)
+        .with_source(crate::error::kinds::Unauthorized)
 }
 
 fn unix_now() -> u64 {

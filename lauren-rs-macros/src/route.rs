@@ -224,7 +224,9 @@ pub(crate) fn parse<'a>(
                 .spanned(&typed.pat, "name this parameter with a plain identifier, e.g. `id: u64`");
             continue;
         };
-        let source = if declared.iter().any(|(n, _)| *n == name) {
+        // `Path<T>` takes the whole path whatever its name: `org: Path<Ids>` on `/{org}/{repo}`
+        // is not the variable `{org}`.
+        let source = if !is_whole_path(&typed.ty) && declared.iter().any(|(n, _)| *n == name) {
             if !path_vars.contains(&name) {
                 path_vars.push(name.clone());
             }
@@ -317,6 +319,15 @@ fn unbound_message(name: &str, handler: &syn::Ident) -> String {
 /// A type as the user would write it (`Json<String>`, not `Json < String >`).
 fn type_text(ty: &Type) -> String {
     ty.to_token_stream().to_string().replace(' ', "")
+}
+
+/// `Path<..>` (or `lauren::Path<..>`), written as such.
+fn is_whole_path(ty: &Type) -> bool {
+    let Type::Path(path) = ty else { return false };
+    path.qself.is_none()
+        && path.path.segments.last().is_some_and(|last| {
+            last.ident == "Path" && matches!(last.arguments, syn::PathArguments::AngleBracketed(_))
+        })
 }
 
 fn binding_name(pat: &Pat) -> Option<String> {

@@ -74,6 +74,12 @@ impl ExtractController {
         format!("{}#{}", ids.org, ids.repo)
     }
 
+    // Named like one of the variables, it still takes them all.
+    #[get("/named/{org}/{repo}")]
+    async fn path_struct_named_like_a_variable(&self, org: Path<Ids>) -> String {
+        format!("{}#{}", org.org, org.repo)
+    }
+
     #[get("/paged")]
     async fn query_struct(&self, paging: Query<Paging>) -> String {
         format!("page={} per_page={:?}", paging.page, paging.per_page)
@@ -231,6 +237,7 @@ async fn invalid_optional_query_parameter_is_still_422() {
 #[tokio::test]
 async fn path_struct_gets_every_variable() {
     assert_eq!(client().await.get("/x/orgs/rust-lang/repos/42").await.text(), "rust-lang#42");
+    assert_eq!(client().await.get("/x/named/rust-lang/42").await.text(), "rust-lang#42");
     let (status, body) = error_of(client().await.get("/x/orgs/rust-lang/repos/x").await).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "extractor_error");

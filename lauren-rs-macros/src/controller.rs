@@ -78,6 +78,8 @@ fn parse_args(args: TokenStream) -> syn::Result<PathLit> {
             "expected the controller's path prefix as a string: `#[controller(\"/orders\")]`",
         )
     })?;
+    crate::template::check_literal(&lit.value())
+        .map_err(|message| syn::Error::new(lit.span(), message))?;
     Ok(PathLit { value: lit.value(), span: lit.span() })
 }
 

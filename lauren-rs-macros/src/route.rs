@@ -195,6 +195,12 @@ pub(crate) fn parse<'a>(
     } else {
         verbs.iter().map(|v| &v.path).collect()
     };
+    for path in &paths {
+        // The prefix's text is checked once, by `#[controller]`.
+        if let Err(message) = crate::template::check_literal(&path.value) {
+            errors.push(syn::Error::new(path.span, message));
+        }
+    }
     for path in std::iter::once(prefix).chain(paths) {
         match placeholders(&path.value) {
             Ok(found) => declared.extend(found.into_iter().map(|p| (p.name, path.span))),

@@ -33,6 +33,11 @@ pub(crate) fn placeholders(template: &str) -> Result<Vec<Placeholder>, String> {
             ));
         }
         rest = &after[close + 1..];
+        if !wildcard && !rest.is_empty() && !rest.starts_with('/') {
+            return Err(format!(
+                "`{{{name}}}` in `{template}` must end its segment: the router matches no text after a variable in the same segment; take the whole segment (`{{{name}}}`) and split it in the handler"
+            ));
+        }
         if wildcard && !rest.is_empty() {
             return Err(format!(
                 "`{{*{name}}}` in `{template}` must be the last segment: a wildcard takes the rest of the path"
@@ -41,6 +46,41 @@ pub(crate) fn placeholders(template: &str) -> Result<Vec<Placeholder>, String> {
         found.push(Placeholder { name: name.to_owned() });
     }
     Ok(found)
+}
+
+/// Checks the literal text of `template` (outside its placeholders): the router compares a path
+/// as it came on the wire, where a client has percent-encoded what a path may not hold as is
+/// (RFC 3986 `pchar`), and has resolved `.` and `..` segments. A template with such text
+/// compiles to a route no client reaches.
+pub(crate) fn check_literal(template: &str) -> Result<(), String> {
+    let mut literal = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        literal.push_str(&rest[..open]);
+        literal.push('/');
+        rest = rest[open..].find('}').map_or("", |close| &rest[open + close + 1..]);
+    }
+    literal.push_str(rest);
+    if let Some(bad) = literal.chars().find(|&c| !is_path_char(c)) {
+        let mut utf8 = [0; 4];
+        let encoded: String =
+            bad.encode_utf8(&mut utf8).bytes().map(|b| format!("%{b:02X}")).collect();
+        return Err(format!(
+            "{bad:?} in `{template}` never reaches the router as is: clients send it percent-encoded, as `{encoded}`, and routes match the path as sent; write `{encoded}` in the template, or take that segment as a variable"
+        ));
+    }
+    if literal.split('/').any(|segment| segment == "." || segment == "..") {
+        return Err(format!(
+            "`{template}` has a `.` or `..` segment, which clients resolve before sending: remove it"
+        ));
+    }
+    Ok(())
+}
+
+/// A character a path may hold unencoded: RFC 3986 `pchar` (with `%` for the encoded ones) or
+/// `/`.
+fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%/".contains(c)
 }
 
 /// Joins and normalises like the runtime does, for compile-time duplicate detection only.

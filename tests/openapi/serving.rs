@@ -136,6 +136,10 @@ async fn served_paths_are_normalised_and_unusable_ones_are_startup_errors() {
     for (openapi, expected) in [
         (OpenApi::new("O", "1").json_path(""), "json_path \"\" cannot be served"),
         (OpenApi::new("O", "1").docs_path("/my docs"), "docs_path \"/my docs\" cannot be served"),
+        // What clients send otherwise: resolved, or percent-encoded.
+        (OpenApi::new("O", "1").json_path("/../x.json"), "json_path \"/../x.json\" cannot be"),
+        (OpenApi::new("O", "1").json_path("/spéc.json"), "json_path \"/spéc.json\" cannot be"),
+        (OpenApi::new("O", "1").json_path("/x\"y"), "json_path \"/x\\\"y\" cannot be"),
         (OpenApi::new("O", "1").json_path("/docs/"), "json_path and docs_path are both /docs"),
     ] {
         let err =

@@ -50,6 +50,12 @@ impl PlainController {
         "Case"
     }
 
+    // As a client sends `/p/café`.
+    #[get("/caf%C3%A9")]
+    async fn encoded(&self) -> &'static str {
+        "café"
+    }
+
     #[get("/multi")]
     #[put("/multi")]
     #[delete("/multi-too")]
@@ -141,6 +147,11 @@ async fn routing_is_case_sensitive() {
     let client = client().await;
     assert_eq!(client.get("/p/Case").await.status(), 200);
     assert_eq!(client.get("/p/case").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_percent_encoded_template_matches_the_path_as_clients_send_it() {
+    assert_eq!(client().await.get("/p/caf%C3%A9").await.text(), "café");
 }
 
 #[tokio::test]

@@ -149,13 +149,18 @@ pub(crate) fn serve(
 /// `path` as the router will match it; a path it cannot serve is a problem naming the option.
 fn served_path(option: &str, path: &str, problems: &mut Vec<crate::Problem>) -> String {
     let normalised = crate::router::join_template(&[path]);
+    // What a client sends as is (RFC 3986 `pchar`, without `%`: the router compares the path
+    // as sent, so an encoded one would have to be written encoded), and no `.` or `..` segment
+    // (clients resolve them before sending).
     let unusable = normalised == "/"
-        || normalised
-            .contains(|c: char| c.is_whitespace() || c.is_control() || "?#{}%".contains(c));
+        || !normalised
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c))
+        || normalised.split('/').any(|segment| segment == "." || segment == "..");
     if unusable {
         problems.push(crate::Problem::new(
             crate::ProblemCode::InvalidOption,
-            format!("OpenApi: {option} {path:?} cannot be served: give a path below `/` without spaces, `?`, `#`, `%` or braces, like \"/openapi.json\""),
+            format!("OpenApi: {option} {path:?} cannot be served: give a path below `/` of letters, digits and `-._~!$&'()*+,;=:@`, without `.` or `..` segments, like \"/openapi.json\""),
             "OpenApi",
         ));
     }

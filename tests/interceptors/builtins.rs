@@ -164,6 +164,45 @@ async fn roles_that_are_not_role_names_fail_at_startup() {
     assert!(err.problems().iter().all(|p| p.code().as_str() == "invalid_metadata"));
 }
 
+#[derive(Default)]
+struct BadSwitchesController;
+
+#[controller("/switches")]
+impl BadSwitchesController {
+    #[set_metadata("login_required", "no")]
+    #[get("/login")]
+    async fn login(&self) {}
+
+    #[set_metadata("ignore_sign", 1)]
+    #[get("/sign")]
+    async fn sign(&self) {}
+}
+
+#[module(controllers = [BadSwitchesController])]
+struct BadSwitchesModule;
+
+#[tokio::test]
+async fn switches_that_are_not_bools_and_a_zero_xml_depth_fail_at_startup() {
+    let Err(err) = LaurenFactory::create(BadSwitchesModule)
+        .global_interceptors((Auths::new(Tokens), Sign::new(KEY), XmlParse::default().max_depth(0)))
+        .build()
+        .await
+    else {
+        panic!("switches of the wrong type must not start");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains(r#"BadSwitchesController::login: metadata `login_required` must be `true` or `false` (for Auths), got "no""#),
+        "{text}"
+    );
+    assert!(
+        text.contains("BadSwitchesController::sign: metadata `ignore_sign` must be `true` or `false` (for Sign), got 1"),
+        "{text}"
+    );
+    assert!(text.contains("XmlParse::max_depth(0) refuses every XML body"), "{text}");
+    assert!(err.problems().iter().all(|p| p.code().as_str() == "invalid_metadata"));
+}
+
 #[tokio::test]
 async fn only_a_group_with_xml_parse_lets_xml_through_the_gate() {
     // Builtins without XmlParse: a JSON route still refuses XML with 415.

@@ -95,6 +95,10 @@ impl<V: TokenVerifier + Default> Default for Auths<V> {
 impl<V: TokenVerifier> LifecycleInterceptor for Auths<V> {
     const INSPECTS_VALUE: bool = false;
 
+    fn check_route(&self, route: &crate::RouteSetup<'_>) -> Result<(), String> {
+        super::check_switch(route, "login_required", "Auths")
+    }
+
     fn sort(&self) -> i32 {
         1
     }

@@ -44,6 +44,17 @@ pub use self::xml::XmlParse;
 
 use crate::interceptors::{InterceptorInstance, IntoInterceptors};
 
+/// Checks, at startup, that a switch in a route's metadata is a `bool`: a built-in reads
+/// anything else as unset, which would leave the route with its default silently.
+fn check_switch(route: &crate::RouteSetup<'_>, key: &str, owner: &str) -> Result<(), String> {
+    match route.metadata_value(key).map(crate::MetaValue::to_json) {
+        None | Some(serde_json::Value::Bool(_)) => Ok(()),
+        Some(other) => {
+            Err(format!("metadata `{key}` must be `true` or `false` (for {owner}), got {other}"))
+        }
+    }
+}
+
 /// The built-ins as one group: `Permission` and `Logger` always; `Auths`, `Sign` (feature
 /// `sign`) and `XmlParse` (feature `xml`) when added. Pass it to `.global_interceptors(..)`,
 /// which takes any list of interceptors.

@@ -131,11 +131,11 @@ impl LifecycleInterceptor for Sign {
         100
     }
 
-    fn check_route(&self, _: &crate::RouteSetup<'_>) -> Result<(), String> {
+    fn check_route(&self, route: &crate::RouteSetup<'_>) -> Result<(), String> {
         if self.key.is_empty() {
             return Err("Sign has an empty key: give it a secret (32 random bytes or more)".into());
         }
-        Ok(())
+        super::check_switch(route, "ignore_sign", "Sign")
     }
 
     async fn before(&self, ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {

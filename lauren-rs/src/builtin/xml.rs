@@ -53,6 +53,13 @@ impl LifecycleInterceptor for XmlParse {
     const INSPECTS_VALUE: bool = false;
     const ACCEPTS_XML: bool = true;
 
+    fn check_route(&self, _: &crate::RouteSetup<'_>) -> Result<(), String> {
+        if self.max_depth == 0 {
+            return Err("XmlParse::max_depth(0) refuses every XML body: give 1 or more".into());
+        }
+        Ok(())
+    }
+
     fn sort(&self) -> i32 {
         999
     }

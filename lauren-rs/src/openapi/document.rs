@@ -49,12 +49,15 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
                 }
             }
         }
+        // A body over the limit is a 422 as well (Lauren's answer, not 413).
         let reads_input = !op.parameters.is_empty() || op.request_body.is_some();
         if reads_input {
-            op.response("422", "The request's parameters or body are not valid.", error.content());
-        }
-        if route.descriptor.body.is_some() {
-            op.response("413", "The request body is over the size limit.", error.content());
+            let why = if route.descriptor.body.is_some() {
+                "The request's parameters or body are not valid, or the body is over the size limit."
+            } else {
+                "The request's parameters or body are not valid."
+            };
+            op.response("422", why, error.content());
         }
         // Only JSON and form bodies have a content-type gate.
         if matches!(route.body_gate, Some(BodyKind::Json | BodyKind::Form)) {

@@ -97,7 +97,7 @@ pub use crate::extract::{Cookie, Form, Header, Json, Path, Query, RawBody};
 pub use crate::guards::{Guard, GuardDescriptor, GuardInstance, IntoGuards, SecurityScheme};
 pub use crate::interceptors::{
     CallHandler, Interceptor, InterceptorDescriptor, InterceptorInstance, InterceptorType,
-    IntoInterceptors, LifecycleInterceptor, RouteSetup, registered_interceptors,
+    IntoInterceptors, LifecycleInterceptor, RouteDocs, RouteSetup, registered_interceptors,
 };
 #[allow(deprecated)]
 pub use crate::pipeline::Request;

@@ -395,3 +395,71 @@ async fn streamed_replies_name_their_media_types() {
         })
     );
 }
+
+mod builtins {
+    use lauren::builtin::{Auths, Permission, Principal, Sign, TokenVerifier};
+    use lauren::openapi::OpenApi;
+    use lauren::prelude::*;
+    use serde_json::json;
+
+    use super::{document, op, param};
+
+    #[derive(Default)]
+    struct Tokens;
+
+    impl TokenVerifier for Tokens {
+        async fn verify(&self, _: &str) -> lauren::Result<Principal> {
+            Err(HttpError::unauthorized("no tokens here"))
+        }
+    }
+
+    #[derive(Default)]
+    struct Guarded;
+
+    #[controller("/guarded")]
+    impl Guarded {
+        #[get("/login")]
+        async fn login(&self) {}
+
+        #[set_metadata("login_required", false)]
+        #[set_metadata("ignore_sign", true)]
+        #[get("/open")]
+        async fn open(&self) {}
+
+        #[set_metadata("roles", "admin")]
+        #[get("/admin")]
+        async fn admin(&self) {}
+    }
+
+    #[module(controllers = [Guarded])]
+    struct GuardedModule;
+
+    #[tokio::test]
+    async fn lifecycle_built_ins_document_their_security_errors_and_headers() {
+        let doc = document(
+            LaurenFactory::create(GuardedModule)
+                .global_interceptors((Auths::new(Tokens), Sign::new("key"), Permission))
+                .openapi(OpenApi::new("Guarded", "1")),
+        )
+        .await;
+        let statuses = |path: &str| -> Vec<String> {
+            let responses = op(&doc, path, "get")["responses"].as_object().cloned();
+            responses.unwrap_or_default().keys().cloned().collect()
+        };
+        // Auths: a required bearer token and its 401; Sign: its two headers.
+        let login = op(&doc, "/guarded/login", "get");
+        assert_eq!(login["security"], json!([{ "bearerAuth": [] }]));
+        assert_eq!(statuses("/guarded/login"), ["204", "401", "500"]);
+        for header in ["x-timestamp", "x-signature"] {
+            assert_eq!(param(login, header)["in"], "header", "{header}");
+            assert_eq!(param(login, header)["required"], true, "{header}");
+        }
+        assert_eq!(doc["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer");
+        // The login optional (a token or none), the signature off: no headers.
+        let open = op(&doc, "/guarded/open", "get");
+        assert_eq!(open["security"], json!([{ "bearerAuth": [] }, {}]));
+        assert!(open.get("parameters").is_none(), "{open:#}");
+        // Permission with roles: its 403.
+        assert_eq!(statuses("/guarded/admin"), ["204", "401", "403", "500"]);
+    }
+}

@@ -250,13 +250,14 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     }
                 };
                 let setup = RouteSetup { template: &template, metadata: &metadata };
-                let (chain, xml_body) = group_lifecycle(chain, &setup, |why| {
+                let grouped = group_lifecycle(chain, &setup, |why| {
                     problems.push(Problem::new(
                         ProblemCode::InvalidMetadata,
                         format!("{culprit}: {why}"),
                         culprit.clone(),
                     ));
                 });
+                let (chain, xml_body) = (grouped.chain, grouped.xml_body);
                 let scoped_interceptors =
                     chain.iter().any(|entry| matches!(entry, ChainEntry::Scoped { .. }));
                 // One built per request is not known before it is built: it may look.
@@ -327,6 +328,8 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     gateway: None,
                     #[cfg(feature = "openapi")]
                     static_body: None,
+                    #[cfg(feature = "openapi")]
+                    lifecycle_docs: Box::new(grouped.docs),
                     // Read by the document only: not worked out for apps that serve none.
                     #[cfg(feature = "openapi")]
                     security: match plan.openapi {
@@ -467,14 +470,24 @@ impl Chains<'_> {
     }
 }
 
+/// A route's chain with its lifecycle interceptors grouped, and what the group says of the
+/// route.
+struct Grouped {
+    chain: Box<[ChainEntry]>,
+    /// `XmlParse` is in the group: the route accepts XML bodies where it reads JSON.
+    xml_body: bool,
+    /// What the group enforces, for the OpenAPI document.
+    #[cfg(feature = "openapi")]
+    docs: crate::RouteDocs,
+}
+
 /// Replaces a chain's (singleton) lifecycle interceptors with one group at the position of the
-/// outermost of them. The flag says whether `XmlParse` is in the group (its route then accepts
-/// XML bodies where it reads JSON).
+/// outermost of them.
 fn group_lifecycle(
     chain: Box<[ChainEntry]>,
     setup: &RouteSetup<'_>,
     mut problem: impl FnMut(String),
-) -> (Box<[ChainEntry]>, bool) {
+) -> Grouped {
     let members: Vec<_> = chain
         .iter()
         .filter_map(|entry| match entry {
@@ -483,11 +496,18 @@ fn group_lifecycle(
         })
         .collect();
     if members.is_empty() {
-        return (chain, false);
+        return Grouped {
+            chain,
+            xml_body: false,
+            #[cfg(feature = "openapi")]
+            docs: crate::RouteDocs::new(),
+        };
     }
     let group = LifecycleGroup::new(members);
     group.check(setup).into_iter().for_each(&mut problem);
     let xml_body = group.accepts_xml();
+    #[cfg(feature = "openapi")]
+    let docs = group.document(setup);
     let mut group = Some(InterceptorInstance::group(group));
     let chain = chain
         .into_vec()
@@ -499,7 +519,12 @@ fn group_lifecycle(
             other => Some(other),
         })
         .collect();
-    (chain, xml_body)
+    Grouped {
+        chain,
+        xml_body,
+        #[cfg(feature = "openapi")]
+        docs,
+    }
 }
 
 /// The app-level pre-interceptor types from settings: the builder's `.settings(..)`, else the

@@ -99,6 +99,16 @@ impl<V: TokenVerifier> LifecycleInterceptor for Auths<V> {
         super::check_switch(route, "login_required", "Auths")
     }
 
+    fn document(&self, route: &crate::RouteSetup<'_>) -> crate::RouteDocs {
+        let bearer = crate::SecurityScheme::bearer();
+        let docs = crate::RouteDocs::new()
+            .response(401, "The request is not authenticated: no bearer token, or one refused.");
+        match route.metadata_value("login_required").map(crate::MetaValue::to_json) {
+            Some(serde_json::Value::Bool(false)) => docs.optional_security(bearer),
+            _ => docs.security(bearer),
+        }
+    }
+
     fn sort(&self) -> i32 {
         1
     }

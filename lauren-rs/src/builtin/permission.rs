@@ -45,6 +45,15 @@ impl LifecycleInterceptor for Permission {
         }
     }
 
+    fn document(&self, route: &RouteSetup<'_>) -> crate::RouteDocs {
+        match route.metadata_value("roles") {
+            None => crate::RouteDocs::new(),
+            Some(_) => crate::RouteDocs::new()
+                .response(401, "The request is not authenticated.")
+                .response(403, "The principal lacks every role the route requires."),
+        }
+    }
+
     async fn before(&self, ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
         let Some(value) = ctx.metadata::<Value>("roles") else { return Ok(()) };
         // Checked at startup for the route's own metadata; a value written per request is

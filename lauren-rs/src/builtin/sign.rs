@@ -138,6 +138,21 @@ impl LifecycleInterceptor for Sign {
         super::check_switch(route, "ignore_sign", "Sign")
     }
 
+    fn document(&self, route: &crate::RouteSetup<'_>) -> crate::RouteDocs {
+        let ignored = route.metadata_value("ignore_sign").map(crate::MetaValue::to_json)
+            == Some(serde_json::Value::Bool(true));
+        if ignored {
+            return crate::RouteDocs::new();
+        }
+        crate::RouteDocs::new()
+            .header(TIMESTAMP_HEADER, "The time of signing, in Unix seconds.")
+            .header(
+                SIGNATURE_HEADER,
+                "HMAC-SHA256 of the canonical request (method, path, sorted query, timestamp, body hash), as 64 lowercase hex digits.",
+            )
+            .response(401, "The signature or timestamp is missing, stale or does not match.")
+    }
+
     async fn before(&self, ctx: &mut ExecutionContext<'_>) -> Result<(), HttpError> {
         if ctx.metadata::<bool>("ignore_sign") == Some(true) {
             return Ok(());

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 
-use super::{CallHandler, Interceptor};
+use super::{CallHandler, Interceptor, RouteDocs};
 use crate::descriptor::{BoxFuture, StageFuture, stage_future};
 use crate::error::HttpError;
 use crate::pipeline::ExecutionContext;
@@ -89,6 +89,15 @@ pub trait LifecycleInterceptor: Send + Sync + 'static {
     fn check_route(&self, route: &RouteSetup<'_>) -> Result<(), String> {
         let _ = route;
         Ok(())
+    }
+
+    /// What it enforces on `route`, for the OpenAPI document (feature `openapi`): the security
+    /// it checks, the errors it answers, the headers it requires. Asked once per route at
+    /// startup. `Auths`, `Permission` and `Sign` document themselves this way; the default adds
+    /// nothing.
+    fn document(&self, route: &RouteSetup<'_>) -> RouteDocs {
+        let _ = route;
+        RouteDocs::new()
     }
 
     /// The group's order: `before` and the outcome hooks ascending, `after` descending.
@@ -194,6 +203,8 @@ impl std::fmt::Debug for RouteSetup<'_> {
 /// it would only answer at once what the group goes on with anyway.
 pub(crate) trait DynLifecycle: Send + Sync + 'static {
     fn check_route_dyn(&self, route: &RouteSetup<'_>) -> Result<(), String>;
+    #[cfg(feature = "openapi")]
+    fn document_dyn(&self, route: &RouteSetup<'_>) -> RouteDocs;
     fn before_dyn<'a>(
         &'a self,
         ctx: &'a mut ExecutionContext<'_>,
@@ -226,6 +237,10 @@ where
 impl<T: LifecycleInterceptor> DynLifecycle for T {
     fn check_route_dyn(&self, route: &RouteSetup<'_>) -> Result<(), String> {
         self.check_route(route)
+    }
+    #[cfg(feature = "openapi")]
+    fn document_dyn(&self, route: &RouteSetup<'_>) -> RouteDocs {
+        self.document(route)
     }
     fn before_dyn<'a>(
         &'a self,
@@ -320,6 +335,16 @@ impl LifecycleGroup {
     /// What the members find wrong with the route they were attached to.
     pub(crate) fn check(&self, route: &RouteSetup<'_>) -> Vec<String> {
         self.members.iter().filter_map(|m| m.hooks.check_route_dyn(route).err()).collect()
+    }
+
+    /// What the members enforce on the route, for the OpenAPI document, in sort order.
+    #[cfg(feature = "openapi")]
+    pub(crate) fn document(&self, route: &RouteSetup<'_>) -> RouteDocs {
+        let mut docs = RouteDocs::new();
+        for member in &self.members {
+            docs.merge(member.hooks.document_dyn(route));
+        }
+        docs
     }
 
     /// True when a member turns XML bodies into JSON (`XmlParse`).

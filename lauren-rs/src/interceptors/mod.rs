@@ -3,6 +3,7 @@
 mod chain;
 mod lifecycle;
 mod list;
+mod route_docs;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ pub use self::chain::CallHandler;
 pub(crate) use self::lifecycle::LifecycleGroup;
 pub use self::lifecycle::{LifecycleInterceptor, LifecycleMember, RouteSetup};
 pub use self::list::IntoInterceptors;
+pub use self::route_docs::RouteDocs;
 use crate::descriptor::{BoxFuture, InlineFuture, Instance, OuterFuture};
 use crate::di::Inject;
 use crate::error::HttpError;

@@ -73,6 +73,31 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         if !route.guards.is_empty() {
             op.response("403", "A guard denied the request.", error.content());
         }
+        // What the lifecycle interceptors enforce (`Auths`, `Permission`, `Sign`, yours): the
+        // errors they answer (a guard's description, when both answer one, stays), the headers
+        // they require.
+        let lifecycle = &route.lifecycle_docs;
+        for (status, description) in &lifecycle.responses {
+            let status = status.to_string();
+            if !op.responses.contains_key(&status) {
+                op.response(&status, description, error.content());
+            }
+        }
+        for (name, description) in &lifecycle.headers {
+            let declared = op.parameters.iter().any(|p| {
+                p["in"] == "header"
+                    && p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))
+            });
+            if !declared {
+                op.parameters.push(json!({
+                    "name": name,
+                    "in": "header",
+                    "required": true,
+                    "description": description,
+                    "schema": { "type": "string" },
+                }));
+            }
+        }
         op.response("500", "The server failed to handle the request.", error.content());
         // An `#[openapi(response(status = 404))]` without a body: the error envelope.
         for status in &op.overridden {
@@ -137,12 +162,20 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         // Every guard runs: one requirement naming all their schemes (a list of requirements
         // would mean "any one of them").
         let mut requirement = Map::new();
-        for scheme in route.security.iter().chain(&op.security) {
+        for scheme in route.security.iter().chain(&op.security).chain(&lifecycle.security) {
             schemes.insert(scheme.name(), scheme_object(scheme));
             requirement.insert(scheme.name(), json!([]));
         }
         if !requirement.is_empty() {
             operation["security"] = json!([requirement]);
+        } else if !lifecycle.optional_security.is_empty() {
+            // An optional login: its schemes, or none (the empty requirement).
+            let mut optional = Map::new();
+            for scheme in &lifecycle.optional_security {
+                schemes.insert(scheme.name(), scheme_object(scheme));
+                optional.insert(scheme.name(), json!([]));
+            }
+            operation["security"] = json!([optional, {}]);
         }
         drop(op);
 

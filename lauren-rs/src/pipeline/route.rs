@@ -106,6 +106,9 @@ pub(crate) struct Route {
     /// The security schemes its guards check, for the OpenAPI document.
     #[cfg(feature = "openapi")]
     pub(crate) security: Box<[crate::guards::SecurityScheme]>,
+    /// What its lifecycle interceptors enforce, for the OpenAPI document.
+    #[cfg(feature = "openapi")]
+    pub(crate) lifecycle_docs: Box<crate::RouteDocs>,
 }
 
 impl Route {
@@ -192,6 +195,8 @@ fn bare(descriptor: &'static RouteDescriptor, template: Box<str>, placeholder: I
         static_body: None,
         #[cfg(feature = "openapi")]
         security: Box::new([]),
+        #[cfg(feature = "openapi")]
+        lifecycle_docs: Box::default(),
     }
 }
 

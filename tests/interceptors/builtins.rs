@@ -482,6 +482,16 @@ async fn xml_parse_lets_json_handlers_read_xml_bodies() {
     let res =
         client.post("/xml/orders").header("content-type", "text/plain").body("x").send().await;
     assert_eq!(res.status(), 415);
+    // The 415 says XML would have done too.
+    let error = &res.json::<Value>()["error"];
+    assert_eq!(
+        error["message"],
+        "POST /xml/orders expects a JSON or XML body (application/json), got text/plain"
+    );
+    assert_eq!(
+        error["detail"]["supported"],
+        json!(["application/json", "application/*+json", "application/xml", "text/xml"])
+    );
     // A raw-body handler gets the XML as sent; a route that reads no body never parses it.
     let res = client
         .post("/xml/raw")

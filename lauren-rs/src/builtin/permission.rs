@@ -66,11 +66,8 @@ impl LifecycleInterceptor for Permission {
         if required.iter().any(|role| principal.has_role(role)) {
             return Ok(());
         }
-        Err(HttpError::forbidden(format!(
-            "{} lacks the role {}",
-            principal.subject,
-            required.join(" or ")
-        ))
-        .with_detail("missing_roles", required))
+        let who = if principal.subject.is_empty() { "the principal" } else { &principal.subject };
+        Err(HttpError::forbidden(format!("{who} lacks the role {}", required.join(" or ")))
+            .with_detail("missing_roles", required))
     }
 }

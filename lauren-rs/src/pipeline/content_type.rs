@@ -11,6 +11,9 @@ use crate::extract::BodyKind;
 
 const JSON: [&str; 2] = ["application/json", "application/*+json"];
 const FORM: [&str; 1] = ["application/x-www-form-urlencoded"];
+/// A JSON route with `XmlParse` on it.
+const JSON_OR_XML: [&str; 4] =
+    ["application/json", "application/*+json", "application/xml", "text/xml"];
 
 /// The content-type gate, before the context is built, of a route that does not run the full
 /// pipeline; on one that does (guards, pre-interceptors, exception handlers, per-request
@@ -29,9 +32,13 @@ pub(crate) fn gate_direct(
 #[inline(always)]
 pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<(), HttpError> {
     let Some(kind) = route.body_gate else { return Ok(()) };
-    match require(kind, head, &route.template) {
+    match require(kind, head, &route.template, false) {
         // Only on the error path: routes without `XmlParse` pay nothing for it.
         Err(_) if kind == BodyKind::Json && route.xml_body && is_xml(head) => Ok(()),
+        // Refused: say that XML would have done too.
+        Err(_) if kind == BodyKind::Json && route.xml_body => {
+            require(kind, head, &route.template, true)
+        }
         Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
             tracing::warn!(route = %route.template, "{}", err.message());
             Ok(())
@@ -42,8 +49,17 @@ pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<
 
 /// `Err(415)` unless the request's body, if it announces one, has the media type `kind` reads.
 /// Raw bodies (`Bytes`, `RawBody`) take any content type.
-pub(crate) fn require(kind: BodyKind, head: &RequestHead, template: &str) -> Result<(), HttpError> {
+/// `xml_too`: a JSON route with `XmlParse` on it, which reads XML bodies as well.
+fn require(
+    kind: BodyKind,
+    head: &RequestHead,
+    template: &str,
+    xml_too: bool,
+) -> Result<(), HttpError> {
     let (noun, supported, accepts): (&str, &[&str], fn(&str) -> bool) = match kind {
+        BodyKind::Json if xml_too => ("a JSON or XML body", &JSON_OR_XML, |media| {
+            is_json_media(media) || is_xml_media(media)
+        }),
         BodyKind::Json => ("a JSON body", &JSON, is_json_media),
         BodyKind::Form => ("a form body", &FORM, is_form_media),
         BodyKind::Bytes | BodyKind::Text => return Ok(()),
@@ -100,7 +116,10 @@ pub(crate) fn is_xml(head: &RequestHead) -> bool {
     let Some(raw) = head.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let media = raw.split(';').next().unwrap_or("").trim();
+    is_xml_media(raw.split(';').next().unwrap_or("").trim())
+}
+
+fn is_xml_media(media: &str) -> bool {
     media.eq_ignore_ascii_case("application/xml") || media.eq_ignore_ascii_case("text/xml")
 }
 

@@ -134,6 +134,13 @@ impl OrdersController {
         Json(Vec::new())
     }
 
+    /// Reads `offset` twice: as `Query<Page>` requires it, and optionally.
+    #[get("/paged-twice")]
+    async fn paged_twice(&self, page: Query<Page>, offset: Option<u32>) -> Json<Vec<Order>> {
+        let _ = (page, offset);
+        Json(Vec::new())
+    }
+
     /// Places an order.
     #[post]
     #[openapi(status = 201)]

@@ -100,6 +100,10 @@ async fn path_query_header_and_cookie_parameters_with_their_schemas() {
     assert_eq!(param(paged, "offset")["required"], true);
     assert_eq!(param(paged, "limit")["required"], false);
     assert_eq!(param(paged, "offset")["in"], "query");
+    // Read twice, required by one of them: required.
+    let twice = op(&doc, "/orders/paged-twice", "get");
+    assert_eq!(param(twice, "offset")["required"], true);
+    assert_eq!(twice["parameters"].as_array().map(Vec::len), Some(2), "{twice:#}");
 
     // A catch-all is a path parameter like any other.
     let file = op(&doc, "/orders/files/{rest}", "get");

@@ -153,7 +153,9 @@ impl<'a> OperationBuilder<'a> {
         )
     }
 
-    /// Adds a parameter. A second one with the same name and location replaces the first.
+    /// Adds a parameter. A second one with the same name and location (a `Query<T>` field and
+    /// a scalar reading the same key) replaces the first, and is required when either is: the
+    /// request fails without it.
     pub fn parameter(
         &mut self,
         location: ParamLocation,
@@ -162,9 +164,14 @@ impl<'a> OperationBuilder<'a> {
         schema: Value,
     ) {
         let location = location.as_str();
-        self.parameters.retain(|p| !(p["name"] == name && p["in"] == location));
+        let mut required_before = false;
+        self.parameters.retain(|p| {
+            let same = p["name"] == name && p["in"] == location;
+            required_before |= same && p["required"] == true;
+            !same
+        });
         // Path parameters are always required (OpenAPI 3.1, 4.8.12.1).
-        let required = required || location == "path";
+        let required = required || required_before || location == "path";
         self.parameters.push(json!({
             "name": name,
             "in": location,

@@ -26,6 +26,13 @@ use crate::pipeline::ExecutionContext;
 /// ```
 /// reads as `{"order": {"@id": "7", "item": ["book", "pen"], "note": null}}`.
 ///
+/// So the handler's `Json<T>` reads a `T` whose one field is named like the root element, with
+/// strings where the XML has text: `struct Envelope { order: Order }` with `Order`'s fields
+/// `String` (or `Vec<String>` for a repeated element), or `Json<serde_json::Value>`. A JSON
+/// body to the same route must have that shape too. The OpenAPI document lists
+/// `application/xml` with `T`'s schema, which XML tools render with `T`'s name as the root
+/// element: name the wrapper like the root element so that both agree.
+///
 /// Malformed XML answers 422 `extractor_error`. A `DOCTYPE` is refused (no entity can be
 /// declared, so none can expand: no billion laughs), unknown entities are refused, and the
 /// nesting depth is bounded (default 64).

@@ -216,5 +216,5 @@ fn controllers_are_registered_through_inventory() {
     let found = lauren::registered_controllers().find(|c| c.type_name == "PlainController");
     let controller = found.expect("PlainController is in the inventory registry");
     assert_eq!(controller.prefix, "/p");
-    assert_eq!(controller.routes.len(), 15);
+    assert_eq!(controller.routes.len(), 16);
 }

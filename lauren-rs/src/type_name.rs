@@ -23,6 +23,11 @@ impl TypeName {
         Self(name)
     }
 
+    /// The whole name, paths included (`my_app::v1::Items`).
+    pub(crate) fn full(self) -> &'static str {
+        self.0
+    }
+
     /// `std::io::error::Error` -> `Error`, `my::Wrapper<a::B>` -> `Wrapper`.
     pub(crate) fn short(self) -> &'static str {
         let head = self.0.split('<').next().unwrap_or(self.0);

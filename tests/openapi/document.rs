@@ -467,3 +467,61 @@ mod builtins {
         assert_eq!(statuses("/guarded/admin"), ["204", "401", "403", "500"]);
     }
 }
+
+mod versions {
+    use lauren::openapi::OpenApi;
+    use lauren::prelude::*;
+
+    use super::{document, op};
+
+    pub(crate) mod v1 {
+        use lauren::prelude::*;
+
+        #[derive(Default)]
+        pub(crate) struct Items;
+
+        /// Items, first version.
+        #[controller("/v1/items")]
+        impl Items {
+            #[get]
+            async fn list(&self) -> &'static str {
+                "v1"
+            }
+        }
+    }
+
+    pub(crate) mod v2 {
+        use lauren::prelude::*;
+
+        #[derive(Default)]
+        pub(crate) struct Items;
+
+        /// Items, second version.
+        #[controller("/v2/items")]
+        impl Items {
+            #[get]
+            async fn list(&self) -> &'static str {
+                "v2"
+            }
+        }
+    }
+
+    #[module(controllers = [v1::Items, v2::Items])]
+    struct VersionsModule;
+
+    #[tokio::test]
+    async fn two_controllers_of_one_name_get_tags_of_their_own() {
+        let doc =
+            document(LaurenFactory::create(VersionsModule).openapi(OpenApi::new("Versions", "1")))
+                .await;
+        let v1 = op(&doc, "/v1/items", "get");
+        let v2 = op(&doc, "/v2/items", "get");
+        let tag = |op: &serde_json::Value| op["tags"][0].as_str().unwrap_or_default().to_owned();
+        assert!(tag(v1).ends_with("v1::Items"), "{v1:#}");
+        assert!(tag(v2).ends_with("v2::Items"), "{v2:#}");
+        assert_eq!(v1["operationId"], format!("{}.list", tag(v1)));
+        let tags = doc["tags"].as_array().cloned().unwrap_or_default();
+        let described: Vec<&str> = tags.iter().filter_map(|t| t["description"].as_str()).collect();
+        assert_eq!(described, ["Items, first version.", "Items, second version."]);
+    }
+}

@@ -31,6 +31,12 @@ impl Key {
     pub(crate) fn same_type(&self, other: &Key) -> bool {
         self.type_id == other.type_id
     }
+
+    /// The type's whole name, paths included (its `Display` is the short one).
+    #[cfg_attr(not(feature = "openapi"), allow(dead_code))]
+    pub(crate) fn full_type_name(&self) -> &'static str {
+        self.type_name.full()
+    }
 }
 
 impl PartialEq for Key {

@@ -30,9 +30,20 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
     let mut operation_ids: Vec<String> = Vec::new();
     let mut undocumented = Vec::new();
 
+    // A controller's tag is its type's name; two controllers of one name (`v1::Items` and
+    // `v2::Items`) are told apart by their whole paths.
+    let tag_of = |controller: &'static crate::descriptor::ControllerDescriptor| -> &'static str {
+        let clash = routes.iter().any(|other| {
+            !std::ptr::eq(other.controller, controller)
+                && other.controller.type_name == controller.type_name
+        });
+        if clash { ((controller.provider)().key)().full_type_name() } else { controller.type_name }
+    };
+
     for route in routes {
         let Some(document) = route.descriptor.openapi else { continue };
         let controller = route.controller;
+        let tag = tag_of(controller);
         let mut op = OperationBuilder::new(&mut input, &mut output);
         document(&mut op);
 
@@ -121,7 +132,7 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
             }
         }
 
-        let context = format!("{}.{}", controller.type_name, route.descriptor.handler_name);
+        let context = format!("{tag}.{}", route.descriptor.handler_name);
         undocumented.extend(op.undocumented.iter().map(|entry| format!("{context}: {entry}")));
 
         // One handler may serve several methods and paths, two controllers may share a name:
@@ -140,7 +151,7 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         operation_ids.push(operation_id.clone());
 
         let mut operation = json!({
-            "tags": [controller.type_name],
+            "tags": [tag],
             "operationId": operation_id,
         });
         if let Some(summary) = op.summary.take() {
@@ -179,8 +190,8 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         }
         drop(op);
 
-        if !tags.iter().any(|t| t["name"] == controller.type_name) {
-            let mut tag = json!({ "name": controller.type_name });
+        if !tags.iter().any(|t| t["name"] == tag) {
+            let mut tag = json!({ "name": tag });
             if let Some(doc) = controller.doc {
                 tag["description"] = doc.into();
             }

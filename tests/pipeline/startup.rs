@@ -94,3 +94,40 @@ async fn listen_reports_startup_errors_instead_of_serving() {
     assert!(matches!(err, lauren::ServeError::Startup(_)));
     assert!(err.to_string().starts_with("startup failed: route conflict"));
 }
+
+#[derive(Default)]
+struct Stamp;
+
+impl Interceptor for Stamp {
+    async fn intercept(
+        &self,
+        ctx: &mut ExecutionContext<'_>,
+        next: CallHandler<'_>,
+    ) -> lauren::Result<Reply> {
+        next.handle(ctx).await
+    }
+}
+
+#[module(controllers = [UsersById])]
+struct UsersModule;
+
+// Esmerald's `Include` would apply these to the imported routes; a module's apply to its own.
+#[module(imports = [UsersModule], interceptors = [Stamp])]
+struct ParentWithoutControllersModule;
+
+#[tokio::test]
+async fn a_module_with_stages_but_no_controllers_is_reported() {
+    let err = LaurenFactory::create(ParentWithoutControllersModule)
+        .build()
+        .await
+        .expect_err("stages that never run");
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert_eq!(err.problems()[0].code(), ProblemCode::InvalidModule);
+    assert_eq!(err.problems()[0].culprit(), "ParentWithoutControllersModule");
+    assert!(
+        err.to_string().contains(
+            "ParentWithoutControllersModule lists interceptors but has no controllers: a module's stages apply to its own controllers only"
+        ),
+        "{err}"
+    );
+}

@@ -44,6 +44,9 @@ pub enum ProblemCode {
     UnknownName,
     /// A builder option out of its range (e.g. `max_header_bytes` below 8192).
     InvalidOption,
+    /// A module lists stages (interceptors, guards, pre-interceptors, middleware) but has no
+    /// controllers for them to apply to.
+    InvalidModule,
 }
 
 impl ProblemCode {
@@ -67,6 +70,7 @@ impl ProblemCode {
             Self::ProviderFailed => "provider_failed",
             Self::UnknownName => "unknown_name",
             Self::InvalidOption => "invalid_option",
+            Self::InvalidModule => "invalid_module",
         }
     }
 }

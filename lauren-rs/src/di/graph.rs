@@ -51,6 +51,9 @@ pub(crate) async fn build(
 ) -> Option<Graph> {
     let mut modules = Vec::new();
     walk(root, &mut Vec::new(), &mut modules, problems);
+    for module in &modules {
+        stages_without_controllers(module.descriptor, problems);
+    }
 
     let mut registry = Registry::default();
     for provider in extras.global_providers {
@@ -219,6 +222,37 @@ pub(crate) async fn build(
         }
     }
     Some(Graph { container, modules, interceptors })
+}
+
+/// A module's interceptors, guards, pre-interceptors (or settings) and middleware apply to its
+/// own controllers only: listed on a module without any, they would never run. A user used to
+/// Esmerald's `Include` may expect them to reach the imported modules' routes.
+fn stages_without_controllers(descriptor: &ModuleDescriptor, problems: &mut Vec<Problem>) {
+    if !descriptor.controllers.is_empty() {
+        return;
+    }
+    let listed: Vec<&str> = [
+        ("interceptors", !descriptor.interceptors.is_empty()),
+        ("guards", !descriptor.guards.is_empty()),
+        ("pre_interceptors", !descriptor.pre_interceptors.is_empty()),
+        ("settings", descriptor.settings.is_some()),
+        ("middleware", !descriptor.middleware.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(what, present)| present.then_some(what))
+    .collect();
+    if listed.is_empty() {
+        return;
+    }
+    problems.push(Problem::new(
+        ProblemCode::InvalidModule,
+        format!(
+            "{} lists {} but has no controllers: a module's stages apply to its own controllers only, not to those of the modules it imports; list them on the modules with the controllers, or on the app (`.global_interceptors(..)`, `.global_guards(..)`, `.pre_interceptors(..)`, `.middleware(..)`)",
+            descriptor.type_name,
+            listed.join(", ")
+        ),
+        descriptor.type_name,
+    ));
 }
 
 /// Depth-first walk of imports, reporting cycles with their path.

@@ -533,3 +533,39 @@ async fn a_group_that_leaves_the_value_alone_gets_it_rendered_and_one_member_tha
     assert_eq!(res.text(), r#""hi""#);
     assert_eq!(take("life-mixed"), [r#"Blind:Some("hi"):200"#, r#"Looks:Some("hi"):200"#]);
 }
+
+/// A lifecycle interceptor configured by value: two values of it are two configurations.
+struct Named(&'static str);
+
+impl LifecycleInterceptor for Named {
+    async fn before(&self, ctx: &mut ExecutionContext<'_>) -> lauren::Result<()> {
+        record(ctx, format!("Named({}):before", self.0));
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct NamedController;
+
+#[controller("/named")]
+impl NamedController {
+    #[get]
+    async fn run(&self, ctx: &ExecutionContext<'_>) -> &'static str {
+        record(ctx, "handler");
+        "ran"
+    }
+}
+
+#[module(controllers = [NamedController])]
+struct NamedModule;
+
+#[tokio::test]
+async fn two_values_of_one_lifecycle_type_both_run() {
+    let client = TestClient::new(
+        LaurenFactory::create(NamedModule).global_interceptors((Named("a"), Named("b"))),
+    )
+    .await;
+    let res = client.get("/named").header("x-test-id", "life-named").send().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(take("life-named"), ["Named(a):before", "Named(b):before", "handler"]);
+}

@@ -272,17 +272,25 @@ impl<T: LifecycleInterceptor> DynLifecycle for T {
 #[derive(Clone)]
 pub struct LifecycleMember {
     hooks: Arc<dyn DynLifecycle>,
-    /// Its type: a type attached twice (as two instances) runs once.
+    /// Its type, and whether it was attached by naming the type (the container's instance)
+    /// rather than as a value: a type named where a value of it is already attached runs once.
     type_id: std::any::TypeId,
+    by_type: bool,
     sort: i32,
     accepts_xml: bool,
     inspects_value: bool,
 }
 
 impl LifecycleMember {
+    /// The same member, marked as attached by naming its type.
+    pub(crate) fn by_type(self) -> Self {
+        Self { by_type: true, ..self }
+    }
+
     pub(crate) fn new<T: LifecycleInterceptor>(interceptor: Arc<T>) -> Self {
         Self {
             type_id: std::any::TypeId::of::<T>(),
+            by_type: false,
             sort: interceptor.sort(),
             accepts_xml: T::ACCEPTS_XML,
             inspects_value: T::INSPECTS_VALUE,
@@ -319,14 +327,16 @@ pub(crate) struct LifecycleGroup {
 impl LifecycleGroup {
     /// Sorts `members` by `sort`, declaration order among equals.
     pub(crate) fn new(mut members: Vec<LifecycleMember>) -> Self {
-        // One type attached at two levels (a singleton type named twice, or `Auths` given
-        // globally as a value and again on a controller by type) runs once: its first,
-        // outermost, attachment counts.
-        let mut seen: Vec<std::any::TypeId> = Vec::with_capacity(members.len());
+        // One instance attached twice (a singleton type named at two levels) runs once, and so
+        // does a type named where a value of it is already attached (`Auths` given globally
+        // and named again on a controller): the first, outermost, attachment counts. Two
+        // values of one type (two configurations) both run.
+        let mut seen: Vec<(*const (), std::any::TypeId)> = Vec::with_capacity(members.len());
         members.retain(|m| {
-            let first = !seen.contains(&m.type_id);
-            seen.push(m.type_id);
-            first
+            let ptr = Arc::as_ptr(&m.hooks).cast::<()>();
+            let again = seen.iter().any(|&(p, t)| p == ptr || (m.by_type && t == m.type_id));
+            seen.push((ptr, m.type_id));
+            !again
         });
         members.sort_by_key(|m| m.sort);
         Self { members: members.into_boxed_slice() }

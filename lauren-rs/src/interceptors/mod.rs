@@ -168,9 +168,10 @@ impl InterceptorInstance {
 
     /// Views a built `Inject<T>` instance as an interceptor.
     pub fn adapt<T: Interceptor>(instance: &Instance) -> Option<Self> {
-        instance
-            .downcast_ref::<Inject<T>>()
-            .map(|inject| Self::from_arc(Arc::clone(inject.as_arc())))
+        let inject = instance.downcast_ref::<Inject<T>>()?;
+        let mut adapted = Self::from_arc(Arc::clone(inject.as_arc()));
+        adapted.lifecycle = adapted.lifecycle.map(LifecycleMember::by_type);
+        Some(adapted)
     }
 
     pub(crate) fn from_arc<T: Interceptor>(interceptor: Arc<T>) -> Self {

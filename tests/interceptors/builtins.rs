@@ -486,7 +486,7 @@ async fn xml_parse_lets_json_handlers_read_xml_bodies() {
     let error = &res.json::<Value>()["error"];
     assert_eq!(
         error["message"],
-        "POST /xml/orders expects a JSON or XML body (application/json), got text/plain"
+        "POST /xml/orders expects a JSON or XML body (application/json or application/xml), got text/plain"
     );
     assert_eq!(
         error["detail"]["supported"],
@@ -507,6 +507,20 @@ async fn xml_parse_lets_json_handlers_read_xml_bodies() {
         .send()
         .await;
     assert_eq!((res.status().as_u16(), res.text()), (200, "[]".to_owned()));
+}
+
+#[tokio::test]
+async fn xml_parse_routes_keep_the_warn_policy() {
+    let client = TestClient::new(
+        LaurenFactory::create(XmlModule)
+            .global_interceptors(XmlParse::default())
+            .strict_content_type(lauren::ContentTypePolicy::Warn),
+    )
+    .await;
+    let body = r#"{"order": {"@id": "9", "item": ["pen"]}}"#;
+    let res =
+        client.post("/xml/orders").header("content-type", "text/plain").body(body).send().await;
+    assert_eq!(res.status(), 200, "{}", res.text());
 }
 
 #[tokio::test]

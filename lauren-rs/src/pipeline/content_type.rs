@@ -35,13 +35,13 @@ pub(crate) fn gate(app: &AppInner, route: &Route, head: &RequestHead) -> Result<
     match require(kind, head, &route.template, false) {
         // Only on the error path: routes without `XmlParse` pay nothing for it.
         Err(_) if kind == BodyKind::Json && route.xml_body && is_xml(head) => Ok(()),
-        // Refused: say that XML would have done too.
-        Err(_) if kind == BodyKind::Json && route.xml_body => {
-            require(kind, head, &route.template, true)
-        }
         Err(err) if app.options.content_type == ContentTypePolicy::Warn => {
             tracing::warn!(route = %route.template, "{}", err.message());
             Ok(())
+        }
+        // Refused: say that XML would have done too.
+        Err(_) if kind == BodyKind::Json && route.xml_body => {
+            require(kind, head, &route.template, true)
         }
         other => other,
     }
@@ -71,7 +71,11 @@ fn require(
     Err(HttpError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_media_type",
-        format!("{} {template} expects {noun} ({}), got {problem}", head.method, supported[0]),
+        format!(
+            "{} {template} expects {noun} ({}), got {problem}",
+            head.method,
+            if xml_too { "application/json or application/xml" } else { supported[0] }
+        ),
     )
     .with_detail("content_type", received)
     .with_detail("supported", supported)

@@ -97,7 +97,10 @@ impl Parse for Args {
                 let key: kw::prefix = input.parse()?;
                 once(&args.prefix, &key, "prefix")?;
                 input.parse::<Token![=]>()?;
-                args.prefix = Some(input.parse()?);
+                let prefix: LitStr = input.parse()?;
+                crate::template::check_literal(&prefix.value())
+                    .map_err(|message| syn::Error::new(prefix.span(), message))?;
+                args.prefix = Some(prefix);
             } else {
                 return Err(lookahead.error());
             }

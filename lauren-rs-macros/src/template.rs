@@ -48,10 +48,12 @@ pub(crate) fn placeholders(template: &str) -> Result<Vec<Placeholder>, String> {
     Ok(found)
 }
 
-/// Checks the literal text of `template` (outside its placeholders): the router compares a path
-/// as it came on the wire, where a client has percent-encoded what a path may not hold as is
-/// (RFC 3986 `pchar`), and has resolved `.` and `..` segments. A template with such text
-/// compiles to a route no client reaches.
+/// Checks the literal text of `template` (outside its placeholders) for what no client sends in
+/// a path as written: a space or control character (invalid in a request line: clients send
+/// `%20`), `?` and `#` (they end the path: the query and the fragment follow), and `.` or `..`
+/// segments (clients resolve them). A template with such text compiles to a route no client
+/// reaches. Other characters reach the router in some spelling (raw from curl, percent-encoded
+/// from a browser), and the router serves each route under the usual spellings.
 pub(crate) fn check_literal(template: &str) -> Result<(), String> {
     let mut literal = String::new();
     let mut rest = template;
@@ -61,12 +63,18 @@ pub(crate) fn check_literal(template: &str) -> Result<(), String> {
         rest = rest[open..].find('}').map_or("", |close| &rest[open + close + 1..]);
     }
     literal.push_str(rest);
-    if let Some(bad) = literal.chars().find(|&c| !is_path_char(c)) {
+    if let Some(bad) = literal.chars().find(|c| c.is_whitespace() || c.is_control()) {
         let mut utf8 = [0; 4];
         let encoded: String =
             bad.encode_utf8(&mut utf8).bytes().map(|b| format!("%{b:02X}")).collect();
         return Err(format!(
-            "{bad:?} in `{template}` never reaches the router as is: clients send it percent-encoded, as `{encoded}`, and routes match the path as sent; write `{encoded}` in the template, or take that segment as a variable"
+            "{bad:?} in `{template}` cannot be in a request's path: clients send it as `{encoded}`; write `{encoded}` in the template"
+        ));
+    }
+    if let Some(bad) = literal.chars().find(|c| matches!(c, '?' | '#')) {
+        let what = if bad == '?' { "the query" } else { "the fragment" };
+        return Err(format!(
+            "`{bad}` in `{template}` ends a request's path ({what} follows it), so no request reaches this route: remove it, and read the query with a parameter"
         ));
     }
     if literal.split('/').any(|segment| segment == "." || segment == "..") {
@@ -75,12 +83,6 @@ pub(crate) fn check_literal(template: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// A character a path may hold unencoded: RFC 3986 `pchar` (with `%` for the encoded ones) or
-/// `/`.
-fn is_path_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%/".contains(c)
 }
 
 /// Joins and normalises like the runtime does, for compile-time duplicate detection only.

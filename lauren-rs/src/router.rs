@@ -109,6 +109,15 @@ impl Router {
             }
         }
 
+        // The same path as other clients spell it (`/café` raw from curl, `/caf%C3%A9` from a
+        // browser, `/caf%c3%a9` from curl when it encodes): every spelling serves the route,
+        // unless a route of its own claims it. Looked up like any path: no cost per request.
+        for (entry, path) in paths.iter().enumerate() {
+            for twin in spelling_twins(&path.template) {
+                let _ = tree.insert(twin, entry);
+            }
+        }
+
         // `{*rest}` may match nothing: serve `/files` through `/files/{*rest}` unless a route
         // of its own claims that path (static beats wildcard).
         for (entry, path) in paths.iter().enumerate() {
@@ -238,6 +247,83 @@ fn insert_problem(
         ),
     };
     Problem::new(code, message, spec.handler)
+}
+
+/// The other spellings of `template`'s literal text that clients send: raw (its `%XX` decoded
+/// where that gives text a path may hold as is), and percent-encoded as a browser encodes a
+/// path (non-ASCII and `"<>` `` ` ``) and as strict encoders do (also `|[]^\`), in upper and
+/// lower case hex. Empty when the template has nothing to spell otherwise, which is the case
+/// for nearly every route; placeholders are kept as they are.
+pub(crate) fn spelling_twins(template: &str) -> Vec<String> {
+    let Some(raw) = decoded(template) else { return Vec::new() };
+    let browser = |b: u8| !b.is_ascii() || b"\"<>`".contains(&b);
+    let strict = |b: u8| browser(b) || b"|[]^\\".contains(&b);
+    let mut twins: Vec<String> = Vec::new();
+    let spellings = [
+        raw.clone(),
+        encoded(&raw, browser, true),
+        encoded(&raw, browser, false),
+        encoded(&raw, strict, true),
+        encoded(&raw, strict, false),
+    ];
+    for spelling in spellings {
+        if spelling != template && !twins.contains(&spelling) {
+            twins.push(spelling);
+        }
+    }
+    twins
+}
+
+/// `template` with its literal `%XX` decoded, when the result is UTF-8 and nothing decoded is a
+/// character with a meaning in a path or a template (`/`, `%`, `?`, `#`, braces, space,
+/// controls); `None` when that fails or the template has nothing to spell otherwise.
+fn decoded(template: &str) -> Option<String> {
+    let bytes = template.as_bytes();
+    let special = |b: u8| !b.is_ascii() || b"%\"<>`|[]^\\".contains(&b);
+    if !bytes.iter().any(|&b| special(b)) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) if b > b' ' && b != 0x7f && !b"/%?#{}".contains(&b) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `raw` with the bytes `encode` picks written as `%XX`, outside placeholders.
+fn encoded(raw: &str, encode: impl Fn(u8) -> bool, upper: bool) -> String {
+    let mut out = String::with_capacity(raw.len() * 2);
+    let mut depth = 0usize;
+    for &b in raw.as_bytes() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && encode(b) {
+            if upper {
+                out.push_str(&format!("%{b:02X}"));
+            } else {
+                out.push_str(&format!("%{b:02x}"));
+            }
+        } else {
+            // ASCII: both choices encode every non-ASCII byte outside placeholders, and a
+            // placeholder's name is an identifier.
+            out.push(char::from(b));
+        }
+    }
+    out
 }
 
 /// `/files/{*rest}` -> `/files`; `/{*all}` -> `/`.
@@ -380,6 +466,24 @@ mod tests {
             panic!("DELETE /a is not served");
         };
         assert_eq!(entry.allow_header(), "GET, HEAD, POST");
+    }
+
+    #[test]
+    fn spelling_twins_cover_raw_and_both_hex_cases() {
+        let twins = spelling_twins("/café/{id}");
+        for expected in ["/caf%C3%A9/{id}", "/caf%c3%a9/{id}"] {
+            assert!(twins.iter().any(|t| t == expected), "{expected} in {twins:?}");
+        }
+        let twins = spelling_twins("/caf%C3%A9");
+        for expected in ["/café", "/caf%c3%a9"] {
+            assert!(twins.iter().any(|t| t == expected), "{expected} in {twins:?}");
+        }
+        // Browsers keep `|` as is; strict encoders do not.
+        assert!(spelling_twins("/a|b").iter().any(|t| t == "/a%7Cb"));
+        // Nothing to spell otherwise, and what must stay encoded stays.
+        assert!(spelling_twins("/orders/{id}/lines").is_empty());
+        assert!(spelling_twins("/a%2Fb").is_empty());
+        assert!(!spelling_twins("/a%20b%C3%A9").iter().any(|t| t.contains(' ')));
     }
 
     #[test]

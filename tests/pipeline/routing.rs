@@ -50,10 +50,10 @@ impl PlainController {
         "Case"
     }
 
-    // As a client sends `/p/café`.
-    #[get("/caf%C3%A9")]
-    async fn encoded(&self) -> &'static str {
-        "café"
+    // Served as curl sends it (raw, or `%c3%a9`) and as a browser does (`%C3%A9`).
+    #[get("/café/{id}")]
+    async fn encoded(&self, id: u32) -> String {
+        format!("café {id}")
     }
 
     #[get("/multi")]
@@ -150,8 +150,13 @@ async fn routing_is_case_sensitive() {
 }
 
 #[tokio::test]
-async fn a_percent_encoded_template_matches_the_path_as_clients_send_it() {
-    assert_eq!(client().await.get("/p/caf%C3%A9").await.text(), "café");
+async fn a_route_with_non_ascii_text_is_served_under_each_spelling_clients_send() {
+    let client = client().await;
+    for path in ["/p/caf%C3%A9/7", "/p/caf%c3%a9/7"] {
+        assert_eq!(client.get(path).await.text(), "café 7", "{path}");
+    }
+    assert_eq!(client.get("/p/caf%C3%A9/x").await.status(), 422);
+    assert_eq!(client.post("/p/caf%c3%a9/7").await.status(), 405);
 }
 
 #[tokio::test]

@@ -25,6 +25,11 @@ impl WireController {
         word
     }
 
+    #[get("/menu/café|thé/{n}")]
+    async fn menu(&self, n: u32) -> String {
+        format!("menu {n}")
+    }
+
     #[post("/items")]
     async fn create(&self, item: Json<Item>) -> (StatusCode, Json<Item>) {
         (StatusCode::CREATED, item)

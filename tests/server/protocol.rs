@@ -20,6 +20,22 @@ async fn http1_keep_alive_serves_several_requests_on_one_connection() {
 }
 
 #[tokio::test]
+async fn a_route_is_served_under_every_spelling_clients_send() {
+    let server = serve(app()).await;
+    let mut conn = Conn::open(server.addr).await;
+    // Raw (curl, raw clients), as a browser encodes it (`|` kept, uppercase hex), as curl and
+    // strict encoders do (lowercase, `|` encoded).
+    for path in
+        ["/w/menu/café|thé/3", "/w/menu/caf%C3%A9|th%C3%A9/3", "/w/menu/caf%c3%a9%7cth%c3%a9/3"]
+    {
+        conn.send(&get(path)).await;
+        let response = conn.read_response().await.expect("a response");
+        assert_eq!((response.status, response.text()), (200, "menu 3".to_owned()), "{path}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn pipelined_requests_are_answered_in_order() {
     let server = serve(app()).await;
     let mut conn = Conn::open(server.addr).await;

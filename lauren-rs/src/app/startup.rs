@@ -296,7 +296,13 @@ pub(crate) async fn freeze(plan: Plan<'_>) -> Result<AppInner, StartupError> {
                     || !pre_interceptors.is_empty()
                     || scoped_interceptors
                     || !exception_handlers.is_empty();
-                let layout = crate::pipeline::Layout::of(&template);
+                // A route served under other spellings (`/café`, `/caf%C3%A9`) has literal
+                // segments of more than one length: matchit's parameters serve it.
+                let layout = if crate::router::spelling_twins(&template).is_empty() {
+                    crate::pipeline::Layout::of(&template)
+                } else {
+                    None
+                };
                 routes.push(Route {
                     layout,
                     descriptor,

@@ -1,5 +1,6 @@
-//! A route matches its path as clients send it: what they percent-encode, or the `.` and `..`
-//! segments they resolve, would make a route nobody reaches.
+//! A route matches its path as clients send it: text they cannot send as written (a space),
+//! text that ends a path (`?`, `#`) and `.` or `..` segments (which they resolve) would make a
+//! route nobody reaches.
 use lauren::prelude::*;
 
 #[derive(Default)]
@@ -7,14 +8,14 @@ struct Menu;
 
 #[controller("/menu")]
 impl Menu {
-    #[get("/café")]
-    async fn cafe(&self) -> &'static str {
-        "coffee"
-    }
-
     #[get("/a b")]
     async fn spaced(&self) -> &'static str {
         "spaced"
+    }
+
+    #[get("/search?all")]
+    async fn queried(&self) -> &'static str {
+        "queried"
     }
 
     #[get("/old/../new")]
@@ -33,5 +34,8 @@ impl Prefixed {
         "list"
     }
 }
+
+#[module(controllers = [Menu], prefix = "/api v1")]
+struct SpacedModule;
 
 fn main() {}

@@ -327,11 +327,16 @@ fn type_text(ty: &Type) -> String {
     ty.to_token_stream().to_string().replace(' ', "")
 }
 
-/// `Path<..>` (or `lauren::Path<..>`), written as such.
+/// lauren's `Path<..>` as it is written: `Path<..>`, or a path from `lauren` (`lauren::Path<..>`,
+/// `lauren::extract::Path<..>`). A type of another crate named `Path` (`my::Path<u64>`) is left
+/// to its traits.
 fn is_whole_path(ty: &Type) -> bool {
     let Type::Path(path) = ty else { return false };
+    let segments = &path.path.segments;
+    let from_lauren = segments.len() == 1 || segments.first().is_some_and(|s| s.ident == "lauren");
     path.qself.is_none()
-        && path.path.segments.last().is_some_and(|last| {
+        && from_lauren
+        && segments.last().is_some_and(|last| {
             last.ident == "Path" && matches!(last.arguments, syn::PathArguments::AngleBracketed(_))
         })
 }

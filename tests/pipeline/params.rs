@@ -22,6 +22,20 @@ impl std::str::FromStr for Sku {
 
 impl FromParam for Sku {}
 
+/// A user type that happens to be called `Path`: a scalar like any other.
+mod units {
+    pub(crate) struct Path<T>(pub(crate) T);
+
+    impl<T: std::str::FromStr> std::str::FromStr for Path<T> {
+        type Err = T::Err;
+        fn from_str(s: &str) -> Result<Self, Self::Err> {
+            s.parse().map(Path)
+        }
+    }
+
+    impl lauren::extract::FromParam for Path<u64> {}
+}
+
 #[derive(Deserialize)]
 struct Note {
     text: String,
@@ -42,6 +56,11 @@ impl ParamsController {
     #[get("/sku")]
     async fn sku(&self, sku: Sku) -> String {
         sku.0
+    }
+
+    #[get("/steps/{id}")]
+    async fn steps(&self, id: units::Path<u64>) -> String {
+        format!("step {}", id.0)
     }
 
     #[get("/tags")]
@@ -67,6 +86,11 @@ struct ParamsModule;
 
 async fn client() -> TestClient {
     TestClient::new(LaurenFactory::create(ParamsModule)).await
+}
+
+#[tokio::test]
+async fn a_users_type_named_path_is_a_path_variable_like_any_scalar() {
+    assert_eq!(client().await.get("/p/steps/12").await.text(), "step 12");
 }
 
 #[tokio::test]

@@ -433,6 +433,18 @@ mod builtins {
         #[set_metadata("roles", "admin")]
         #[get("/admin")]
         async fn admin(&self) {}
+
+        // An optional login, but roles: a principal is needed after all.
+        #[set_metadata("login_required", false)]
+        #[set_metadata("roles", "admin")]
+        #[get("/optional-admin")]
+        async fn optional_admin(&self) {}
+
+        // The handler reads the signature too, as optional: Sign still requires it.
+        #[get("/reads-signature")]
+        async fn reads_signature(&self, x_signature: Option<Header<String>>) {
+            let _ = x_signature;
+        }
     }
 
     #[module(controllers = [Guarded])]
@@ -465,6 +477,16 @@ mod builtins {
         assert!(open.get("parameters").is_none(), "{open:#}");
         // Permission with roles: its 403.
         assert_eq!(statuses("/guarded/admin"), ["204", "401", "403", "500"]);
+        // Auths and Sign both answer 401: both say why.
+        let unauthorized = login["responses"]["401"]["description"].as_str().unwrap_or_default();
+        assert!(unauthorized.contains("no bearer token"), "{unauthorized}");
+        assert!(unauthorized.contains("signature"), "{unauthorized}");
+        // Roles need the principal: the optional login is required there.
+        let optional_admin = op(&doc, "/guarded/optional-admin", "get");
+        assert_eq!(optional_admin["security"], json!([{ "bearerAuth": [] }]));
+        // A header the handler reads as optional stays required while Sign refuses without it.
+        let reads = op(&doc, "/guarded/reads-signature", "get");
+        assert_eq!(param(reads, "x-signature")["required"], true);
     }
 }
 

@@ -49,6 +49,7 @@ impl LifecycleInterceptor for Permission {
         match route.metadata_value("roles") {
             None => crate::RouteDocs::new(),
             Some(_) => crate::RouteDocs::new()
+                .requires_login()
                 .response(401, "The request is not authenticated.")
                 .response(403, "The principal lacks every role the route requires."),
         }

@@ -38,6 +38,7 @@ pub struct RouteDocs {
     pub(crate) optional_security: Vec<SecurityScheme>,
     pub(crate) responses: Vec<(u16, &'static str)>,
     pub(crate) headers: Vec<(&'static str, &'static str)>,
+    pub(crate) requires_login: bool,
 }
 
 impl RouteDocs {
@@ -61,8 +62,16 @@ impl RouteDocs {
         self
     }
 
+    /// The route needs the principal a login gives (as `Permission` does with `roles`): a
+    /// scheme another interceptor documents as optional is required on this route.
+    #[must_use]
+    pub fn requires_login(mut self) -> Self {
+        self.requires_login = true;
+        self
+    }
+
     /// An error status it can answer, with the description the document gives it; the body is
-    /// the app's error envelope.
+    /// the app's error envelope. Two interceptors answering one status get both descriptions.
     #[must_use]
     pub fn response(mut self, status: u16, description: &'static str) -> Self {
         self.responses.push((status, description));
@@ -90,5 +99,6 @@ impl RouteDocs {
         extend(&mut self.optional_security, other.optional_security);
         extend(&mut self.responses, other.responses);
         extend(&mut self.headers, other.headers);
+        self.requires_login |= other.requires_login;
     }
 }

@@ -88,25 +88,53 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         // errors they answer (a guard's description, when both answer one, stays), the headers
         // they require.
         let lifecycle = &route.lifecycle_docs;
+        // Two members answering one status (`Auths` and `Sign`, 401) get both descriptions,
+        // after a guard's.
+        let mut lifecycle_responses: Vec<(String, String)> = Vec::new();
         for (status, description) in &lifecycle.responses {
             let status = status.to_string();
-            if !op.responses.contains_key(&status) {
-                op.response(&status, description, error.content());
+            match lifecycle_responses.iter_mut().find(|(s, _)| *s == status) {
+                Some((_, joined)) => {
+                    if !says(joined, description) {
+                        joined.push(' ');
+                        joined.push_str(description);
+                    }
+                }
+                None => lifecycle_responses.push((status, (*description).to_owned())),
             }
         }
+        for (status, description) in lifecycle_responses {
+            let overridden = op.overridden.contains(&status);
+            match op.responses.get_mut(&status) {
+                Some(existing) if !overridden => {
+                    let before = existing["description"].as_str().unwrap_or_default();
+                    if says(&description, before) {
+                        // The guard's "not authenticated." said more precisely.
+                        existing["description"] = description.into();
+                    } else if !says(before, &description) {
+                        existing["description"] = format!("{before} {description}").into();
+                    }
+                }
+                Some(_) => {}
+                None => op.response(&status, &description, error.content()),
+            }
+        }
+        // A header the handler reads as well is required all the same: the interceptor refuses
+        // the request without it.
         for (name, description) in &lifecycle.headers {
-            let declared = op.parameters.iter().any(|p| {
+            let declared = op.parameters.iter_mut().find(|p| {
                 p["in"] == "header"
                     && p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))
             });
-            if !declared {
-                op.parameters.push(json!({
+            match declared {
+                Some(parameter) => parameter["required"] = true.into(),
+                None => op.parameters.push(json!({
                     "name": name,
                     "in": "header",
                     "required": true,
                     "description": description,
                     "schema": { "type": "string" },
-                }));
+                })),
             }
         }
         op.response("500", "The server failed to handle the request.", error.content());
@@ -173,7 +201,16 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         // Every guard runs: one requirement naming all their schemes (a list of requirements
         // would mean "any one of them").
         let mut requirement = Map::new();
-        for scheme in route.security.iter().chain(&op.security).chain(&lifecycle.security) {
+        // An optional login on a route that needs the principal (`roles`) is not optional.
+        let required_optional =
+            lifecycle.optional_security.iter().filter(|_| lifecycle.requires_login);
+        for scheme in route
+            .security
+            .iter()
+            .chain(&op.security)
+            .chain(&lifecycle.security)
+            .chain(required_optional)
+        {
             schemes.insert(scheme.name(), scheme_object(scheme));
             requirement.insert(scheme.name(), json!([]));
         }
@@ -361,4 +398,10 @@ impl ErrorShape {
             }),
         }
     }
+}
+
+/// Whether the description `text` already says `sentence` (or more: "The request is not
+/// authenticated: no bearer token" says "The request is not authenticated.").
+fn says(text: &str, sentence: &str) -> bool {
+    text.contains(sentence.trim_end_matches('.'))
 }

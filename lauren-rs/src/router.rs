@@ -249,6 +249,12 @@ fn insert_problem(
     Problem::new(code, message, spec.handler)
 }
 
+/// The ASCII a browser percent-encodes in a path (besides what no template holds: space,
+/// controls, `?`, `#` and braces).
+const BROWSER_ENCODES: &[u8] = b"\"<>`";
+/// What strict encoders (RFC 3986 `pchar`) encode besides.
+const STRICT_ENCODES: &[u8] = b"|[]^\\";
+
 /// The other spellings of `template`'s literal text that clients send: raw (its `%XX` decoded
 /// where that gives text a path may hold as is), and percent-encoded as a browser encodes a
 /// path (non-ASCII and `"<>` `` ` ``) and as strict encoders do (also `|[]^\`), in upper and
@@ -256,8 +262,8 @@ fn insert_problem(
 /// for nearly every route; placeholders are kept as they are.
 pub(crate) fn spelling_twins(template: &str) -> Vec<String> {
     let Some(raw) = decoded(template) else { return Vec::new() };
-    let browser = |b: u8| !b.is_ascii() || b"\"<>`".contains(&b);
-    let strict = |b: u8| browser(b) || b"|[]^\\".contains(&b);
+    let browser = |b: u8| !b.is_ascii() || BROWSER_ENCODES.contains(&b);
+    let strict = |b: u8| browser(b) || STRICT_ENCODES.contains(&b);
     let mut twins: Vec<String> = Vec::new();
     let spellings = [
         raw.clone(),
@@ -279,7 +285,9 @@ pub(crate) fn spelling_twins(template: &str) -> Vec<String> {
 /// controls); `None` when that fails or the template has nothing to spell otherwise.
 fn decoded(template: &str) -> Option<String> {
     let bytes = template.as_bytes();
-    let special = |b: u8| !b.is_ascii() || b"%\"<>`|[]^\\".contains(&b);
+    let special = |b: u8| {
+        !b.is_ascii() || b == b'%' || BROWSER_ENCODES.contains(&b) || STRICT_ENCODES.contains(&b)
+    };
     if !bytes.iter().any(|&b| special(b)) {
         return None;
     }

@@ -103,8 +103,8 @@ impl<V: TokenVerifier> LifecycleInterceptor for Auths<V> {
         let bearer = crate::SecurityScheme::bearer();
         let docs = crate::RouteDocs::new()
             .response(401, "The request is not authenticated: no bearer token, or one refused.");
-        match route.metadata_value("login_required").map(crate::MetaValue::to_json) {
-            Some(serde_json::Value::Bool(false)) => docs.optional_security(bearer),
+        match super::switch(route, "login_required") {
+            Some(false) => docs.optional_security(bearer),
             _ => docs.security(bearer),
         }
     }

@@ -44,6 +44,13 @@ pub use self::xml::XmlParse;
 
 use crate::interceptors::{InterceptorInstance, IntoInterceptors};
 
+/// A switch in a route's metadata (`login_required`, `ignore_sign`) as startup sees it: its
+/// value when it is a `bool`, `None` when it is unset or anything else (which `check_switch`
+/// refuses).
+fn switch(route: &crate::RouteSetup<'_>, key: &str) -> Option<bool> {
+    route.metadata_value(key).and_then(|value| value.to_json().as_bool())
+}
+
 /// Checks, at startup, that a switch in a route's metadata is a `bool`: a built-in reads
 /// anything else as unset, which would leave the route with its default silently.
 fn check_switch(route: &crate::RouteSetup<'_>, key: &str, owner: &str) -> Result<(), String> {

@@ -139,9 +139,7 @@ impl LifecycleInterceptor for Sign {
     }
 
     fn document(&self, route: &crate::RouteSetup<'_>) -> crate::RouteDocs {
-        let ignored = route.metadata_value("ignore_sign").map(crate::MetaValue::to_json)
-            == Some(serde_json::Value::Bool(true));
-        if ignored {
+        if super::switch(route, "ignore_sign") == Some(true) {
             return crate::RouteDocs::new();
         }
         crate::RouteDocs::new()

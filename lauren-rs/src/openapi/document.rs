@@ -32,10 +32,15 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
 
     // A controller's tag is its type's name; two controllers of one name (`v1::Items` and
     // `v2::Items`) are told apart by their whole paths.
+    let mut controllers: Vec<&'static crate::descriptor::ControllerDescriptor> = Vec::new();
+    for route in routes {
+        if !controllers.iter().any(|c| std::ptr::eq(*c, route.controller)) {
+            controllers.push(route.controller);
+        }
+    }
     let tag_of = |controller: &'static crate::descriptor::ControllerDescriptor| -> &'static str {
-        let clash = routes.iter().any(|other| {
-            !std::ptr::eq(other.controller, controller)
-                && other.controller.type_name == controller.type_name
+        let clash = controllers.iter().any(|other| {
+            !std::ptr::eq(*other, controller) && other.type_name == controller.type_name
         });
         if clash { ((controller.provider)().key)().full_type_name() } else { controller.type_name }
     };
@@ -200,29 +205,31 @@ pub(crate) fn build(config: &OpenApi, routes: &[Route], format: ErrorFormat) -> 
         operation["responses"] = Value::Object(std::mem::take(&mut op.responses));
         // Every guard runs: one requirement naming all their schemes (a list of requirements
         // would mean "any one of them").
-        let mut requirement = Map::new();
+        // One requirement naming `found`, each scheme also listed in the components.
+        let mut requirement_of = |found: &mut dyn Iterator<Item = &SecurityScheme>| {
+            let mut requirement = Map::new();
+            for scheme in found {
+                schemes.insert(scheme.name(), scheme_object(scheme));
+                requirement.insert(scheme.name(), json!([]));
+            }
+            requirement
+        };
         // An optional login on a route that needs the principal (`roles`) is not optional.
         let required_optional =
             lifecycle.optional_security.iter().filter(|_| lifecycle.requires_login);
-        for scheme in route
-            .security
-            .iter()
-            .chain(&op.security)
-            .chain(&lifecycle.security)
-            .chain(required_optional)
-        {
-            schemes.insert(scheme.name(), scheme_object(scheme));
-            requirement.insert(scheme.name(), json!([]));
-        }
+        let requirement = requirement_of(
+            &mut route
+                .security
+                .iter()
+                .chain(&op.security)
+                .chain(&lifecycle.security)
+                .chain(required_optional),
+        );
         if !requirement.is_empty() {
             operation["security"] = json!([requirement]);
         } else if !lifecycle.optional_security.is_empty() {
             // An optional login: its schemes, or none (the empty requirement).
-            let mut optional = Map::new();
-            for scheme in &lifecycle.optional_security {
-                schemes.insert(scheme.name(), scheme_object(scheme));
-                optional.insert(scheme.name(), json!([]));
-            }
+            let optional = requirement_of(&mut lifecycle.optional_security.iter());
             operation["security"] = json!([optional, {}]);
         }
         drop(op);
